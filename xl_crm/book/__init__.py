@@ -1,0 +1,1 @@
+"""Workbook I/O: fast reads, new files, lossless edits of existing packages."""

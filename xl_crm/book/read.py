@@ -1,0 +1,119 @@
+"""Read a CRM workbook into DataFrames in one pass (python-calamine).
+
+Each data sheet is found by its English or Chinese name, or failing that
+by its headers; its header row need not be row 1. Frames are indexed by
+the Excel row number and keyed by canonical column names; cells keep the
+values a spreadsheet holds (numbers, text, dates, booleans, None).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from python_calamine import CalamineWorkbook
+
+from .. import schema
+from ..errors import XlCrmError
+from ..settings import DEFAULT, Settings
+from . import settings_sheet
+
+HEADER_SCAN_ROWS = 20
+
+
+@dataclass
+class Table:
+    """One data sheet as read: where it is and what it holds."""
+
+    spec: schema.Sheet
+    sheet_name: str
+    header_row: int  # 1-based Excel row of the headers
+    columns: dict[str, int]  # canonical key -> 0-based column index
+    headers: list[str]  # every header cell text of the header row
+    frame: pd.DataFrame  # index = Excel row number; columns = canonical keys found
+
+
+@dataclass
+class CrmData:
+    path: Path | None
+    lang: str = "en"
+    settings: Settings = DEFAULT
+    as_of: object = None  # the AsOf cell's date, None when it is =TODAY() or missing
+    tables: dict[str, Table] = field(default_factory=dict)
+    sheet_names: list[str] = field(default_factory=list)
+
+    def frame(self, key: str) -> pd.DataFrame:
+        """The canonical frame of a data sheet; an empty one with every column when absent."""
+        if key in self.tables:
+            return self.tables[key].frame
+        return pd.DataFrame(columns=schema.sheet(key).keys, dtype=object)
+
+
+def _blank_to_none(value):
+    return None if value == "" else value
+
+
+def find_header(rows: list[list], spec: schema.Sheet) -> tuple[int, dict[str, int]] | None:
+    """The 0-based row index within the first rows whose cells name most of a sheet's columns."""
+    best = None
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        found = {}
+        for j, cell in enumerate(row):
+            if cell in ("", None):
+                continue
+            key = schema.column_key(spec, cell)
+            if key and key not in found:
+                found[key] = j
+        required = [c.key for c in spec.columns if c.required]
+        if all(k in found for k in required) and (best is None or len(found) > len(best[1])):
+            best = (i, found)
+    return best
+
+
+def frame_from_rows(rows: list[list], spec: schema.Sheet, header: int, columns: dict[str, int]) -> pd.DataFrame:
+    """Canonical frame of the data below a header row; fully empty rows are dropped."""
+    body = rows[header + 1:]
+    data = {key: [_blank_to_none(r[j]) if j < len(r) else None for r in body] for key, j in columns.items()}
+    frame = pd.DataFrame(data, index=range(header + 2, header + 2 + len(body)), dtype=object)
+    frame = frame[[k for k in spec.keys if k in frame]]
+    inputs = [c.key for c in spec.columns if c.role == schema.INPUT and c.key in frame]
+    if len(frame) and inputs:
+        frame = frame[frame[inputs].notna().any(axis=1)]
+    return frame
+
+
+def read_workbook(path: str | Path) -> CrmData:
+    """Every data sheet, the Settings and the AsOf date of a CRM workbook."""
+    path = Path(path)
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for every kind of damage
+        raise XlCrmError(f"{path}: cannot read the workbook ({exc})") from exc
+    data = CrmData(path=path, sheet_names=list(book.sheet_names))
+    names = set(book.sheet_names)
+    if schema.SETTINGS_NAME["zh"] in names and schema.SETTINGS_NAME["en"] not in names:
+        data.lang = "zh"
+    for name in (schema.SETTINGS_NAME["en"], schema.SETTINGS_NAME["zh"]):
+        if name in names:
+            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            data.settings, data.as_of = settings_sheet.parse([[_blank_to_none(v) for v in r] for r in rows])
+            break
+    reserved = {n for s in schema.DATA_SHEETS for n in (s.en, s.zh)} | set(schema.SETTINGS_NAME.values())
+    for spec in schema.DATA_SHEETS:
+        candidates = [n for n in (spec.en, spec.zh) if n in names]
+        candidates += [n for n in book.sheet_names if n not in reserved]
+        for name in candidates:
+            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            found = find_header(rows, spec)
+            if found is None:
+                continue
+            header, columns = found
+            data.tables[spec.key] = Table(
+                spec, name, header + 1, columns, [str(c) for c in rows[header]],
+                frame_from_rows(rows, spec, header, columns),
+            )
+            if name == spec.zh:
+                data.lang = "zh"
+            break
+    return data

@@ -1,0 +1,45 @@
+"""Customer value matrix (section 6): short- and long-term value give classes 1-4."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..settings import DEFAULT, Settings
+from ..values import Invalid, as_number, blank_on_invalid
+
+DIAGNOSES = {
+    1: ("Reserve too thin, every loss hurts: raise activity and prospecting.",
+        "储备不足，丢一单都伤筋动骨：加大拜访和开发力度。"),
+    2: ("A growing team: pick the likeliest accounts and grow them into big deals.",
+        "成长型团队：挑出最有希望的客户，把它们做成大单。"),
+    3: ("Too short-term: open up new customer groups.",
+        "过于短视：开拓新的客户群。"),
+    4: ("A new team: train, and the manager runs one or two big deals personally.",
+        "新团队：加强培训，经理亲自带一两个大单。"),
+}
+
+
+@blank_on_invalid
+def value_class(short_term_score, long_term_score, settings: Settings = DEFAULT) -> int | None:
+    """1 high/high, 2 low short/high long, 3 high short/low long, 4 low/low."""
+    short, long_ = as_number(short_term_score), as_number(long_term_score)
+    if short is None or long_ is None:
+        return None
+    if not (0 <= short <= 10 and 0 <= long_ <= 10):
+        raise Invalid("score outside 0-10")
+    high_short, high_long = short >= settings.value_high, long_ >= settings.value_high
+    if high_long:
+        return 1 if high_short else 2
+    return 3 if high_short else 4
+
+
+def diagnosis(classes: pd.Series, settings: Settings = DEFAULT, lang: str = "en") -> tuple[int, str] | None:
+    """The portfolio warning when one value class holds more than MixAlert of the deals."""
+    counts = classes.dropna().astype(int).value_counts()
+    total = counts.sum()
+    if total == 0:
+        return None
+    top = int(counts.idxmax())
+    if counts[top] / total <= settings.mix_alert:
+        return None
+    return top, DIAGNOSES[top][1 if lang == "zh" else 0]

@@ -1,0 +1,202 @@
+"""The standard workbook's sheets and columns: keys, headers in both languages, types.
+
+A column's canonical key is what the code uses; its English header
+normalises back to the key (`Customer ID` -> `customer_id`), its Chinese
+header is looked up. `kind` says how a cell is read and checked; `role`
+says who fills it: the user (input), a native row formula (derived), or
+refresh (synced).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import vocab
+from .vocab import Vocab
+
+INPUT, DERIVED, SYNCED = "input", "derived", "synced"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    zh: str
+    kind: str = "text"  # text | id | date | number | money | int | score | percent | bool | enum | stage
+    required: bool = False
+    vocab: Vocab | None = None
+    role: str = INPUT
+    width: float = 14
+
+    @property
+    def en(self) -> str:
+        return english_header(self.key)
+
+    def header(self, lang: str = "en") -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class Sheet:
+    key: str
+    en: str
+    zh: str
+    columns: tuple[Column, ...]
+    id_column: str | None = None
+
+    def name(self, lang: str = "en") -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+    @property
+    def keys(self) -> list[str]:
+        return [c.key for c in self.columns]
+
+    def role(self, role: str) -> list[Column]:
+        return [c for c in self.columns if c.role == role]
+
+
+_ACRONYMS = {"id": "ID", "bant": "BANT", "tas": "TAS", "vip": "VIP", "12m": "12M"}
+
+
+def english_header(key: str) -> str:
+    """`customer_id` -> `Customer ID`; normalise_header() turns it back."""
+    return " ".join(_ACRONYMS.get(w, w.capitalize()) for w in key.split("_"))
+
+
+def normalise_header(text) -> str:
+    """Lower-case and join words with `_`: `Days Overdue` -> `days_overdue`."""
+    return "_".join(str(text).strip().lower().split())
+
+
+C = Column
+CUSTOMERS = Sheet(
+    "customers", "Customers", "客户",
+    (
+        C("customer_id", "客户编号", "id", True, width=12),
+        C("name", "客户名称", required=True, width=26),
+        C("owner", "负责人"),
+        C("industry", "行业"),
+        C("region", "区域"),
+        C("need", "需求", "enum", vocab=vocab.NEED, width=10),
+        C("expected_close", "预计成交日期", "date"),
+        C("last_contact", "最近联系日期", "date"),
+        C("next_action_date", "下次行动日期", "date"),
+        C("territory", "地盘", "enum", vocab=vocab.TERRITORY, width=11),
+        C("relationship_stage", "关系阶段", "enum", vocab=vocab.RELATIONSHIP_STAGE),
+        C("next_close", "最近成交日期", "date", role=SYNCED),
+        C("touch_count", "跟进次数", "int", role=SYNCED, width=11),
+        C("revenue_12m", "近12月收入", "money", role=SYNCED),
+        C("tier", "客户层级", "enum", vocab=vocab.TIER, role=SYNCED, width=10),
+        C("grade", "客户等级", "enum", vocab=vocab.GRADE, role=DERIVED, width=8),
+        C("cadence_days", "跟进周期天数", "int", role=DERIVED, width=13),
+        C("next_due", "下次跟进日期", "date", role=DERIVED),
+        C("days_overdue", "逾期天数", "int", role=DERIVED, width=13),
+        C("followup_status", "跟进状态", "enum", vocab=vocab.FOLLOWUP_STATUS, role=DERIVED, width=16),
+        C("urgency", "紧急程度", "enum", vocab=vocab.URGENCY, role=DERIVED, width=10),
+    ),
+    id_column="customer_id",
+)
+
+OPPORTUNITIES = Sheet(
+    "opportunities", "Opportunities", "商机",
+    (
+        C("opportunity_id", "商机编号", "id", True, width=12),
+        C("customer_id", "客户编号", "id", True, width=12),
+        C("name", "商机名称", width=26),
+        C("owner", "负责人"),
+        C("product", "产品"),
+        C("stage", "阶段", "stage", True, width=12),
+        C("status", "状态", "enum", True, vocab=vocab.STATUS, width=10),
+        C("amount", "金额", "money"),
+        C("created", "创建日期", "date"),
+        C("expected_close", "预计成交日期", "date"),
+        C("closed_date", "成交日期", "date"),
+        C("stage_since", "进入阶段日期", "date"),
+        C("need", "有需求", "bool", vocab=vocab.YES_NO, width=8),
+        C("budget", "有预算", "bool", vocab=vocab.YES_NO, width=8),
+        C("authority", "有决策权", "bool", vocab=vocab.YES_NO, width=8),
+        C("timeline", "有时间计划", "bool", vocab=vocab.YES_NO, width=8),
+        C("tas_opportunity", "有真实商机", "bool", vocab=vocab.YES_NO, width=8),
+        C("tas_solution", "方案有竞争力", "bool", vocab=vocab.YES_NO, width=8),
+        C("tas_win", "能赢", "bool", vocab=vocab.YES_NO, width=8),
+        C("tas_worth", "值得赢", "bool", vocab=vocab.YES_NO, width=8),
+        C("short_term_score", "短期价值", "score", width=10),
+        C("long_term_score", "长期价值", "score", width=10),
+        C("territory", "地盘", "enum", vocab=vocab.TERRITORY, width=11),
+        C("lead", "竞争态势", "enum", vocab=vocab.LEAD, width=11),
+        C("touch_count", "跟进次数", "int", role=SYNCED, width=11),
+        C("probability", "成交概率", "percent", role=DERIVED, width=11),
+        C("weighted_amount", "加权金额", "money", role=DERIVED),
+        C("days_in_stage", "阶段停留天数", "int", role=DERIVED, width=12),
+        C("stale", "停滞", "bool", role=DERIVED, width=8),
+        C("bant_score", "BANT得分", "int", role=DERIVED, width=10),
+        C("qualified", "合格商机", "bool", role=DERIVED, width=10),
+        C("tas_score", "评估得分", "int", role=DERIVED, width=10),
+        C("pursue", "值得跟进", "bool", role=DERIVED, width=9),
+        C("value_class", "价值类别", "int", role=DERIVED, width=10),
+        C("opening", "开局位置", "enum", vocab=vocab.OPENING, role=DERIVED, width=10),
+        C("opening_type", "开局类型", "enum", vocab=vocab.OPENING_TYPE, role=DERIVED, width=12),
+        C("approval_level", "审批级别", "enum", vocab=vocab.APPROVAL, role=DERIVED, width=12),
+    ),
+    id_column="opportunity_id",
+)
+
+CONTACTS = Sheet(
+    "contacts", "Contacts", "联系人",
+    (
+        C("contact_id", "联系人编号", "id", True, width=12),
+        C("customer_id", "客户编号", "id", True, width=12),
+        C("name", "姓名", required=True),
+        C("title", "职务"),
+        C("department", "部门"),
+        C("level", "层级", "enum", vocab=vocab.LEVEL),
+        C("function", "职能", "enum", vocab=vocab.FUNCTION),
+        C("role", "角色", "enum", vocab=vocab.ROLE),
+        C("attitude", "态度", "enum", vocab=vocab.ATTITUDE),
+        C("buying_focus", "采购关注点", "enum", vocab=vocab.BUYING_FOCUS),
+        C("time_spent", "交往深度", "enum", vocab=vocab.TIME_SPENT),
+        C("relationship_stage", "关系阶段", "enum", vocab=vocab.RELATIONSHIP_STAGE),
+        C("comm_style", "沟通风格", "enum", vocab=vocab.COMM_STYLE),
+        C("category", "类别", "enum", vocab=vocab.CATEGORY),
+        C("is_coach", "内线", "bool", vocab=vocab.YES_NO, width=8),
+        C("birthday", "生日", "date"),
+    ),
+    id_column="contact_id",
+)
+
+ACTIVITIES = Sheet(
+    "activities", "Activities", "跟进记录",
+    (
+        C("date", "日期", "date", True),
+        C("customer_id", "客户编号", "id", True, width=12),
+        C("opportunity_id", "商机编号", "id", width=12),
+        C("contact_id", "联系人编号", "id", width=12),
+        C("owner", "负责人"),
+        C("type", "方式", "enum", vocab=vocab.ACTIVITY_TYPE, width=10),
+        C("summary", "内容摘要", width=40),
+        C("next_step", "下一步", width=30),
+        C("next_date", "下次日期", "date"),
+    ),
+)
+
+DATA_SHEETS = (CUSTOMERS, OPPORTUNITIES, CONTACTS, ACTIVITIES)
+SETTINGS_NAME = {"en": "Settings", "zh": "参数"}
+FUNNEL_NAME = {"en": "Funnel", "zh": "销售漏斗"}
+TODAY_NAME = {"en": "Today", "zh": "今日跟进"}
+TABLE_NAMES = {"customers": "Customers", "opportunities": "Opportunities", "contacts": "Contacts",
+               "activities": "Activities"}
+
+
+def sheet(key: str) -> Sheet:
+    return next(s for s in DATA_SHEETS if s.key == key)
+
+
+def column_key(sheet_: Sheet, header) -> str | None:
+    """The canonical key a header names in this sheet (English, canonical or Chinese), if any."""
+    norm = normalise_header(header)
+    for column in sheet_.columns:
+        if norm == column.key or str(header).strip() == column.zh:
+            return column.key
+    return None
