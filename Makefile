@@ -1,0 +1,33 @@
+# Quick start: `make demo` then `make test`. Both create .venv and install what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test install soffice bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# LibreOffice headless recalculates workbooks in the parity tests and prints PDFs.
+soffice:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    libreoffice-calc-nogui poppler-utils >/dev/null; }
+
+demo: $(STAMP)
+	$(BIN)/xl-crm demo
+
+test: $(STAMP) soffice
+	$(BIN)/python -m pytest
+
+bench: $(STAMP) soffice
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) reports build *.egg-info
