@@ -86,6 +86,15 @@ def parse_iso_date(text: str) -> date:
         raise Invalid(f"not a date: {text!r}") from exc
 
 
+def id_key(value) -> str | None:
+    """An ID as text, so 7 typed as a number matches the text "7"; None for blank."""
+    if is_blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
 def blank_on_invalid(rule):
     """Decorate a rule so that bad input gives a blank (None), never a guess."""
 

@@ -1,0 +1,80 @@
+"""init, refresh, check and demo: the standard workbook's commands."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from . import main
+from ..check import ERROR, check_workbook
+from ..workbook import init_workbook, refresh_workbook
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-11-30") from None
+
+
+AS_OF = click.option("--as-of", callback=_date, metavar="YYYY-MM-DD",
+                     help="Evaluation date (default: the workbook's AsOf, else today).")
+NO_BACKUP = click.option("--no-backup", is_flag=True, help="Do not keep NAME.bak of the previous version.")
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Sheet names, headers and labels in English or Chinese.")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Folder with customers.csv, opportunities.csv, contacts.csv, activities.csv.")
+@AS_OF
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@NO_BACKUP
+def init(path, lang, data_dir, as_of, force, no_backup):
+    """Write the standard CRM workbook at PATH."""
+    init_workbook(path, lang=lang, data_dir=data_dir, as_of=as_of, force=force, backup=not no_backup)
+    click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@AS_OF
+@NO_BACKUP
+def refresh(path, as_of, no_backup):
+    """Recompute synced values and rebuild the Funnel and Today sheets."""
+    refresh_workbook(path, as_of=as_of, backup=not no_backup)
+    click.echo(f"refreshed {path}")
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+def check(path):
+    """List every problem in the workbook; exit 1 when there are errors."""
+    problems = check_workbook(path)
+    for problem in problems:
+        click.echo(f"{path}: {problem}")
+    errors = sum(p.severity == ERROR for p in problems)
+    warnings = len(problems) - errors
+    click.echo(f"{path}: {errors} error(s), {warnings} warning(s)" if problems else f"{path}: no problems found")
+    sys.exit(1 if errors else 0)
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("workbooks"),
+              show_default=True, help="Folder for demo_crm.xlsx and demo_crm_zh.xlsx.")
+@AS_OF
+@click.option("--reports/--no-reports", default=True, show_default=True,
+              help="Also write this month's reports into reports/.")
+def demo(out_dir, as_of, reports):
+    """Build the demo workbooks (English and Chinese) and this month's reports."""
+    from ..demo import build_demo
+
+    for path in build_demo(out_dir, as_of=as_of or date.today(), reports=reports):
+        click.echo(f"wrote {path}")
+

@@ -1,0 +1,176 @@
+"""`init` and `refresh`: build the standard workbook, and bring its synced values up to date.
+
+Both follow one path: read (CSV or workbook) -> sync and derive (rules) ->
+write (a new file with XlsxWriter, or a lossless edit of the package).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+
+from . import derive, schema, sync, today
+from .book.new import write_new_workbook
+from .book.package import Package
+from .book.read import CrmData, read_workbook
+from .book.save import replace_file
+from .book.settings_sheet import AS_OF_ROW
+from .book.today_sheet import write_today_sheet
+from .errors import XlCrmError
+from .load import load_csv_dir
+from .reports.funnel import funnel_model, write_funnel_sheet
+from .settings import DEFAULT, Settings
+
+
+@dataclass(frozen=True)
+class Synced:
+    """Frames with their synced columns filled in, and the derived columns of each."""
+
+    frames: dict[str, pd.DataFrame]
+    customer_derived: pd.DataFrame
+    opportunity_derived: pd.DataFrame
+
+
+def synchronise(frames: dict[str, pd.DataFrame], as_of: date, settings: Settings = DEFAULT) -> Synced:
+    """Fill the synced columns of customers and opportunities from the other sheets."""
+    empty = {key: pd.DataFrame(columns=schema.sheet(key).keys, dtype=object) for key in
+             ("customers", "opportunities", "contacts", "activities")}
+    frames = {**empty, **{k: v for k, v in frames.items() if v is not None}}
+    customers, opportunities, activities = frames["customers"], frames["opportunities"], frames["activities"]
+    customers = customers.assign(**sync.customer_sync(customers, opportunities, activities, as_of, settings))
+    opportunities = opportunities.assign(touch_count=sync.opportunity_touches(opportunities, activities, as_of))
+    frames = {**frames, "customers": customers, "opportunities": opportunities}
+    return Synced(frames, derive.customer_columns(customers, as_of, settings),
+                  derive.opportunity_columns(opportunities, as_of, settings))
+
+
+def _generated_sheets(result: Synced, as_of: date, settings: Settings, lang: str):
+    """The Funnel and Today sheet writers, as callbacks for an XlsxWriter workbook."""
+    frames = result.frames
+
+    def funnel(workbook):
+        write_funnel_sheet(workbook, funnel_model(frames, as_of, settings), lang)
+
+    def today_(workbook):
+        rows = today.call_list(frames["customers"], result.customer_derived, frames["activities"], as_of)
+        write_today_sheet(workbook, rows, as_of, lang)
+
+    return [funnel, today_]
+
+
+def init_workbook(path: str | Path, *, lang: str = "en", data_dir: str | Path | None = None,
+                  as_of: date | None = None, force: bool = False, backup: bool = True) -> Path:
+    """Write the standard workbook, optionally filled from CSV files, with synced values computed."""
+    path = Path(path)
+    if lang not in ("en", "zh"):
+        raise XlCrmError(f"unknown language {lang!r}: use en or zh")
+    if path.exists() and not force:
+        raise XlCrmError(f"{path} already exists: use --force to overwrite it")
+    if path.suffix.lower() != ".xlsx":
+        raise XlCrmError(f"{path}: the standard workbook is an .xlsx file")
+    frames = load_csv_dir(data_dir) if data_dir else {}
+    return write_standard_workbook(path, frames, lang=lang, as_of=as_of, day=as_of or date.today(),
+                                   backup=backup)
+
+
+def write_standard_workbook(path: Path, frames: dict[str, pd.DataFrame], *, lang: str, day: date,
+                            as_of: date | None = None, backup: bool = True) -> Path:
+    """Sync `frames` as of `day` and write them as a new standard workbook, atomically.
+
+    `as_of` is what the AsOf cell holds: that date, or =TODAY() when None.
+    """
+    result = synchronise(frames, day, DEFAULT)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".~xl_crm-", suffix=".xlsx", delete=False) as tmp:
+        temp = Path(tmp.name)
+    try:
+        write_new_workbook(temp, result.frames, lang=lang, settings=DEFAULT, as_of=as_of,
+                           extra_sheets=_generated_sheets(result, day, DEFAULT, lang))
+        replace_file(temp, path, backup=backup)
+    finally:
+        temp.unlink(missing_ok=True)
+    return path
+
+
+def _evaluation_date(data: CrmData, as_of: date | None) -> date:
+    return as_of or data.as_of or date.today()
+
+
+def _column_cells(table, key: str, values: pd.Series) -> dict:
+    """{(row, col): value} for one column of a table, skipping cells that already hold the value."""
+    col = table.columns[key]
+    current = table.frame[key] if key in table.frame else pd.Series(None, index=values.index)
+    cells = {}
+    for row, value in values.items():
+        if isinstance(value, float) and value != value:
+            value = None
+        old = current.get(row)
+        if old == "" or (isinstance(old, float) and old != old):
+            old = None
+        if hasattr(old, "date") and not isinstance(value, str):
+            old = old.date()
+        if old != value:
+            cells[(row, col)] = value
+    return cells
+
+
+def refresh_workbook(path: str | Path, *, as_of: date | None = None, backup: bool = True) -> Path:
+    """Recompute the synced values and rebuild the Funnel and Today sheets, losslessly."""
+    path = Path(path)
+    data = read_workbook(path)
+    missing = [(spec, c) for spec in (schema.CUSTOMERS, schema.OPPORTUNITIES) if spec.key in data.tables
+               for c in spec.role(schema.SYNCED) if c.key not in data.tables[spec.key].columns]
+    if missing:
+        names = ", ".join(f"{spec.name(data.lang)}.{c.header(data.lang)}" for spec, c in missing)
+        raise XlCrmError(f"{path}: missing synced columns ({names}); run `xl-crm upgrade {path}` first")
+    day = _evaluation_date(data, as_of)
+    frames = {key: data.frame(key) for key in ("customers", "opportunities", "contacts", "activities")}
+    result = synchronise(frames, day, data.settings)
+    with Package.open(path) as package:
+        for key, derived in (("customers", result.customer_derived), ("opportunities", result.opportunity_derived)):
+            if key not in data.tables:
+                continue
+            table = data.tables[key]
+            spec = schema.sheet(key)
+            cells = {}
+            for column in spec.role(schema.SYNCED):
+                values = result.frames[key][column.key].map(lambda v, c=column: _label(c, v, data.lang))
+                cells.update(_column_cells(table, column.key, values))
+            if cells:
+                package.set_cells(table.sheet_name, cells)
+            cached = {}
+            for column in spec.role(schema.DERIVED):
+                if column.key in table.columns:
+                    labels = derived[column.key].map(lambda v, c=column: _label(c, v, data.lang))
+                    cached.update(_column_cells(table, column.key, labels))
+            if cached:
+                package.set_cached(table.sheet_name, cached)
+        if as_of is not None:
+            settings_name = schema.SETTINGS_NAME[data.lang]
+            if settings_name in package.sheet_names:
+                package.set_cells(settings_name, {(AS_OF_ROW, 1): as_of})
+        with tempfile.TemporaryDirectory() as tmp:
+            source = Path(tmp) / "generated.xlsx"
+            workbook = xlsxwriter.Workbook(source)
+            for write in _generated_sheets(result, day, data.settings, data.lang):
+                write(workbook)
+            workbook.close()
+            for name in (schema.FUNNEL_NAME[data.lang], schema.TODAY_NAME[data.lang]):
+                package.put_sheet(name, source, name)
+        package.full_recalc_on_load()
+        package.save(backup=backup)
+    return path
+
+
+def _label(column: schema.Column, value, lang: str):
+    """A derived value as the cell shows it: enumerations in the workbook's language."""
+    if value is None:
+        return None
+    if column.vocab is not None and isinstance(value, str):
+        return column.vocab.label(value, lang)
+    return value
