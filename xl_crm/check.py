@@ -16,7 +16,7 @@ from . import schema
 from .book.read import CrmData, Table, read_workbook
 from .settings import Settings
 from .sync import ids
-from .values import Invalid, as_date, as_number, is_blank
+from .values import Invalid, as_date, as_number, cell_text, is_blank
 
 ERROR, WARNING = "error", "warning"
 
@@ -36,7 +36,10 @@ class Problem:
             where += f" row {self.row}"
         if self.column:
             where += f", column {self.column}"
-        value = "" if self.value is None else f": {self.value!r}"
+        if self.value is None:
+            value = ""
+        else:
+            value = f": {self.value!r}" if isinstance(self.value, str) else f": {cell_text(self.value)}"
         return f"{self.severity}: {where}{value}: {self.message}"
 
 

@@ -65,8 +65,9 @@ def find_header(rows: list[list], spec: schema.Sheet) -> tuple[int, dict[str, in
             key = schema.column_key(spec, cell)
             if key and key not in found:
                 found[key] = j
-        required = [c.key for c in spec.columns if c.required]
-        if all(k in found for k in required) and (best is None or len(found) > len(best[1])):
+        # the first required column anchors the table; check reports the other missing ones
+        anchor = next(c.key for c in spec.columns if c.required)
+        if anchor in found and len(found) >= 2 and (best is None or len(found) > len(best[1])):
             best = (i, found)
     return best
 
