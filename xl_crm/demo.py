@@ -46,8 +46,10 @@ def _pick(rng: random.Random, pairs, lang: str):
     return rng.choice(pairs)[1 if lang == "zh" else 0]
 
 
-def demo_frames(as_of: date, lang: str = "en") -> dict[str, pd.DataFrame]:
-    """The demo records as canonical frames, in English or Chinese."""
+def demo_frames(as_of: date, lang: str = "en", *, customers: int = 200, opportunities: int = 600,
+                contacts: int = 400, activities: int = 2000) -> dict[str, pd.DataFrame]:
+    """The demo records as canonical frames, in English or Chinese (counts scale for benchmarks)."""
+    n_customers, n_opportunities, n_contacts, n_activities = customers, opportunities, contacts, activities
     rng = random.Random(SEED)
     zh = lang == "zh"
 
@@ -56,12 +58,12 @@ def demo_frames(as_of: date, lang: str = "en") -> dict[str, pd.DataFrame]:
 
     start = as_of - timedelta(days=548)
     customers, opportunities, contacts, activities = [], [], [], []
-    for i in range(1, 201):
+    for i in range(1, n_customers + 1):
         prefix, suffix = rng.choice(PREFIXES), rng.choice(SUFFIXES)
         need = rng.choices(["Now", "Future", "None"], [5, 4, 1])[0]
         close = as_of + timedelta(days=rng.randint(-10, 240)) if need == "Now" and rng.random() < 0.7 else None
         customers.append({
-            "customer_id": f"C{i:04d}",
+            "customer_id": f"C{i:05d}",
             "name": f"{prefix[1]}{suffix[1]}" if zh else f"{prefix[0]} {suffix[0]}",
             "owner": REPS[i % len(REPS)][1 if zh else 0],
             "industry": _pick(rng, INDUSTRIES, lang),
@@ -73,7 +75,7 @@ def demo_frames(as_of: date, lang: str = "en") -> dict[str, pd.DataFrame]:
             "territory": label(rng.choice(vocab.TERRITORY.values), vocab.TERRITORY),
             "relationship_stage": label(rng.choice(vocab.RELATIONSHIP_STAGE.values), vocab.RELATIONSHIP_STAGE),
         })
-    for i in range(1, 601):
+    for i in range(1, n_opportunities + 1):
         customer = rng.choice(customers)
         created = start + timedelta(days=rng.randint(0, 540))
         age = (as_of - created).days
@@ -88,7 +90,7 @@ def demo_frames(as_of: date, lang: str = "en") -> dict[str, pd.DataFrame]:
         yes = lambda p: label("Yes" if rng.random() < p else "No", vocab.YES_NO)  # noqa: E731
         stage_name = DEFAULT.stage(stage).label(lang)
         opportunities.append({
-            "opportunity_id": f"O{i:04d}",
+            "opportunity_id": f"O{i:06d}",
             "customer_id": customer["customer_id"],
             "name": f"{customer['name']} {_pick(rng, PRODUCTS, lang)}",
             "owner": customer["owner"],
@@ -107,11 +109,11 @@ def demo_frames(as_of: date, lang: str = "en") -> dict[str, pd.DataFrame]:
             "territory": customer["territory"],
             "lead": label(rng.choice(vocab.LEAD.values), vocab.LEAD),
         })
-    for i in range(1, 401):
+    for i in range(1, n_contacts + 1):
         customer = customers[(i - 1) % len(customers)]
         surname, given = rng.choice(SURNAMES), rng.choice(GIVEN)
         contacts.append({
-            "contact_id": f"P{i:04d}",
+            "contact_id": f"P{i:05d}",
             "customer_id": customer["customer_id"],
             "name": f"{surname[1]}{given[1]}" if zh else f"{given[0]} {surname[0]}",
             "title": _pick(rng, TITLES, lang),
@@ -131,7 +133,7 @@ def demo_frames(as_of: date, lang: str = "en") -> dict[str, pd.DataFrame]:
     by_customer = {}
     for opp in opportunities:
         by_customer.setdefault(opp["customer_id"], []).append(opp)
-    for _ in range(2000):
+    for _ in range(n_activities):
         customer = rng.choice(customers)
         day = start + timedelta(days=rng.randint(0, 548))
         deals = by_customer.get(customer["customer_id"], [])
