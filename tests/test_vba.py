@@ -1,0 +1,86 @@
+"""Registration with the classic xlwings add-in, checked on Linux.
+
+xlwings writes a VBA wrapper per function when the add-in imports the UDF
+module; with the pywin32 modules stubbed, its own generator runs here.
+"""
+
+import importlib.util
+import io
+import re
+import sys
+import types
+
+import pytest
+import xlwings as xw
+
+import xl_crm.udfs
+
+EXPECTED = {
+    "crm_grade": "need, expected_close, Optional as_of, Optional settings",
+    "crm_cadence": "grade, Optional tier, Optional settings",
+    "crm_next_due": "grade, last_contact, Optional next_action_date, Optional tier, Optional as_of, "
+                    "Optional settings",
+    "crm_followup_status": "grade, last_contact, Optional next_action_date, Optional tier, Optional as_of, "
+                           "Optional settings",
+    "crm_probability": "stage, status, Optional settings",
+    "crm_weighted": "amount, stage, status, Optional settings",
+    "crm_opening": "territory, lead",
+    "crm_opening_play": "letter, Optional settings",
+    "crm_value_class": "short_term_score, long_term_score, Optional settings",
+    "crm_bant": "need, budget, authority, timeline",
+    "crm_tier": "revenues, Optional settings",
+    "crm_funnel": "stages, statuses, Optional amounts, Optional settings",
+}
+
+
+@pytest.fixture
+def registered(monkeypatch):
+    """xl_crm.udfs loaded as the Windows add-in loads it: with xlwings' real decorators."""
+    client = types.ModuleType("win32com.client")
+    client.Dispatch = lambda *a, **k: None
+    win32com = types.ModuleType("win32com")
+    win32com.client = client
+    pythoncom = types.ModuleType("pythoncom")
+    pythoncom.CoInitialize = lambda: None
+    for name, module in {"pythoncom": pythoncom, "pywintypes": types.ModuleType("pywintypes"),
+                         "win32com": win32com, "win32com.client": client}.items():
+        monkeypatch.setitem(sys.modules, name, module)
+    monkeypatch.delitem(sys.modules, "xlwings.udfs", raising=False)
+    udfs = importlib.import_module("xlwings.udfs")
+    monkeypatch.setitem(sys.modules, "xlwings.udfs", udfs)  # undone after the test, with the stubs
+    monkeypatch.setattr(xw, "udfs", udfs, raising=False)
+    monkeypatch.setattr(xw, "func", udfs.xlfunc)
+    monkeypatch.setattr(xw, "arg", udfs.xlarg)
+    monkeypatch.setattr(xw, "ret", udfs.xlret)
+    spec = importlib.util.spec_from_file_location("xl_crm.udfs", xl_crm.udfs.__file__)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return udfs, module
+
+
+def test_every_function_gets_a_vba_wrapper(registered):
+    udfs, module = registered
+    buffer = io.StringIO()
+    udfs.generate_vba_wrapper("xl_crm.udfs", module, buffer, types.SimpleNamespace(Name="crm.xlsm"))
+    vba = buffer.getvalue()
+    signatures = dict(re.findall(r"^Function (crm_\w+)\((.*)\)$", vba, re.M))
+    assert signatures == EXPECTED
+    for name in EXPECTED:
+        assert f'XLPy.CallUDF("xl_crm.udfs", "{name}", ' in vba
+
+
+def test_category_and_wizard_docs(registered):
+    _, module = registered
+    for function in module.FUNCTIONS:
+        info = function.__xlfunc__
+        assert info["category"] == "xl_crm"
+        assert info["ret"]["doc"] == function.__doc__ and function.__doc__
+        for arg in info["args"]:
+            assert not arg["doc"].startswith("Positional argument"), (info["name"], arg["name"])
+            assert arg["options"].get("ndim") == 2
+
+
+def test_module_imports_plainly_on_linux():
+    """Outside Windows xw.func is a pass-through: the functions are plain Python."""
+    assert not hasattr(xl_crm.udfs.crm_grade, "__xlfunc__")
+    assert {f.__name__ for f in xl_crm.udfs.FUNCTIONS} == set(EXPECTED)
