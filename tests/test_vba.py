@@ -45,9 +45,8 @@ def registered(monkeypatch):
     for name, module in {"pythoncom": pythoncom, "pywintypes": types.ModuleType("pywintypes"),
                          "win32com": win32com, "win32com.client": client}.items():
         monkeypatch.setitem(sys.modules, name, module)
-    monkeypatch.delitem(sys.modules, "xlwings.udfs", raising=False)
+    before = sys.modules.pop("xlwings.udfs", None)
     udfs = importlib.import_module("xlwings.udfs")
-    monkeypatch.setitem(sys.modules, "xlwings.udfs", udfs)  # undone after the test, with the stubs
     monkeypatch.setattr(xw, "udfs", udfs, raising=False)
     monkeypatch.setattr(xw, "func", udfs.xlfunc)
     monkeypatch.setattr(xw, "arg", udfs.xlarg)
@@ -55,7 +54,10 @@ def registered(monkeypatch):
     spec = importlib.util.spec_from_file_location("xl_crm.udfs", xl_crm.udfs.__file__)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return udfs, module
+    yield udfs, module
+    sys.modules.pop("xlwings.udfs")  # it was imported against the stubs
+    if before is not None:
+        sys.modules["xlwings.udfs"] = before
 
 
 def test_every_function_gets_a_vba_wrapper(registered):
