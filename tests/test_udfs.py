@@ -1,0 +1,204 @@
+"""The Excel functions with the inputs Excel and xlwings Lite hand over, against DOMAIN.md and the rules."""
+
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+import pytest
+
+from xl_crm import rules, udfs
+from xl_crm.book import settings_sheet
+from xl_crm.settings import DEFAULT
+from xl_crm.values import to_serial
+
+AS_OF = date(2025, 6, 30)
+DT = datetime(2025, 6, 30)
+
+
+def serial(day: date) -> float:
+    return float(to_serial(day))
+
+
+def settings_range(lang="en", **changes):
+    """The values of a Settings sheet as a 2-D range, laid out as the workbook lays it out."""
+    cells, _ = settings_sheet.layout(DEFAULT.with_values(changes), lang, as_of=AS_OF)
+    rows = [[None] * 5 for _ in range(max(c.row for c in cells))]
+    for cell in cells:
+        rows[cell.row - 1][cell.col] = cell.value
+    return rows
+
+
+@pytest.mark.parametrize("days, grade", [(-5, "A"), (30, "A"), (31, "B"), (90, "B"), (91, "C"), (180, "C"),
+                                         (181, "D")])
+def test_grade_boundaries_as_datetime_serial_and_iso(days, grade):
+    close = AS_OF + timedelta(days=days)
+    assert udfs.crm_grade("Now", datetime.combine(close, datetime.min.time()), DT) == grade
+    assert udfs.crm_grade("现有需求", serial(close), serial(AS_OF)) == grade
+    assert udfs.crm_grade(" now ", close.isoformat(), AS_OF.isoformat()) == grade
+
+
+def test_grade_needs_and_blanks():
+    assert udfs.crm_grade("None", None, AS_OF) == "E"
+    assert udfs.crm_grade("无需求", AS_OF, AS_OF) == "E"
+    assert udfs.crm_grade(None, AS_OF, AS_OF) == "D"  # blank need = Future
+    assert udfs.crm_grade("潜在需求", AS_OF, AS_OF) == "D"
+    assert udfs.crm_grade("Now", None, AS_OF) == "D"
+
+
+def test_grade_bad_input_is_a_message_in_the_cell():
+    assert udfs.crm_grade("Maybe", AS_OF, AS_OF) == "unknown need: 'Maybe'"
+    assert udfs.crm_grade("Now", "next week", AS_OF) == "not a date: 'next week'"
+    assert udfs.crm_grade("Now", True, AS_OF) == "not a date: True"
+
+
+def test_range_in_range_out_same_shape_and_broadcast():
+    needs = [["Now"], ["Future"], [None], ["bad"]]
+    closes = [[DT], [DT], [None], [DT]]
+    assert udfs.crm_grade(needs, closes, [[DT]]) == [["A"], ["D"], ["D"], ["unknown need: 'bad'"]]
+    row = udfs.crm_grade([["Now", "Now", "None"]], [[serial(AS_OF), serial(AS_OF + timedelta(days=91)), None]],
+                         serial(AS_OF))
+    assert row == [["A", "C", "E"]]
+    assert udfs.crm_grade([["Now"], ["Now"]], [[DT, DT, DT]], DT) == [["A"] * 3] * 2  # Excel-style broadcast
+    assert udfs.crm_grade([["Now"], ["Now"]], [[DT], [DT], [DT]], DT) == "ranges differ in size"
+
+
+def test_equal_cells_that_differ_in_type_are_not_confused():
+    """1.0 (serial 1 = 1900-01-01) and True are equal as Python keys, not as cells."""
+    out = udfs.crm_grade([["Now"], ["Now"]], [[1.0], [True]], DT)
+    assert out == [["A"], ["not a date: True"]]
+
+
+def test_as_of_defaults_to_settings_then_today():
+    close = date.today() + timedelta(days=10)
+    assert udfs.crm_grade("Now", close) == "A"
+    far = AS_OF + timedelta(days=100)
+    assert udfs.crm_grade("Now", far, None, settings_range()) == "C"  # AsOf of the Settings range
+
+
+def test_settings_range_overrides_thresholds_and_language():
+    close = AS_OF + timedelta(days=45)
+    assert udfs.crm_grade("Now", close, AS_OF) == "B"
+    assert udfs.crm_grade("Now", close, AS_OF, settings_range(GradeDaysA=60)) == "A"
+    assert udfs.crm_cadence("A", None, settings_range(CadenceA=2)) == 2
+    assert udfs.crm_followup_status("A", AS_OF, None, None, AS_OF + timedelta(days=5), settings_range("zh")) == "逾期"
+    assert udfs.crm_followup_status("A", AS_OF, None, None, AS_OF + timedelta(days=5), "zh") == "逾期"
+
+
+def test_cadence_is_capped_by_tier():
+    assert udfs.crm_cadence([["A"], ["B"], ["C"], ["D"], ["E"]]) == [[1], [7], [15], [30], [365]]
+    assert udfs.crm_cadence("E", "VIP") == 30
+    assert udfs.crm_cadence("E", "重点客户") == 90
+    assert udfs.crm_cadence("E", "Regular") == 365
+    assert udfs.crm_cadence("Z") == "unknown grade: 'Z'"
+    assert udfs.crm_cadence(None) is None
+
+
+def test_next_due_and_followup_status_follow_the_rules():
+    last = AS_OF - timedelta(days=7)
+    assert udfs.crm_next_due("B", last, None, None, AS_OF) == DT
+    assert udfs.crm_followup_status("B", last, None, None, AS_OF) == "Due today"
+    assert udfs.crm_followup_status("B", serial(last - timedelta(days=1)), None, None, serial(AS_OF)) == "Overdue"
+    assert udfs.crm_followup_status("B", last.isoformat(), None, None, (AS_OF - timedelta(days=1)).isoformat()) \
+        == "Upcoming"
+    planned = AS_OF - timedelta(days=2)
+    assert udfs.crm_next_due("B", last, planned, None, AS_OF) == datetime.combine(planned, datetime.min.time())
+    assert udfs.crm_next_due("E", None, None, None, AS_OF) == DT  # nothing known: due at as_of
+    assert udfs.crm_followup_status("E", None, None, None, AS_OF) == "Not contacted"
+    # the same chain as derive.customer_columns, row for row
+    frame = pd.DataFrame({"need": ["Now", "Future", "None", "Now"],
+                          "expected_close": [AS_OF + timedelta(days=d) for d in (3, 0, 0, 100)],
+                          "last_contact": [AS_OF - timedelta(days=d) for d in (2, 8, 400, 10)],
+                          "next_action_date": [None, None, None, AS_OF + timedelta(days=1)],
+                          "tier": ["VIP", None, "Key", "Regular"]}, dtype=object)
+    derived = __import__("xl_crm.derive", fromlist=["x"]).customer_columns(frame, AS_OF)
+    column = lambda key: [[v] for v in frame[key]]  # noqa: E731
+    grades = udfs.crm_grade(column("need"), column("expected_close"), AS_OF)
+    assert [g for [g] in grades] == list(derived["grade"])
+    status = udfs.crm_followup_status(grades, column("last_contact"), column("next_action_date"), column("tier"),
+                                      AS_OF)
+    assert [s for [s] in status] == list(derived["followup_status"])
+    due = udfs.crm_next_due(grades, column("last_contact"), column("next_action_date"), column("tier"), AS_OF)
+    assert [d.date() for [d] in due] == list(derived["next_due"])
+
+
+@pytest.mark.parametrize("stage", ["Propose", "方案论证", "propose ", 3, 3.0, "3"])
+def test_probability_every_spelling_of_a_stage(stage):
+    assert udfs.crm_probability(stage, "Open") == 0.5
+    assert udfs.crm_probability(stage, "跟进中") == 0.5
+    assert udfs.crm_probability(stage, "赢单") == 1.0
+    assert udfs.crm_probability(stage, "Lost") == 0.0
+
+
+def test_probability_and_weighted_amount():
+    stages = [["Qualify"], ["主导进程"], ["Negotiate"], [5], ["Nope"]]
+    statuses = [["Open"], ["Open"], ["Open"], ["Open"], ["Open"]]
+    assert udfs.crm_probability(stages, statuses) == [[0.1], [0.3], [0.7], [0.9], ["unknown stage: 'Nope'"]]
+    assert udfs.crm_weighted(1000, "Develop", "Open") == pytest.approx(300)
+    assert udfs.crm_weighted(None, "Develop", "Open") == 0.0
+    assert udfs.crm_weighted("lots", "Develop", "Open") == "not a number: 'lots'"
+    assert udfs.crm_probability("Develop", "Maybe") == "unknown status: 'Maybe'"
+    custom = settings_range()
+    custom[settings_sheet.STAGE_HEADER_ROW + 1][3] = 0.25  # Develop's probability in the stage table
+    assert udfs.crm_probability("Develop", "Open", custom) == 0.25
+
+
+def test_opening_nine_grid_in_both_languages():
+    grid = {("Ours", "Behind"): "A", ("Neutral", "Behind"): "B", ("Theirs", "Behind"): "C",
+            ("Ours", "Even"): "D", ("Neutral", "Even"): "E", ("Theirs", "Even"): "F",
+            ("Ours", "Ahead"): "G", ("Neutral", "Ahead"): "H", ("Theirs", "Ahead"): "I"}
+    zh = {"Ours": "我方地盘", "Neutral": "中立地盘", "Theirs": "敌方地盘",
+          "Ahead": "我方领先", "Even": "敌我相当", "Behind": "我方落后"}
+    territories = [[t] for t, _ in grid]
+    leads = [[zh[lead]] for _, lead in grid]
+    assert udfs.crm_opening(territories, leads) == [[v] for v in grid.values()]
+    assert udfs.crm_opening("Ours", None) is None
+    assert udfs.crm_opening("Home", "Ahead") == "unknown territory: 'Home'"
+    assert udfs.crm_opening_play("G") == rules.opening_play("G")
+    assert udfs.crm_opening_play("g", "zh") == rules.opening_play("G", "zh")
+    assert udfs.crm_opening_play("Z") == "unknown opening: 'Z'"
+
+
+def test_value_class_bant():
+    assert udfs.crm_value_class([[6, 5, 6, 0]], [[6, 6, 5.9, 0]]) == [[1, 2, 3, 4]]
+    assert udfs.crm_value_class(11, 3) == "score outside 0-10"
+    assert udfs.crm_value_class(None, 3) is None
+    assert udfs.crm_value_class(7, 7, settings_range(ValueHigh=8)) == 4
+    assert udfs.crm_bant("Y", "是", "TRUE", 1.0) == 4
+    assert udfs.crm_bant([["有"], ["N"]], [[None], ["No"]], [[True], [False]], [["1"], [None]]) == [[3], [0]]
+    assert udfs.crm_bant("maybe", None, None, None) == "unknown yes/no: 'maybe'"
+
+
+def test_tier_column_in_column_out():
+    revenues = [[500.0], [300.0], [100.0], [50.0], [50.0], [0.0], [None], ["n/a"]]
+    expected = rules.tiers(pd.Series([500.0, 300, 100, 50, 50, 0]))
+    out = udfs.crm_tier(revenues)
+    assert [t for [t] in out[:6]] == list(expected)
+    assert [t for [t] in out[:6]] == ["VIP", "VIP", "Key", "Key", "Key", "Regular"]  # shares before: 0, .5, .8, .9, .9
+    assert out[6:] == [[None], ["not a number: 'n/a'"]]
+    assert udfs.crm_tier([[1.0], [0.0]], "zh") == [["VIP客户"], ["普通客户"]]
+
+
+def test_funnel_table():
+    stages = [["Qualify"], ["Develop"], ["商务谈判"], [2], ["Close"], ["Propose"]]
+    statuses = [["Open"], ["Open"], ["Open"], ["丢单"], ["Won"], ["nonsense"]]
+    amounts = [[100], [200], [None], [50], [400], [999]]
+    table = udfs.crm_funnel(stages, statuses, amounts)
+    assert table[0] == list(udfs.FUNNEL_HEADERS["en"])
+    expected = rules.funnel(pd.Series([s for [s] in stages]), pd.Series([s for [s] in statuses]),
+                            pd.Series([a for [a] in amounts]))
+    assert [row[0] for row in table[1:]] == ["Qualify", "Develop", "Propose", "Negotiate", "Close"]
+    assert [row[1] for row in table[1:]] == list(expected["open_count"]) == [1, 1, 0, 1, 0]
+    assert [row[4] for row in table[1:]] == list(expected["reached"]) == [5, 4, 2, 2, 1]
+    assert table[1][2:4] == [100.0, pytest.approx(10.0)]
+    assert [table[1][5], table[2][5]] == [pytest.approx(4 / 5), pytest.approx(2 / 4)]
+    assert table[5][5] is None
+    zh = udfs.crm_funnel([["确认商机"]], [["跟进中"]], None, "zh")
+    assert zh[0][0] == "阶段" and zh[1][:2] == ["确认商机", 1]
+    assert udfs.crm_funnel([["Qualify"]], [["Open"], ["Open"]]) == "ranges differ in size"
+
+
+def test_every_function_returns_a_message_not_an_exception_on_garbage():
+    garbage = [[object()]]
+    for function in udfs.FUNCTIONS:
+        count = function.__code__.co_argcount - len(function.__defaults__ or ())
+        result = function(*([garbage] * count))
+        assert result is None or isinstance(result, (str, list)), function.__name__
