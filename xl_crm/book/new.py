@@ -1,0 +1,250 @@
+"""Write a new CRM workbook (XlsxWriter): four Excel Tables, their row formulas, Settings.
+
+Derived columns are table calculated columns, so a row a rep adds in Excel
+gets its formulas; their cached results come from xl_crm.derive so the file
+reads right before any spreadsheet recalculates it. Cell values keep their
+type: text is always written as text (a name such as "=1+1" or "-5%" never
+becomes a formula or a number), dates as dates, numbers as numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+import xlsxwriter
+
+from .. import derive, schema, vocab
+from ..errors import XlCrmError
+from ..formulas import derived_formulas, table_ref
+from ..settings import DEFAULT, Settings
+from ..values import EXCEL_EPOCH
+from . import settings_sheet
+
+SheetCallback = Callable[[xlsxwriter.Workbook], None]
+
+NUMBER_FORMATS = {"date": "yyyy-mm-dd", "money": "#,##0", "percent": "0%", "int": "0", "id": "@"}
+SETTINGS_WIDTHS = (18, 16, 52)
+_EPOCH = datetime.combine(EXCEL_EPOCH, datetime.min.time())
+_FILL = {"red": {"bg_color": "#FFC7CE", "font_color": "#9C0006"},
+         "amber": {"bg_color": "#FFEB9C", "font_color": "#9C5700"}}
+
+
+def write_new_workbook(path, frames: dict[str, pd.DataFrame], *, lang: str = "en", settings: Settings = DEFAULT,
+                       as_of: date | None = None, cached: bool = True,
+                       extra_sheets: Sequence[SheetCallback] = ()) -> Path:
+    """A new CRM workbook at `path` holding the given sheets (canonical column keys).
+
+    Missing columns are written empty and missing sheets as empty tables.
+    `as_of` fixes the Settings AsOf cell (else =TODAY(), and cached results
+    use today's date); `cached=False` leaves formula results blank for a
+    spreadsheet to compute. Written to a temporary file, then moved in place.
+    """
+    path = Path(path)
+    try:
+        handle, temp = tempfile.mkstemp(suffix=".xlsx", prefix=".~", dir=path.parent)
+        os.close(handle)
+    except OSError as exc:
+        raise XlCrmError(f"{path}: cannot write the workbook ({exc})") from exc
+    try:
+        book = xlsxwriter.Workbook(temp, {"strings_to_numbers": False, "strings_to_formulas": False,
+                                          "strings_to_urls": False})
+        formats = _Formats(book)
+        for spec in schema.DATA_SHEETS:
+            _write_table(book, formats, spec, frames.get(spec.key), lang, settings, as_of, cached)
+        for callback in extra_sheets:
+            callback(book)
+        _write_settings(book, formats, settings, lang, as_of)
+        book.close()
+        os.replace(temp, path)
+    except OSError as exc:
+        raise XlCrmError(f"{path}: cannot write the workbook ({exc})") from exc
+    finally:
+        if os.path.exists(temp):
+            os.remove(temp)
+    return path
+
+
+class _Formats:
+    """One XlsxWriter format per number format, made once per workbook."""
+
+    def __init__(self, book: xlsxwriter.Workbook):
+        self.book = book
+        self._cache: dict = {}
+        self.date = self.number(NUMBER_FORMATS["date"])
+        self.red = book.add_format(_FILL["red"])
+        self.amber = book.add_format(_FILL["amber"])
+        self.header = book.add_format({"bold": True, "bottom": 1})
+
+    def number(self, num_format: str | None):
+        if num_format is None:
+            return None
+        if num_format not in self._cache:
+            self._cache[num_format] = self.book.add_format({"num_format": num_format})
+        return self._cache[num_format]
+
+    def column(self, column: schema.Column):
+        return self.number(NUMBER_FORMATS.get(column.kind))
+
+
+def _serial(value: date) -> float:
+    if isinstance(value, datetime):
+        return (value.replace(tzinfo=None) - _EPOCH).total_seconds() / 86400
+    return float((value - EXCEL_EPOCH).days)
+
+
+def _cell_writer(sheet, date_format) -> Callable[[int, int, object], None]:
+    """Write one cell keeping the value's type; None stays empty, NaN too (callers map NaT to None)."""
+    write_string, write_number, write_boolean = sheet.write_string, sheet.write_number, sheet.write_boolean
+
+    def write(row: int, col: int, value) -> None:
+        kind = type(value)
+        if kind is str:
+            write_string(row, col, value)
+        elif value is None:
+            return
+        elif kind is bool or kind is np.bool_:
+            write_boolean(row, col, bool(value))
+        elif isinstance(value, date):
+            write_number(row, col, _serial(value), date_format)
+        elif isinstance(value, np.datetime64):
+            write_number(row, col, _serial(pd.Timestamp(value).to_pydatetime()), date_format)
+        elif isinstance(value, (int, float, np.integer, np.floating)):
+            if math.isfinite(value):
+                write_number(row, col, float(value))
+            elif not math.isnan(value):
+                write_string(row, col, str(value))
+        else:
+            write_string(row, col, str(value))
+
+    return write
+
+
+def _cached(column: schema.Column, values: pd.Series, lang: str) -> list:
+    """Formula results as the cell shows them: labels in the workbook language, dates as serials."""
+    out = []
+    for value in values.tolist():
+        if value is None:
+            out.append("")
+        elif column.vocab is not None:
+            out.append(column.vocab.label(value, lang))
+        elif isinstance(value, date):
+            out.append(_serial(value))
+        else:
+            out.append(value)
+    return out
+
+
+def _derived_values(spec: schema.Sheet, frame: pd.DataFrame, as_of: date | None,
+                    settings: Settings) -> pd.DataFrame:
+    day = as_of or date.today()
+    if spec.key == "customers":
+        return derive.customer_columns(frame, day, settings)
+    return derive.opportunity_columns(frame, day, settings)
+
+
+def _write_table(book, formats: _Formats, spec: schema.Sheet, frame: pd.DataFrame | None, lang: str,
+                 settings: Settings, as_of: date | None, cached: bool) -> None:
+    sheet = book.add_worksheet(spec.name(lang))
+    frame = _conform(spec, frame)
+    rows = max(len(frame), 1)  # a table needs one data row; an empty one reads as no record
+    formulas = derived_formulas(spec.key, lang, table_ref(spec, lang)) if spec.role(schema.DERIVED) else {}
+    sheet.add_table(0, 0, rows, len(spec.columns) - 1, {
+        "name": schema.TABLE_NAMES[spec.key],
+        "style": "TableStyleMedium2",
+        "columns": [{"header": c.header(lang), **({"formula": formulas[c.key]} if c.key in formulas else {})}
+                    for c in spec.columns],
+    })
+    for col, column in enumerate(spec.columns):
+        sheet.set_column(col, col, column.width, formats.column(column))
+    write = _cell_writer(sheet, formats.date)
+    for col, column in enumerate(spec.columns):
+        if column.key not in formulas:
+            for row, value in enumerate(frame[column.key].tolist(), 1):
+                write(row, col, value)
+    if formulas:
+        values = _derived_values(spec, frame if len(frame) else _conform(spec, pd.DataFrame(index=[0])),
+                                 as_of, settings) if cached else None
+        for col, column in enumerate(spec.columns):
+            if column.key in formulas:
+                results = _cached(column, values[column.key], lang) if cached else [""] * rows
+                formula = formulas[column.key]
+                for row, result in enumerate(results, 1):
+                    sheet.write_formula(row, col, formula, None, result)
+    _add_validation(sheet, spec, rows, lang)
+    _add_highlights(sheet, formats, spec, rows, lang)
+    sheet.freeze_panes(1, 0)
+
+
+def _conform(spec: schema.Sheet, frame: pd.DataFrame | None) -> pd.DataFrame:
+    """Every schema column in schema order as Python objects (None for blanks); others dropped."""
+    if frame is None:
+        frame = pd.DataFrame()
+    out = pd.DataFrame(index=range(len(frame)))
+    for key in spec.keys:
+        if key in frame:
+            column = frame[key]
+            out[key] = column.astype(object).where(column.notna(), None).tolist()
+        else:
+            out[key] = pd.Series([None] * len(frame), dtype=object)
+    return out
+
+
+def _add_validation(sheet, spec: schema.Sheet, rows: int, lang: str) -> None:
+    """Dropdowns on input columns with a fixed set of values; other spellings still allowed."""
+    for col, column in enumerate(spec.columns):
+        if column.role != schema.INPUT:
+            continue
+        if column.kind == "stage":
+            source = "=StageNameZh" if lang == "zh" else "=StageName"
+        elif column.vocab is not None:
+            source = column.vocab.labels(lang)
+        else:
+            continue
+        sheet.data_validation(1, col, rows, col, {"validate": "list", "source": source, "show_error": False})
+
+
+def _add_highlights(sheet, formats: _Formats, spec: schema.Sheet, rows: int, lang: str) -> None:
+    """Overdue and stale rows stand out: red for overdue/stale, amber for due today."""
+    def cell_rule(key: str, criteria: str, value, fmt) -> None:
+        col = spec.keys.index(key)
+        sheet.conditional_format(1, col, rows, col,
+                                 {"type": "cell", "criteria": criteria, "value": value, "format": fmt})
+
+    if spec.key == "customers":
+        label = lambda s: '"' + vocab.FOLLOWUP_STATUS.label(s, lang) + '"'  # noqa: E731
+        cell_rule("followup_status", "==", label("Overdue"), formats.red)
+        cell_rule("followup_status", "==", label("Due today"), formats.amber)
+        cell_rule("days_overdue", ">", 0, formats.red)
+    elif spec.key == "opportunities":
+        cell_rule("stale", "==", "TRUE", formats.red)
+
+
+def _write_settings(book, formats: _Formats, settings: Settings, lang: str, as_of: date | None) -> None:
+    """The Settings sheet per settings_sheet.layout and its names, defined workbook-wide."""
+    name = schema.SETTINGS_NAME[lang]
+    sheet = book.add_worksheet(name)
+    cells, names = settings_sheet.layout(settings, lang, as_of)
+    styles = {"header": formats.header, "date": formats.date, "percent": formats.number("0%"),
+              "money": formats.number("#,##0"), "number": None, "text": None}
+    today = _serial(as_of or date.today())
+    for cell in cells:
+        row, col, value, style = cell.row - 1, cell.col, cell.value, styles[cell.style]
+        if isinstance(value, str) and value.startswith("="):
+            sheet.write_formula(row, col, value, style, today)
+        elif isinstance(value, date):
+            sheet.write_number(row, col, _serial(value), formats.date)
+        elif isinstance(value, str):
+            sheet.write_string(row, col, value, style)
+        else:
+            sheet.write_number(row, col, float(value), style)
+    for col, width in enumerate(SETTINGS_WIDTHS):
+        sheet.set_column(col, col, width)
+    for defined, cell_range in names.items():
+        book.define_name(defined, f"='{name}'!{cell_range}")
