@@ -17,7 +17,7 @@ from python_calamine import CalamineWorkbook
 from .. import schema
 from ..errors import XlCrmError
 from ..settings import DEFAULT, Settings
-from . import settings_sheet
+from . import guards, settings_sheet
 
 HEADER_SCAN_ROWS = 20
 
@@ -87,6 +87,7 @@ def frame_from_rows(rows: list[list], spec: schema.Sheet, header: int, columns: 
 def read_workbook(path: str | Path) -> CrmData:
     """Every data sheet, the Settings and the AsOf date of a CRM workbook."""
     path = Path(path)
+    guards.open_zip(path).close()
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for every kind of damage

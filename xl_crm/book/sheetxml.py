@@ -1,0 +1,270 @@
+"""Byte-level edits of a worksheet part: only the rows that change are rewritten.
+
+A worksheet can hold 200,000 rows, drawings, comments, conditional
+formats and extension lists the tool knows nothing about. Parsing it into
+a tree and serialising it back would be slow and would risk changing what
+it does not understand, so the part is scanned as bytes: every row without
+an edit and everything outside <sheetData> is copied as it was.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Callable
+
+from ..values import EXCEL_EPOCH
+from ..errors import XlCrmError
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula cell: text without the leading '=', and the value shown until recalculation."""
+
+    text: str
+    cached: object = None
+
+
+CellEdit = Callable[[bytes | None], bytes | None]  # old <c> element (or None) -> new one (None drops it)
+
+_ROOT = re.compile(rb"<(\w+:)?worksheet\b")
+_REF = re.compile(rb'\sr="([A-Za-z]*)(\d*)"')
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+
+
+def col_letters(col: int) -> str:
+    """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def col_index(letters: str) -> int:
+    index = 0
+    for ch in letters.upper():
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
+def cell_ref(row: int, col: int) -> str:
+    return f"{col_letters(col)}{row}"
+
+
+def xml_text(text: str) -> str:
+    """Escape text for element content; drop characters XML cannot hold; keep Excel's _xHHHH_ literal."""
+    text = _ILLEGAL.sub("", text)
+    text = _XESCAPE.sub(r"_x005F_\1", text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _number(value) -> str:
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    return repr(float(value))
+
+
+def date_serial(value: date | datetime) -> float | int:
+    if isinstance(value, datetime):
+        day = (value.date() - EXCEL_EPOCH).days
+        seconds = (value - datetime.combine(value.date(), time(), value.tzinfo)).total_seconds()
+        return day + seconds / 86400 if seconds else day
+    return (value - EXCEL_EPOCH).days
+
+
+def is_missing(value) -> bool:
+    """None, NaN, NaT and pandas NA all mean an empty cell."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)
+    except (TypeError, ValueError):
+        return False
+
+
+def _start_tag(cell: bytes) -> bytes:
+    end = cell.index(b">")
+    return cell[:end - 1] if cell[end - 1:end] == b"/" else cell[:end]
+
+
+def attr(tag: bytes, name: bytes) -> bytes | None:
+    match = re.search(rb"\s" + re.escape(name) + rb'="([^"]*)"', tag)
+    return match.group(1) if match else None
+
+
+def cell_style(cell: bytes | None) -> int | None:
+    if cell is None:
+        return None
+    style = attr(_start_tag(cell), b"s")
+    return int(style) if style is not None else None
+
+
+class Cells:
+    """Renders cell elements; styles(kind, existing style index) picks the style for dates."""
+
+    def __init__(self, prefix: bytes, date_style: Callable[[int | None], int]):
+        self.p = prefix.decode()
+        self.date_style = date_style
+
+    def _el(self, ref: str, style: int | None, kind: str | None, inner: str) -> bytes:
+        p = self.p
+        attrs = f' r="{ref}"' + (f' s="{style}"' if style else "") + (f' t="{kind}"' if kind else "")
+        return (f"<{p}c{attrs}/>" if not inner else f"<{p}c{attrs}>{inner}</{p}c>").encode()
+
+    def _cached(self, value) -> tuple[str | None, str]:
+        p = self.p
+        if is_missing(value):
+            return None, ""
+        if isinstance(value, bool):
+            return "b", f"<{p}v>{int(value)}</{p}v>"
+        if isinstance(value, (date, datetime)):
+            return None, f"<{p}v>{_number(date_serial(value))}</{p}v>"
+        if isinstance(value, numbers.Real):
+            if not math.isfinite(float(value)):
+                return None, ""
+            return None, f"<{p}v>{_number(value)}</{p}v>"
+        return "str", f"<{p}v>{xml_text(str(value))}</{p}v>"
+
+    def value(self, ref: str, value, old: bytes | None) -> bytes:
+        """A cell holding value; the old cell's style is kept (dates get a date style based on it)."""
+        p = self.p
+        style = cell_style(old)
+        if isinstance(value, Formula):
+            text = value.text[1:] if value.text.startswith("=") else value.text
+            kind, cached = self._cached(value.cached)
+            if isinstance(value.cached, (date, datetime)):
+                style = self.date_style(style)
+            return self._el(ref, style, kind, f"<{p}f>{xml_text(text)}</{p}f>{cached}")
+        if is_missing(value):
+            return self._el(ref, style, None, "")
+        if isinstance(value, bool):
+            return self._el(ref, style, "b", f"<{p}v>{int(value)}</{p}v>")
+        if isinstance(value, (date, datetime)):
+            return self._el(ref, self.date_style(style), None, f"<{p}v>{_number(date_serial(value))}</{p}v>")
+        if isinstance(value, numbers.Real):
+            if not math.isfinite(float(value)):
+                return self._el(ref, style, None, "")
+            return self._el(ref, style, None, f"<{p}v>{_number(value)}</{p}v>")
+        text = xml_text(str(value))
+        space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
+        return self._el(ref, style, "inlineStr", f"<{p}is><{p}t{space}>{text}</{p}t></{p}is>")
+
+    def cached(self, ref: str, value, old: bytes | None) -> bytes:
+        """The old formula cell with only its cached value replaced; a plain value where there is no formula."""
+        formula = None if old is None else re.search(rb"<(\w+:)?f\b[^>]*?(?:/>|>.*?</(\w+:)?f>)", old, re.S)
+        if formula is None:
+            return self.value(ref, value, old)
+        style = cell_style(old)
+        if isinstance(value, (date, datetime)):
+            style = self.date_style(style)
+        kind, cached = self._cached(value)
+        return self._el(ref, style, kind, formula.group(0).decode() + cached)
+
+
+def prefix_of(xml: bytes) -> bytes:
+    match = _ROOT.search(xml, 0, 4096)
+    if match is None:
+        raise XlCrmError("a worksheet part has no <worksheet> root")
+    return match.group(1) or b""
+
+
+def _row_number(tag: bytes, previous: int) -> int:
+    value = attr(tag, b"r")
+    return int(value) if value else previous + 1
+
+
+def _rewrite_row(p: bytes, row: int, element: bytes | None, edits: dict[int, CellEdit]) -> bytes:
+    """One <row> with its cells merged with the edits, in column order."""
+    cell_re = re.compile(rb"<" + p + rb"c\b[^>]*?(?:/>|>.*?</" + p + rb"c>)", re.S)
+    if element is None:
+        tag, body, tail = b"<" + p + b'row r="' + str(row).encode() + b'"', b"", b""
+    else:
+        end = element.index(b">")
+        closed = element[end - 1:end] == b"/"
+        tag = element[:end - 1] if closed else element[:end]
+        body = b"" if closed else element[end + 1:-len(b"</" + p + b"row>")]
+        tag = re.sub(rb'\sspans="[^"]*"', b"", tag)
+    cells: dict[int, bytes] = {}
+    col, last = -1, 0
+    for match in cell_re.finditer(body):
+        cell = match.group(0)
+        ref = _REF.search(_start_tag(cell))
+        if ref and ref.group(1):
+            col = col_index(ref.group(1).decode())
+        else:
+            col += 1
+            cell = cell[:len(p) + 2] + f' r="{cell_ref(row, col)}"'.encode() + cell[len(p) + 2:]
+        cells[col] = cell
+        last = match.end()
+    tail = body[last:].strip()
+    for c, edit in edits.items():
+        new = edit(cells.get(c))
+        if new is None:
+            cells.pop(c, None)
+        else:
+            cells[c] = new
+    inner = b"".join(cells[c] for c in sorted(cells)) + tail
+    if not inner:
+        return tag + b"/>"
+    return tag + b">" + inner + b"</" + p + b"row>"
+
+
+def edit_cells(xml: bytes, edits: dict[int, dict[int, CellEdit]]) -> bytes:
+    """The worksheet with edits applied: {row: {col: edit}}; untouched rows are copied as they were."""
+    if not edits:
+        return xml
+    p = prefix_of(xml)
+    open_tag = re.compile(rb"<" + p + rb"sheetData\b[^>]*?(/?)>").search(xml)
+    if open_tag is None:
+        raise XlCrmError("a worksheet part has no <sheetData>")
+    if open_tag.group(1):
+        start = end = open_tag.end()
+        head, foot = xml[:open_tag.start()] + b"<" + p + b"sheetData>", b"</" + p + b"sheetData>" + xml[end:]
+    else:
+        start = open_tag.end()
+        end = xml.index(b"</" + p + b"sheetData>", start)
+        head, foot = xml[:start], xml[end:]
+    row_re = re.compile(rb"<" + p + rb"row\b[^>]*?(?:/>|>.*?</" + p + rb"row>)", re.S)
+    pending = sorted(edits)
+    out, i, pos, row = [head], 0, start, 0
+    for match in row_re.finditer(xml, start, end):
+        tag = match.group(0)[:match.group(0).index(b">")]
+        row = _row_number(tag, row)
+        while i < len(pending) and pending[i] < row:
+            out.append(xml[pos:match.start()])
+            pos = match.start()
+            out.append(_rewrite_row(p, pending[i], None, edits[pending[i]]))
+            i += 1
+        if i < len(pending) and pending[i] == row:
+            out.append(xml[pos:match.start()])
+            out.append(_rewrite_row(p, row, match.group(0), edits[row]))
+            pos = match.end()
+            i += 1
+    out.append(xml[pos:end])
+    out.extend(_rewrite_row(p, r, None, edits[r]) for r in pending[i:])
+    out.append(foot)
+    return _widen_dimension(b"".join(out), p, max(edits), max(max(cols) for cols in edits.values()))
+
+
+def _widen_dimension(xml: bytes, p: bytes, max_row: int, max_col: int) -> bytes:
+    """Grow <dimension ref> so readers that trust it see the new cells."""
+    match = re.compile(rb"<" + p + rb'dimension\s+ref="([^"]*)"').search(xml, 0, 8192)
+    if match is None:
+        return xml
+    first, _, last = match.group(1).decode().partition(":")
+    last = last or first
+    m = re.fullmatch(r"([A-Za-z]+)(\d+)", last)
+    if m is None:
+        return xml
+    new_col = max(col_index(m.group(1)), max_col)
+    new_row = max(int(m.group(2)), max_row)
+    ref = f"{first if first else 'A1'}:{cell_ref(new_row, new_col)}"
+    if ref == match.group(1).decode():
+        return xml
+    return xml[:match.start(1)] + ref.encode() + xml[match.end(1):]
