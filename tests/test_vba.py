@@ -86,3 +86,44 @@ def test_module_imports_plainly_on_linux():
     """Outside Windows xw.func is a pass-through: the functions are plain Python."""
     assert not hasattr(xl_crm.udfs.crm_grade, "__xlfunc__")
     assert {f.__name__ for f in xl_crm.udfs.FUNCTIONS} == set(EXPECTED)
+
+
+def _conf(path):
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(path))
+    rows = book.get_sheet_by_name("xlwings.conf").to_python()
+    return book.sheet_names, {r[0]: r[1] for r in rows if r[0]}
+
+
+def test_excel_setup_adds_the_conf_sheet_and_keeps_the_rest(tmp_path):
+    import subprocess
+    from pathlib import Path
+
+    import xlsxwriter
+
+    path = tmp_path / "crm.xlsx"
+    book = xlsxwriter.Workbook(path)
+    mine = book.add_worksheet("Mine")
+    mine.write("A1", "keep me")
+    mine.insert_button("C3", {"macro": "CrmRefresh", "caption": "Refresh"})
+    conf = book.add_worksheet("xlwings.conf")
+    conf.write_row(0, 0, ["LICENSE_KEY", "abc"])
+    conf.write_row(1, 0, ["UDF Modules", "old_module"])
+    book.close()
+    exe = Path(sys.executable).with_name("xl-crm")
+    run = subprocess.run([str(exe), "excel-setup", str(path), "--interpreter-win", r"C:\py\python.exe",
+                          "--no-backup"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    names, settings = _conf(path)
+    assert names == ["Mine", "xlwings.conf"]
+    assert settings["UDF Modules"] == "xl_crm.udfs"
+    assert settings["LICENSE_KEY"] == "abc"
+    assert settings["Interpreter_Win"] == r"C:\py\python.exe"
+    assert settings["Use UDF Server"] is False
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        assert any(n.startswith("xl/drawings/vmlDrawing") for n in z.namelist())  # the button is still there
+    run = subprocess.run([str(exe), "excel-setup", str(tmp_path / "missing.xlsx")], capture_output=True, text=True)
+    assert run.returncode == 2 and run.stderr.count("\n") == 1 and "missing.xlsx" in run.stderr

@@ -14,8 +14,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
-from python_calamine import CalamineWorkbook
-
 from .errors import XlCrmError
 
 Cells = dict[tuple[int, int], object]  # (1-based row, 0-based column) -> value, as Package.set_cells
@@ -136,6 +134,8 @@ class MemoryBook:
     @classmethod
     def from_file(cls, path: str | Path, **kwargs) -> "MemoryBook":
         """Every sheet of a workbook file, as calamine reads it (blanks None)."""
+        from python_calamine import CalamineWorkbook  # here: xlwings Lite has no use for it
+
         try:
             book = CalamineWorkbook.from_path(str(path))
         except Exception as exc:  # calamine raises its own error types for every kind of damage
