@@ -15,6 +15,7 @@ import pandas as pd
 from python_calamine import CalamineWorkbook
 
 from .. import schema
+from ..mapping import DEFAULT as DEFAULT_MAPPING, Mapping
 from ..errors import XlCrmError
 from ..settings import DEFAULT, Settings
 from . import guards, settings_sheet
@@ -54,15 +55,19 @@ def _blank_to_none(value):
     return None if value == "" else value
 
 
-def find_header(rows: list[list], spec: schema.Sheet) -> tuple[int, dict[str, int]] | None:
-    """The 0-based row index within the first rows whose cells name most of a sheet's columns."""
+def find_header(rows: list[list], spec: schema.Sheet, mapping: Mapping = DEFAULT_MAPPING
+                ) -> tuple[int, dict[str, int]] | None:
+    """The 0-based row index within the first rows whose cells name most of a sheet's columns.
+
+    Headers are matched through the mapping: canonical names, both languages, synonyms, overrides.
+    """
     best = None
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         found = {}
         for j, cell in enumerate(row):
             if cell in ("", None):
                 continue
-            key = schema.column_key(spec, cell)
+            key = mapping.column_key(spec, cell)
             if key and key not in found:
                 found[key] = j
         # the first required column anchors the table; check reports the other missing ones
@@ -84,8 +89,9 @@ def frame_from_rows(rows: list[list], spec: schema.Sheet, header: int, columns: 
     return frame
 
 
-def read_workbook(path: str | Path) -> CrmData:
-    """Every data sheet, the Settings and the AsOf date of a CRM workbook."""
+def read_workbook(path: str | Path, mapping: Mapping | None = None) -> CrmData:
+    """Every data sheet, the Settings and the AsOf date of a CRM workbook (headers read through mapping)."""
+    mapping = mapping or DEFAULT_MAPPING
     path = Path(path)
     guards.open_zip(path).close()
     try:
@@ -101,15 +107,21 @@ def read_workbook(path: str | Path) -> CrmData:
             rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
             data.settings, data.as_of = settings_sheet.parse([[_blank_to_none(v) for v in r] for r in rows])
             break
+    taken: set[str] = set()
     reserved = {n for s in schema.DATA_SHEETS for n in (s.en, s.zh)} | set(schema.SETTINGS_NAME.values())
     for spec in schema.DATA_SHEETS:
-        candidates = [n for n in (spec.en, spec.zh) if n in names]
-        candidates += [n for n in book.sheet_names if n not in reserved]
+        pinned = mapping.sheets.get(spec.key)
+        if pinned is not None and pinned not in names:
+            raise XlCrmError(f"{path}: the mapping names sheet {pinned!r} for {spec.en}, but there is no such sheet")
+        candidates = [pinned] if pinned else [n for n in (spec.en, spec.zh) if n in names]
+        if not pinned:
+            candidates += [n for n in book.sheet_names if n not in reserved and n not in taken]
         for name in candidates:
             rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            found = find_header(rows, spec)
+            found = find_header(rows, spec, mapping)
             if found is None:
                 continue
+            taken.add(name)
             header, columns = found
             data.tables[spec.key] = Table(
                 spec, name, header + 1, columns, [str(c) for c in rows[header]],

@@ -1,0 +1,173 @@
+"""Turn an existing workbook into a CRM without losing anything in it.
+
+The customer, opportunity, contact and activity tables are found by their
+headers (xl_crm.mapping); each gets the standard columns it lacks, to the
+right of everything the sheet already uses: empty input columns, synced
+values, and the derived columns as the same native row formulas `init`
+writes. Missing standard sheets are copied in from a fresh template
+(Settings always, with its defined names). Everything else in the file is
+copied byte for byte (xl_crm.book.package), and a second upgrade finds
+nothing to do.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from . import derive, schema, sync
+from .book import settings_sheet
+from .book.new import write_new_workbook
+from .book.package import Formula, Package
+from .book.read import CrmData, Table, read_workbook
+from .book.sheetxml import col_letters
+from .formulas import derived_formulas
+from .mapping import Mapping
+
+_ROW = "\x00"  # stands for the row number in a formula built once per column
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass
+class Plan:
+    """What an upgrade found and what it changes (or would change, on a dry run)."""
+
+    path: Path
+    lang: str
+    found: dict[str, str] = field(default_factory=dict)  # sheet key -> description of the mapping
+    changes: list[str] = field(default_factory=list)
+    written: bool = False
+
+    def lines(self) -> list[str]:
+        out = [f"{self.path} (language {self.lang})"]
+        out += [f"  {schema.sheet(k).en}: {v}" for k, v in self.found.items()] or ["  no CRM tables found"]
+        out += [f"  + {c}" for c in self.changes] or ["  nothing to change"]
+        return out
+
+
+def detect_lang(data: CrmData) -> str:
+    """Chinese when the workbook is Chinese already or its found headers are."""
+    if data.lang == "zh":
+        return "zh"
+    headers = [data.tables[k].headers[j] for k in data.tables for j in data.tables[k].columns.values()]
+    return "zh" if headers and sum(bool(_CJK.search(h)) for h in headers) * 2 > len(headers) else "en"
+
+
+def _describe(table: Table) -> str:
+    pairs = ", ".join(f"{table.headers[j]} -> {key}" for key, j in table.columns.items())
+    return f"sheet {table.sheet_name!r}, header row {table.header_row}: {pairs}"
+
+
+def _full_frame(table: Table) -> pd.DataFrame:
+    frame = table.frame.copy()
+    for key in table.spec.keys:
+        if key not in frame:
+            frame[key] = None
+    return frame
+
+
+def column_values(data: CrmData, key: str, as_of: date) -> pd.DataFrame:
+    """Synced and derived values of a table's rows, every schema column present (cached formula results)."""
+    frame = _full_frame(data.tables[key])
+    if key == "customers":
+        synced = sync.customer_sync(frame, data.frame("opportunities"), data.frame("activities"), as_of,
+                                    data.settings)
+        for col in ("next_close", "touch_count", "revenue_12m", "tier"):
+            frame[col] = synced[col]
+        derived = derive.customer_columns(frame, as_of, data.settings)
+        frame = frame.drop(columns=list(derived.columns)).join(derived)
+    elif key == "opportunities":
+        frame["touch_count"] = sync.opportunity_touches(frame, data.frame("activities"), as_of)
+        derived = derive.opportunity_columns(frame, as_of, data.settings)
+        frame = frame.drop(columns=list(derived.columns)).join(derived)
+    return frame
+
+
+def new_columns(table: Table, lang: str) -> dict[str, int]:
+    """Where each missing standard column goes: after the last column the sheet uses."""
+    missing = [c for c in table.spec.columns if c.key not in table.columns]
+    start = len(table.headers)
+    return {c.key: start + i for i, c in enumerate(missing)}
+
+
+def formula_cells(table: Table, positions: dict[str, int], rows, lang: str, values: pd.DataFrame | None) -> dict:
+    """The derived columns' formulas (A1 references to the same row) for the given Excel rows."""
+    ref = lambda key: f"{col_letters(positions[key])}{_ROW}"  # noqa: E731
+    formulas = derived_formulas(table.spec.key, lang, ref) if table.spec.role(schema.DERIVED) else {}
+    cells = {}
+    for key, text in formulas.items():
+        for row in rows:
+            cached = values.at[row, key] if values is not None and row in values.index else None
+            cells[(row, positions[key])] = Formula(text.replace(_ROW, str(row)), None if pd.isna(cached) else cached)
+    return cells
+
+
+def _settings_names(lang: str) -> dict[str, str]:
+    _, names = settings_sheet.layout(lang=lang)
+    sheet = schema.SETTINGS_NAME[lang]
+    return {name: f"'{sheet}'!{ref}" for name, ref in names.items()}
+
+
+def _template(lang: str, settings) -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "template.xlsx"
+        write_new_workbook(path, {}, lang=lang, settings=settings, cached=False)
+        return path.read_bytes()
+
+
+def upgrade_workbook(path: str | Path, mapping: Mapping | None = None, lang: str | None = None,
+                     dry_run: bool = False, backup: bool = True, as_of: date | None = None) -> Plan:
+    """Add what the workbook lacks to be a CRM; with dry_run, only say what that would be."""
+    path = Path(path)
+    data = read_workbook(path, mapping)
+    plan = Plan(path, lang or detect_lang(data))
+    as_of = as_of or data.as_of or date.today()
+    plan.found = {k: _describe(t) for k, t in data.tables.items()}
+    with Package.open(path) as pkg:
+        existing = {n.lower() for n in pkg.sheet_names}
+        template = None
+        settings_present = any(n.lower() in existing for n in schema.SETTINGS_NAME.values())
+        wanted = [s.name(plan.lang) for s in schema.DATA_SHEETS if s.key not in data.tables]
+        if not settings_present:
+            wanted.append(schema.SETTINGS_NAME[plan.lang])
+        for sheet_name in wanted:
+            if sheet_name.lower() in existing:
+                plan.changes.append(f"sheet {sheet_name!r} exists but holds no recognisable table: left as it is")
+                continue
+            plan.changes.append(f"add sheet {sheet_name!r}")
+            if not dry_run:
+                template = template or _template(plan.lang, data.settings)
+                pkg.put_sheet(sheet_name, template, sheet_name)
+        for name, ref in _settings_names(plan.lang).items():
+            if name.lower() not in {n.lower() for n in pkg.defined_names} and not settings_present:
+                pkg.set_defined_name(name, ref)
+        for key, table in data.tables.items():
+            added = new_columns(table, plan.lang)
+            if not added:
+                continue
+            headers = [table.spec.column(k).header(plan.lang) for k in added]
+            plan.changes.append(f"{table.sheet_name!r}: add columns {', '.join(headers)} "
+                                f"({col_letters(min(added.values()))}-{col_letters(max(added.values()))})")
+            if dry_run:
+                continue
+            positions = {**table.columns, **added}
+            values = column_values(data, key, as_of)
+            cells = {(table.header_row, col): table.spec.column(k).header(plan.lang) for k, col in added.items()}
+            for k in added:
+                if table.spec.column(k).role == schema.SYNCED:
+                    cells.update({(row, added[k]): values.at[row, k] for row in values.index})
+            derived = {k: positions[k] for k in positions}
+            new_derived = [k for k in added if table.spec.column(k).role == schema.DERIVED]
+            formulas = formula_cells(table, derived, values.index, plan.lang, values)
+            cells.update({rc: f for rc, f in formulas.items() if rc[1] in {added[k] for k in new_derived}})
+            pkg.set_cells(table.sheet_name, cells)
+        if plan.changes and not dry_run and pkg.modified:
+            pkg.full_recalc_on_load()
+            pkg.save(backup=backup)
+            plan.written = True
+    return plan
