@@ -161,18 +161,18 @@ class MemoryBook:
                 rows.append([])
             line = rows[row - 1]
             line.extend([None] * (col + 1 - len(line)))
-            line[col] = value
+            line[col] = _excel_value(value)  # a cell gives back a datetime, as Excel's do
 
     def append_rows(self, sheet: str, rows: list[list]) -> int:
         body = self.sheets[sheet]
         while body and all(v is None for v in body[-1]):
             body.pop()
         first = len(body) + 1
-        body.extend(list(r) for r in rows)
+        body.extend([_excel_value(v) for v in r] for r in rows)
         return first
 
     def replace_sheet(self, sheet: str, rows: list[list]) -> None:
-        self.sheets[sheet] = [list(r) for r in rows]
+        self.sheets[sheet] = [[_excel_value(v) for v in r] for r in rows]
 
     def selection(self) -> tuple[str, int] | None:
         return self.selected

@@ -1,0 +1,226 @@
+"""The buttons' actions: on the in-memory stand-in of an open workbook, and end to end on a real file."""
+
+import ast
+import importlib
+import re
+import runpy
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from xl_crm import macros, schema, sync, udfs
+from xl_crm.book import settings_sheet
+from xl_crm.book.read import read_workbook
+from xl_crm.errors import XlCrmError
+from xl_crm.live import MemoryBook, _runs
+
+ROOT = Path(__file__).resolve().parents[1]
+AS_OF = date(2025, 6, 30)
+CUSTOMER_KEYS = ["customer_id", "name", "owner", "need", "expected_close", "last_contact", "next_action_date",
+                 "next_close", "touch_count", "revenue_12m", "tier"]
+OPPORTUNITY_KEYS = ["opportunity_id", "customer_id", "stage", "status", "amount", "expected_close", "closed_date",
+                    "touch_count"]
+ACTIVITY_KEYS = ["date", "customer_id", "owner", "type", "summary", "next_date"]
+
+
+def _header(spec, keys, lang="en"):
+    return [spec.column(k).header(lang) for k in keys]
+
+
+def settings_rows(as_of=AS_OF, lang="en"):
+    cells, _ = settings_sheet.layout(lang=lang, as_of=as_of)
+    rows = [[None] * 5 for _ in range(max(c.row for c in cells))]
+    for cell in cells:
+        rows[cell.row - 1][cell.col] = cell.value
+    return rows
+
+
+def sheets(as_of=AS_OF, lang="en", fixed=True):
+    """A small CRM: Ann's C1 is overdue, C2 has had no contact, Bob's C3 is fine; C9 has no owner.
+
+    Dates are relative to as_of; the Settings AsOf cell holds it when fixed, else =TODAY().
+    """
+    d = lambda days: datetime.combine(as_of + timedelta(days=days), datetime.min.time())  # noqa: E731
+    customers = [
+        ["C1", "Acme", "Ann", "Now", d(10), d(-5), None, None, None, None, None],
+        ["C2", "Beta", "Ann", "Future", None, None, None, None, None, None, None],
+        ["C3", "Core", "Bob", "None", None, d(-1), d(30), None, None, None, None],
+        ["C9", "Zeta", None, "现有需求", d(100), d(-400), None, None, None, None, None],
+    ]
+    opportunities = [
+        ["O1", "C1", "Develop", "Open", 1000.0, d(20), None, None],
+        ["O2", "C1", "Close", "Won", 5000.0, None, d(-30), None],
+        ["O3", "C3", "Qualify", "赢单", 100.0, None, d(-10), None],
+    ]
+    activities = [[d(-2), "C1", "Ann", "Call", "Called", None], [d(-3), "C1", "Ann", "Visit", "Met", None],
+                  [d(5), "C3", "Bob", "Call", "Future call", None]]
+    return {
+        schema.SETTINGS_NAME[lang]: settings_rows(as_of if fixed else None, lang),
+        "Notes": [["My own notes"]],
+        schema.CUSTOMERS.name(lang): [["Customers of the team"], _header(schema.CUSTOMERS, CUSTOMER_KEYS, lang),
+                                      *customers],
+        schema.OPPORTUNITIES.name(lang): [_header(schema.OPPORTUNITIES, OPPORTUNITY_KEYS, lang), *opportunities],
+        schema.ACTIVITIES.name(lang): [_header(schema.ACTIVITIES, ACTIVITY_KEYS, lang), *activities],
+    }
+
+
+def column(book, sheet, key, spec=schema.CUSTOMERS, header_row=2, lang="en"):
+    rows = book.rows(sheet)
+    j = rows[header_row - 1].index(spec.column(key).header(lang))
+    return [r[j] for r in rows[header_row:]]
+
+
+def test_refresh_writes_the_synced_values_of_sync():
+    book = MemoryBook(sheets())
+    data = macros.read_live(book)
+    message = macros.refresh(book)
+    expected = sync.customer_sync(data.frame("customers"), data.frame("opportunities"), data.frame("activities"),
+                                  AS_OF)
+    assert column(book, "Customers", "touch_count") == list(expected["touch_count"]) == [2, 0, 0, 0]
+    assert column(book, "Customers", "last_contact")[0] == datetime(2025, 6, 28)  # later than the cell's 06-25
+    assert column(book, "Customers", "last_contact")[2] == datetime(2025, 6, 29)  # future activity ignored
+    assert column(book, "Customers", "next_close") == [datetime(2025, 7, 20), None, None, None]
+    assert column(book, "Customers", "revenue_12m") == [5000.0, 0.0, 100.0, 0.0]
+    assert column(book, "Customers", "tier") == list(expected["tier"])
+    touches = column(book, "Opportunities", "touch_count", schema.OPPORTUNITIES, header_row=1)
+    assert touches == [0, 0, 0]
+    assert book.rows("Notes") == [["My own notes"]]
+    assert book.told == [message] and "follow-ups due" in message
+
+
+def test_refresh_twice_changes_nothing_more():
+    book = MemoryBook(sheets())
+    macros.refresh(book)
+    snapshot = {name: book.rows(name) for name in book.sheet_names()}
+    assert "0 cells updated" in macros.refresh(book)
+    assert {name: book.rows(name) for name in book.sheet_names()} == snapshot
+
+
+def test_today_sheet_lists_due_customers_by_rep_most_urgent_first():
+    book = MemoryBook(sheets())
+    macros.show_today(book)
+    rows = book.rows("Today")
+    assert rows[0][0] == "Follow-ups due on 2025-06-30 (3)"
+    body = [r for r in rows[3:] if any(v is not None for v in r)]
+    assert [r[0] for r in body] == ["Ann (2)", "C1", "C2", "(no owner) (1)", "C9"]
+    assert body[1][4] == "Overdue" and body[2][4] == "Not contacted"
+
+
+def test_chinese_workbook_gets_chinese_labels():
+    book = MemoryBook(sheets(lang="zh"))
+    macros.refresh(book)
+    rows = book.rows("今日跟进")
+    assert rows[0][0].startswith("2025-06-30")
+    tiers = column(book, "客户", "tier", lang="zh")
+    assert set(tiers) <= {"VIP客户", "重点客户", "普通客户"}
+
+
+def test_refresh_needs_the_synced_columns():
+    data = sheets()
+    data["Customers"] = [row[:7] for row in data["Customers"]]
+    with pytest.raises(XlCrmError, match="Customers lacks Next Close, Touch Count, Revenue 12M, Tier"):
+        macros.refresh(MemoryBook(data))
+
+
+def test_log_activity_appends_and_moves_last_contact():
+    today = datetime.combine(date.today(), datetime.min.time())
+    book = MemoryBook(sheets(as_of=today.date(), fixed=False), selection=("Customers", 4),
+                      answers=["bogus", "拜访", "Demo went well", "someday", (today + timedelta(days=3)).isoformat()])
+    macros.log_activity(book)
+    last = book.rows("Activities")[-1]
+    assert last == [today, "C2", "Ann", "Visit", "Demo went well", today + timedelta(days=3)]
+    assert column(book, "Customers", "last_contact")[1] == today
+    assert column(book, "Customers", "touch_count")[1] == 1
+    assert column(book, "Customers", "next_action_date")[1] == today + timedelta(days=3)
+
+
+def test_log_activity_needs_a_customer_row_and_can_be_cancelled():
+    book = MemoryBook(sheets(), selection=("Opportunities", 2))
+    assert macros.log_activity(book) is None
+    assert "Select a customer's row" in book.told[0]
+    book = MemoryBook(sheets(), selection=("Customers", 3), answers=["Call", None])
+    before = book.rows("Activities")
+    assert macros.log_activity(book) is None
+    assert book.rows("Activities") == before
+
+
+def test_runs_group_adjacent_cells_into_column_writes():
+    cells = {(2, 1): "a", (3, 1): "b", (5, 1): "c", (2, 4): 1}
+    assert list(_runs(cells)) == [(1, 2, ["a", "b"]), (1, 5, ["c"]), (4, 2, [1])]
+
+
+def test_every_runpython_resolves_to_a_callable():
+    calls = []
+    for bas in (ROOT / "macros").glob("*.bas"):
+        calls += re.findall(r'RunPython\s+"([^"]*)"', bas.read_text(encoding="utf-8"))
+    assert len(calls) == 5
+    for code in calls:
+        tree = ast.parse(code)
+        imports = {alias.asname or alias.name: alias.name for node in tree.body if isinstance(node, ast.Import)
+                   for alias in node.names}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                target = importlib.import_module(imports[node.func.value.id])
+                assert callable(getattr(target, node.func.attr)), code
+    assert {c.split("m.")[-1] for c in calls} == {f"{a.__name__}()" for a in macros.ACTIONS}
+
+
+def test_lite_main_exposes_the_functions_and_scripts():
+    namespace = runpy.run_path(str(ROOT / "macros" / "lite" / "main.py"))
+    for function in udfs.FUNCTIONS:
+        assert namespace[function.__name__] is function
+    assert {"refresh", "show_today", "log_activity"} <= set(namespace)
+    requirements = (ROOT / "macros" / "lite" / "requirements.txt").read_text()
+    assert "pandas" in requirements and "xl_crm" in requirements
+
+
+def _workbook_file(path: Path) -> Path:
+    """The small CRM as a real .xlsx file (plain ranges, dates as dates, a user sheet)."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(path)
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    for name, rows in sheets().items():
+        sheet = book.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, date):
+                    sheet.write_datetime(r, c, value, day)
+                elif value is not None:
+                    sheet.write(r, c, value)
+    book.close()
+    return path
+
+
+def test_live_refresh_agrees_with_the_file_refresh(tmp_path):
+    from xl_crm.workbook import refresh_workbook
+
+    path = _workbook_file(tmp_path / "crm.xlsx")
+    live = MemoryBook.from_file(path)
+    macros.refresh(live)
+    refresh_workbook(path, backup=False)
+    on_file = read_workbook(path).frame("customers")
+    on_live = macros.read_live(live).frame("customers")
+    assert on_live["last_contact"].tolist()[0] == datetime(2025, 6, 28)  # moved forward by the activities
+    for key in ("touch_count", "next_close", "revenue_12m", "tier"):
+        got = [v.date() if isinstance(v, datetime) else v for v in on_live[key]]
+        want = [v.date() if isinstance(v, datetime) else v for v in on_file[key]]
+        assert got == want, key
+    assert on_live["touch_count"].tolist()[0] == 2
+    today_file = MemoryBook.from_file(path).rows("Today")
+    ids = lambda rows: [r[0] for r in rows[3:] if r and r[0] and str(r[0]).startswith("C")]  # noqa: E731
+    assert ids(live.rows("Today")) == ids(today_file)
+
+
+def test_reports_and_upgrade_work_on_the_saved_file(tmp_path):
+    pytest.importorskip("xl_crm.reports.batch")
+    path = _workbook_file(tmp_path / "crm.xlsx")
+    live = MemoryBook.from_file(path)
+    message = macros.write_reports(live)
+    assert live.saved == 1 and "reports" in message
+    assert any((tmp_path / "reports").glob(f"{date.today():%Y-%m}-team.xlsx"))
+    macros.upgrade(live)
+    upgraded = tmp_path / "crm-upgraded.xlsx"
+    assert read_workbook(upgraded).frame("customers")["customer_id"].tolist() == ["C1", "C2", "C3", "C9"]
