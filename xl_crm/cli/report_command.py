@@ -1,0 +1,45 @@
+"""`xl-crm report`: the month's team and per-rep reports, one month or a range."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from . import main
+from ..errors import XlCrmError
+from ..values import Invalid, parse_iso_date
+from ..reports.batch import month_list, write_reports
+
+PROGRESS_FROM = 10  # files; smaller batches finish before a bar would help
+
+
+@main.command("report")
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--month", metavar="YYYY-MM", help="The month to report.")
+@click.option("--from", "first", metavar="YYYY-MM", help="First month of a batch.")
+@click.option("--to", "last", metavar="YYYY-MM", help="Last month of a batch (default: --from).")
+@click.option("--as-of", metavar="YYYY-MM-DD", help="Evaluation date (default: the month's last day, or today).")
+@click.option("--out", "out_dir", default="reports", show_default=True, type=click.Path(file_okay=False,
+              path_type=Path), help="Output folder.")
+@click.option("--rep", "reps", multiple=True, metavar="NAME", help="Only this rep's report (repeatable).")
+@click.option("--lang", type=click.Choice(["en", "zh"]), help="Report language (default: the workbook's).")
+@click.option("--pdf", is_flag=True, help="Also print each report to PDF with LibreOffice.")
+@click.option("--jobs", type=click.IntRange(1), default=1, show_default=True, help="Parallel worker processes.")
+def report(workbook, month, first, last, as_of, out_dir, reps, lang, pdf, jobs):
+    """Write DIR/<YYYY-MM>-team.xlsx and DIR/<YYYY-MM>-<rep>.xlsx from WORKBOOK."""
+    if bool(month) == bool(first):
+        raise XlCrmError("give either --month or --from [--to]")
+    months = [month] if month else month_list(first, last or first)
+    try:
+        day = parse_iso_date(as_of) if as_of else None
+    except Invalid as exc:
+        raise XlCrmError(f"--as-of: {exc}") from None
+    with Progress(TextColumn("reports"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  transient=True, disable=len(months) * 2 < PROGRESS_FROM) as bar:
+        task = bar.add_task("reports", total=None)
+        paths = write_reports(workbook, months, out_dir, as_of=day, reps=list(reps) or None, lang=lang, pdf=pdf,
+                              jobs=jobs, on_progress=lambda done, total: bar.update(task, completed=done,
+                                                                                    total=total))
+    click.echo(f"{len(paths)} files written to {out_dir}")

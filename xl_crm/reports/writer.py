@@ -1,0 +1,329 @@
+"""Lay a report model out as an .xlsx with XlsxWriter: readable tables, native charts, print setup.
+
+Every sheet prints landscape, fit to one page wide, with its title rows
+repeated, a header naming the report and page numbers in the footer, so
+the PDFs LibreOffice makes from these files read well.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+
+from ..vocab import LEAD, STATUS, TERRITORY, TIER
+from . import labels
+from .kpis import METRICS, TEAM
+from .labels import pick
+from .model import FunnelModel, Report
+
+MONEY = {"amount", "weighted_amount", "won_amount", "new_amount", "lost_amount", "open_amount", "revenue_12m"}
+PERCENT = {"probability", "conversion", "share", "win_rate", "conversion_1_2", "conversion_2_3", "conversion_3_4",
+           "conversion_4_5"}
+DATES = {"last_contact", "next_due", "closed"}
+DECIMAL = {"avg_touches", "avg_cycle_days"}
+FORMATS = {"money": "#,##0", "percent": "0.0%", "date": "yyyy-mm-dd", "decimal": "0.0", "count": "#,##0",
+           "text": "@"}
+COLORS = ("#1F4E79", "#2E75B6", "#9DC3E6", "#F4B183", "#C55A11")
+
+
+def _kind(key: str) -> str:
+    for kind, keys in (("money", MONEY), ("percent", PERCENT), ("date", DATES), ("decimal", DECIMAL)):
+        if key in keys:
+            return kind
+    return "count"
+
+
+def _width(value) -> int:
+    text = str(value)
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _cell(value):
+    """A Python value XlsxWriter writes as it should (blank for None/NaN/NaT)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime().date()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+class SheetWriter:
+    """Formats shared by every sheet of one workbook, and the table/heading/print helpers."""
+
+    def __init__(self, workbook: xlsxwriter.Workbook, lang: str, header: str):
+        self.book, self.lang, self.header = workbook, lang, header
+        base = {"font_name": "Arial", "font_size": 10}
+        self.title = workbook.add_format({**base, "bold": True, "font_size": 14, "font_color": COLORS[0]})
+        self.heading_format = workbook.add_format({**base, "bold": True, "font_size": 11, "font_color": COLORS[0]})
+        self.head = workbook.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "bottom": 1, "text_wrap": True,
+                                         "valign": "top"})
+        self.formats = {kind: workbook.add_format({**base, "num_format": fmt}) for kind, fmt in FORMATS.items()}
+        self.plain = workbook.add_format(base)
+
+    def sheet(self, key: str, title: str, repeat_to: int = 1):
+        ws = self.book.add_worksheet(pick(labels.SHEETS, key, self.lang))
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.5, right=0.5, top=0.7, bottom=0.7)
+        ws.repeat_rows(0, repeat_to)
+        ws.set_header(f"&L&9{self.header}&R&9&A")
+        ws.set_footer("&C&9&P / &N")
+        ws.hide_gridlines(0)
+        ws.write(0, 0, title, self.title)
+        return ws
+
+    def heading(self, ws, row: int, text: str) -> int:
+        ws.write(row, 0, text, self.heading_format)
+        return row + 1
+
+    def table(self, ws, row: int, frame: pd.DataFrame, col: int = 0, kinds: dict | None = None,
+              freeze: bool = False) -> tuple[int, int]:
+        """Headers at `row`, data below; returns (first data row, last data row)."""
+        kinds = kinds or {}
+        widths = []
+        for j, key in enumerate(frame.columns):
+            header = pick(labels.COLUMNS, key, self.lang) if key in labels.COLUMNS else str(key)
+            ws.write(row, col + j, header, self.head)
+            widths.append(max(8, _width(header) + 1))
+        for i, values in enumerate(frame.itertuples(index=False), start=row + 1):
+            for j, (key, value) in enumerate(zip(frame.columns, values)):
+                value = _cell(value)
+                kind = kinds.get(key) or _kind(key)
+                if value is None:
+                    continue
+                if isinstance(value, (date, datetime)):
+                    ws.write_datetime(i, col + j, value, self.formats["date"])
+                elif isinstance(value, str):
+                    ws.write_string(i, col + j, value, self.plain)
+                    widths[j] = max(widths[j], _width(value) + 2)
+                else:
+                    ws.write_number(i, col + j, value, self.formats[kind])
+                    widths[j] = max(widths[j], 12 if kind in ("money", "date") else 9)
+        for j, width in enumerate(widths):
+            ws.set_column(col + j, col + j, min(width, 40))
+        if freeze:
+            ws.freeze_panes(row + 1, 0)
+        return row + 1, row + len(frame)
+
+    def chart(self, kind: str, subtype: str | None = None):
+        chart = self.book.add_chart({"type": kind, **({"subtype": subtype} if subtype else {})})
+        chart.set_legend({"position": "bottom"})
+        chart.set_chartarea({"border": {"none": True}})
+        return chart
+
+
+def _ref(ws, first: int, last: int, col: int) -> list:
+    return [ws.get_name(), first, col, last, col]
+
+
+def write_funnel_sheet(workbook: xlsxwriter.Workbook, model: FunnelModel, lang: str = "en",
+                       writer: SheetWriter | None = None, title: str | None = None):
+    """The Funnel sheet: stage table, win rate, funnel chart and conversion by rep."""
+    writer = writer or SheetWriter(workbook, lang, pick(labels.SHEETS, "funnel", lang))
+    as_of = pick(labels.WORDS, "as_of", lang)
+    ws = writer.sheet("funnel", title or f"{pick(labels.SHEETS, 'funnel', lang)} · {as_of} {model.as_of}", 3)
+    row = writer.heading(ws, 2, pick(labels.WORDS, "stage_table", lang))
+    stages = model.stages.drop(columns="name" if lang == "zh" else "name_zh")
+    stages = stages.rename(columns={"name_zh": "name"})
+    first, last = writer.table(ws, row, stages)
+    row = last + 2
+    ws.write(row, 0, pick(labels.WORDS, "win_rate_line", lang), writer.plain)
+    if model.win_rate is not None:
+        ws.write_number(row, 5, model.win_rate, writer.formats["percent"])
+    ws.write(row, 6, f"{model.won} / {model.won + model.lost}", writer.plain)
+    # the funnel shape: a transparent spacer bar centres each stage's bar
+    spacer_col = len(stages.columns) + 1
+    widest = max(int(stages["reached"].max()), 1)
+    for i, reached in enumerate(stages["reached"]):
+        ws.write_number(first + i, spacer_col, (widest - int(reached)) / 2)
+    ws.set_column(spacer_col, spacer_col, None, None, {"hidden": True})
+    chart = writer.chart("bar", "stacked")
+    names = _ref(ws, first, last, 1)
+    chart.add_series({"categories": names, "values": _ref(ws, first, last, spacer_col),
+                      "fill": {"none": True}, "border": {"none": True}})
+    chart.add_series({"name": pick(labels.COLUMNS, "reached", lang), "categories": names,
+                      "values": _ref(ws, first, last, stages.columns.get_loc("reached")), "fill": {"color": COLORS[1]}, "gap": 10,
+                      "data_labels": {"value": True, "position": "center", "font": {"color": "white"}}})
+    chart.set_y_axis({"reverse": True})
+    chart.set_x_axis({"visible": False, "major_gridlines": {"visible": False}})
+    chart.set_legend({"none": True})
+    chart.set_title({"name": pick(labels.SHEETS, "funnel", lang), "name_font": {"size": 11}})
+    chart.show_hidden_data()
+    chart.set_size({"width": 520, "height": 300})
+    ws.insert_chart(row + 2, 0, chart)
+    row += 18
+    row = writer.heading(ws, row, pick(labels.WORDS, "by_rep", lang))
+    writer.table(ws, row, model.by_rep.reset_index(names="rep"))
+    return ws
+
+
+def write_report(report: Report, path: str | Path, lang: str = "en") -> Path:
+    """One report workbook: Summary, Funnel, Reps (team), Revenue, Follow-ups, Portfolio, Stale, VIP, KPIs."""
+    path = Path(path)
+    scope = pick(labels.WORDS, "team", lang) if report.scope == TEAM else report.scope
+    header = f"{pick(labels.WORDS, 'report', lang)} {report.month} · {scope}"
+    title = f"{header} · {pick(labels.WORDS, 'as_of', lang)} {report.as_of}"
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.set_properties({"title": header})
+    writer = SheetWriter(workbook, lang, header)
+    _summary(writer, report, title)
+    write_funnel_sheet(workbook, report.funnel, lang, writer, title)
+    if report.reps is not None:
+        _reps(writer, report, title)
+    _revenue(writer, report, title)
+    _followups(writer, report, title)
+    _portfolio(writer, report, title)
+    ws = writer.sheet("stale", title, 2)
+    stages = report.funnel.stages.set_index("stage")["name_zh" if lang == "zh" else "name"]
+    stale = report.stale.assign(stage=report.stale["stage"].map(stages))
+    writer.table(ws, 2, stale, freeze=True)
+    _vip(writer, report, title)
+    ws = writer.sheet("kpis", title, 2)
+    writer.table(ws, 2, report.kpis, kinds={"value": "decimal"}, freeze=True)
+    ws.set_column(0, 0, 24)
+    ws.set_column(1, 1, 22)
+    workbook.close()
+    return path
+
+
+def _metric_kind(metric: str) -> str:
+    return _kind(metric) if metric != "avg_cycle_days" else "decimal"
+
+
+def _summary(writer: SheetWriter, report: Report, title: str) -> None:
+    lang = writer.lang
+    ws = writer.sheet("summary", title, 2)
+    heads = [pick(labels.WORDS, k, lang) for k in ("metric", "current", "previous", "year_ago", "change")]
+    ws.write_row(2, 0, heads, writer.head)
+    for i, metric in enumerate(METRICS, start=3):
+        ws.write(i, 0, pick(labels.METRICS, metric, lang), writer.plain)
+        values = [_cell(report.summary.at[metric, c]) for c in ("current", "previous", "year_ago")]
+        fmt = writer.formats[_metric_kind(metric)]
+        for j, value in enumerate(values, start=1):
+            if value is not None:
+                ws.write_number(i, j, value, fmt)
+        if values[0] is not None and values[1] is not None:
+            ws.write_number(i, 4, values[0] - values[1], fmt)
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 4, 16)
+    ws.freeze_panes(3, 1)
+    chart = writer.chart("column")
+    rows = [METRICS.index(m) + 3 for m in ("new_count", "won_count", "lost_count")]
+    for j, color in zip((1, 2, 3), COLORS[:3]):
+        chart.add_series({"name": [ws.get_name(), 2, j], "categories": [ws.get_name(), rows[0], 0, rows[-1], 0],
+                          "values": [ws.get_name(), rows[0], j, rows[-1], j], "fill": {"color": color}})
+    chart.set_title({"name": pick(labels.WORDS, "current", lang), "name_font": {"size": 11}})
+    chart.set_size({"width": 480, "height": 280})
+    ws.insert_chart(2, 6, chart)
+
+
+def _reps(writer: SheetWriter, report: Report, title: str) -> None:
+    ws = writer.sheet("reps", title, 3)
+    ws.write(1, 0, pick(labels.WORDS, "rank_note", writer.lang), writer.plain)
+    reps = report.reps.reset_index()
+    reps.columns = [c if c in labels.COLUMNS else pick(labels.METRICS, c, writer.lang) for c in reps.columns]
+    kinds = {pick(labels.METRICS, c, writer.lang): _metric_kind(c) for c in report.reps.columns
+             if c in labels.METRICS}
+    first, last = writer.table(ws, 3, reps, kinds=kinds, freeze=True)
+    if len(reps):
+        chart = writer.chart("bar")
+        chart.add_series({"name": [ws.get_name(), 3, 2], "categories": _ref(ws, first, last, 1),
+                          "values": _ref(ws, first, last, 2), "fill": {"color": COLORS[1]}})
+        chart.set_y_axis({"reverse": True})
+        chart.set_legend({"none": True})
+        chart.set_size({"width": 520, "height": max(280, 18 * len(reps) + 80)})
+        ws.insert_chart(last + 2, 0, chart)
+
+
+def _revenue(writer: SheetWriter, report: Report, title: str) -> None:
+    lang = writer.lang
+    ws = writer.sheet("revenue", title, 1)
+    trend_first, trend_last = writer.table(ws, writer.heading(ws, 2, pick(labels.WORDS, "trend", lang)),
+                                           report.trend)
+    chart = writer.chart("column")
+    chart.add_series({"name": [ws.get_name(), trend_first - 1, 3], "categories": _ref(ws, trend_first, trend_last, 0),
+                      "values": _ref(ws, trend_first, trend_last, 3), "fill": {"color": COLORS[1]}})
+    line = writer.chart("line")
+    line.add_series({"name": [ws.get_name(), trend_first - 1, 2], "categories": _ref(ws, trend_first, trend_last, 0),
+                     "values": _ref(ws, trend_first, trend_last, 2), "y2_axis": True,
+                     "line": {"color": COLORS[4]}, "marker": {"type": "circle"}})
+    chart.combine(line)
+    chart.set_title({"name": pick(labels.WORDS, "trend", lang), "name_font": {"size": 11}})
+    chart.set_size({"width": 560, "height": 300})
+    ws.insert_chart(2, 6, chart)
+    row = max(trend_last + 2, 19)
+    none = pick(labels.WORDS, "none", lang)
+    for key in ("owner", "product", "industry", "region"):
+        frame = report.revenue[key].copy()
+        frame["key"] = frame["key"].map(lambda v: none if v is None else v)
+        row = writer.heading(ws, row, pick(labels.WORDS, f"by_{key}", lang))
+        first, last = writer.table(ws, row, frame)
+        if key == "product" and len(frame):
+            pie = writer.chart("pie")
+            pie.add_series({"categories": _ref(ws, first, last, 0), "values": _ref(ws, first, last, 2)})
+            pie.set_size({"width": 360, "height": 240})
+            ws.insert_chart(row, 6, pie)
+        row = max(last + 2, row + (14 if key == "product" else 0))
+
+
+def _followups(writer: SheetWriter, report: Report, title: str) -> None:
+    lang = writer.lang
+    ws = writer.sheet("followups", title, 1)
+    row = writer.heading(ws, 2, pick(labels.WORDS, "grade_mix", lang))
+    first, last = writer.table(ws, row, report.grade_mix)
+    chart = writer.chart("column")
+    for j, color in ((1, COLORS[1]), (2, COLORS[4])):
+        chart.add_series({"name": [ws.get_name(), row, j], "categories": _ref(ws, first, last, 0),
+                          "values": _ref(ws, first, last, j), "fill": {"color": color}})
+    chart.set_size({"width": 420, "height": 240})
+    ws.insert_chart(2, 5, chart)
+    row = writer.heading(ws, max(last + 2, 16), pick(labels.WORDS, "touches", lang))
+    touches = report.touches.assign(group=report.touches["group"].map(lambda g: STATUS.label(g, lang)))
+    row = writer.table(ws, row, touches)[1] + 2
+    row = writer.heading(ws, row, pick(labels.WORDS, "few_touches", lang))
+    row = writer.table(ws, row, report.few_touches)[1] + 2
+    row = writer.heading(ws, row, pick(labels.WORDS, "overdue_list", lang))
+    overdue = report.overdue.assign(tier=report.overdue["tier"].map(lambda t: TIER.label(t, lang)))
+    writer.table(ws, row, overdue)
+
+
+def _portfolio(writer: SheetWriter, report: Report, title: str) -> None:
+    lang = writer.lang
+    ws = writer.sheet("portfolio", title, 1)
+    row = writer.heading(ws, 2, pick(labels.WORDS, "value_mix", lang))
+    first, last = writer.table(ws, row, report.value_mix)
+    pie = writer.chart("pie")
+    pie.add_series({"categories": _ref(ws, first, last, 0), "values": _ref(ws, first, last, 1),
+                    "data_labels": {"percentage": True}, "points": [{"fill": {"color": c}} for c in COLORS[:4]]})
+    pie.set_size({"width": 360, "height": 240})
+    ws.insert_chart(2, 6, pie)
+    diagnosis = report.value_diagnosis[1] if report.value_diagnosis else pick(labels.WORDS, "no_alert", lang)
+    ws.write(last + 1, 0, f"{pick(labels.WORDS, 'diagnosis', lang)}: {diagnosis}", writer.plain)
+    row = writer.heading(ws, max(last + 3, 16), pick(labels.WORDS, "grid", lang))
+    grid = report.grid.copy()
+    grid.columns = [TERRITORY.label(c, lang) for c in grid.columns]
+    grid.insert(0, pick(labels.WORDS, "lead_ground", lang), [LEAD.label(r, lang) for r in grid.index])
+    last = writer.table(ws, row, grid)[1]
+    diagnosis = report.grid_diagnosis or pick(labels.WORDS, "no_alert", lang)
+    ws.write(last + 1, 0, f"{pick(labels.WORDS, 'diagnosis', lang)}: {diagnosis}", writer.plain)
+
+
+def _vip(writer: SheetWriter, report: Report, title: str) -> None:
+    lang = writer.lang
+    ws = writer.sheet("vip", title, 1)
+    row = writer.heading(ws, 2, pick(labels.WORDS, "tier_mix", lang))
+    tiers = report.tier_mix.assign(tier=report.tier_mix["tier"].map(lambda t: TIER.label(t, lang)))
+    first, last = writer.table(ws, row, tiers)
+    pie = writer.chart("pie")
+    pie.add_series({"categories": _ref(ws, first, last, 0), "values": _ref(ws, first, last, 2),
+                    "data_labels": {"percentage": True}})
+    pie.set_size({"width": 360, "height": 220})
+    ws.insert_chart(2, 6, pie)
+    row = writer.heading(ws, max(last + 2, 15), pick(labels.WORDS, "vip_list", lang))
+    writer.table(ws, row, report.vip)
