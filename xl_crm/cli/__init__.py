@@ -41,3 +41,4 @@ def main(ctx, debug):
 
 from . import workbook_commands  # noqa: E402,F401  (registers init, refresh, check, demo)
 from . import excel_command  # noqa: E402,F401  (registers excel-setup)
+from . import report_command  # noqa: E402,F401  (registers report)
