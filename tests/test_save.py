@@ -85,3 +85,17 @@ def test_save_keeps_file_permissions(tmp_path):
         pkg.set_cells("Customers", {(2, 10): "x"})
         pkg.save()
     assert book.stat().st_mode & 0o777 == 0o640
+
+
+def test_replace_file_installs_a_written_file_with_backup_and_lock_check(tmp_path):
+    from xl_crm.book.save import replace_file
+    target, temp = tmp_path / "book.xlsx", tmp_path / ".tmp"
+    target.write_bytes(b"old")
+    temp.write_bytes(b"new")
+    replace_file(temp, target)
+    assert target.read_bytes() == b"new" and backup_path(target).read_bytes() == b"old" and not temp.exists()
+    temp.write_bytes(b"newer")
+    (tmp_path / "~$book.xlsx").write_bytes(b"")
+    with pytest.raises(XlCrmError):
+        replace_file(temp, target)
+    assert target.read_bytes() == b"new"

@@ -71,6 +71,18 @@ def _keep_backup(path: Path) -> None:
     os.replace(staging, bak)
 
 
+def _install(temp: Path, path: Path, backup: bool) -> None:
+    """The last step of every save: keep NAME.bak, then atomically rename temp over path."""
+    if path.exists():
+        os.chmod(temp, path.stat().st_mode & 0o777)
+        if backup:
+            _keep_backup(path)
+    else:
+        os.chmod(temp, 0o666 & ~_umask())
+    os.replace(temp, path)
+    _fsync_dir(path.parent)
+
+
 def atomic_write(path: str | Path, write: Callable[[BinaryIO], None], backup: bool = True) -> Path:
     """Call write(stream) into a temporary file, then atomically put it at path."""
     path = Path(path)
@@ -84,17 +96,20 @@ def atomic_write(path: str | Path, write: Callable[[BinaryIO], None], backup: bo
             write(stream)
             stream.flush()
             os.fsync(stream.fileno())
-        if path.exists():
-            os.chmod(temp, path.stat().st_mode & 0o777)
-            if backup:
-                _keep_backup(path)
-        else:
-            os.chmod(temp, 0o666 & ~_umask())
-        os.replace(temp, path)
+        _install(Path(temp), path, backup)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    _fsync_dir(path.parent)
+    return path
+
+
+def replace_file(temp: str | Path, path: str | Path, backup: bool = True) -> Path:
+    """Atomically put an already written file (in path's folder) at path, with the same checks and backup."""
+    temp, path = Path(temp), Path(path)
+    refuse_if_open(path)
+    with open(temp, "rb+") as stream:
+        os.fsync(stream.fileno())
+    _install(temp, path, backup)
     return path
 
 

@@ -41,4 +41,5 @@ def main(ctx, debug):
 
 from . import workbook_commands  # noqa: E402,F401  (registers init, refresh, check, demo)
 from . import excel_command  # noqa: E402,F401  (registers excel-setup)
+from . import adopt_commands  # noqa: E402,F401  (registers upgrade, import)
 from . import report_command  # noqa: E402,F401  (registers report)

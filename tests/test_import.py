@@ -1,0 +1,71 @@
+"""Importing CSV and XLSX exports: encodings, mapping, coercion, de-duplication, text kept as text."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import xlsxwriter
+from click.testing import CliRunner
+
+from xl_crm.book.read import read_workbook
+from xl_crm.errors import XlCrmError
+from xl_crm.importer import import_files
+
+CSV = "Account ID,Company,Sales Rep,Need,Close Date\nC1,Acme,Li,Now,2026-02-01\nC2,=1+1,Wang,Future,\n" \
+      "C3,Bad date,Li,Now,2026-13-45\n,No id,Li,Now,\nC1,Acme again,Li,Now,\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_csv_in_every_encoding_creates_the_workbook(tmp_path, encoding):
+    source = tmp_path / "export.csv"
+    source.write_text(CSV.replace("Acme,", "北京阿克米,"), encoding=encoding)
+    summary = import_files([source], tmp_path / "crm.xlsx")
+    assert (summary.added, summary.skipped, len(summary.rejected)) == (2, 1, 2)
+    assert "row 4: Expected Close: not a date: '2026-13-45'" in summary.rejected[0]
+    assert "row 5: missing Customer ID" in summary.rejected[1]
+    frame = read_workbook(tmp_path / "crm.xlsx").tables["customers"].frame
+    assert list(frame["name"]) == ["北京阿克米", "=1+1"]
+    assert frame["expected_close"].iloc[0] == date(2026, 2, 1)
+
+
+def test_import_into_an_existing_workbook_skips_updates_or_refuses_duplicates(tmp_path):
+    crm = tmp_path / "crm.xlsx"
+    first = tmp_path / "a.csv"
+    first.write_text("Customer ID,Name\nC1,Acme\n")
+    import_files([first], crm)
+    second = tmp_path / "b.xlsx"
+    wb = xlsxwriter.Workbook(str(second))
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, ["Customer ID", "Name", "Need"])
+    ws.write_row(1, 0, ["C1", "Acme Renamed", "Now"])
+    ws.write_row(2, 0, ["C2", "Globex", "Future"])
+    wb.close()
+    summary = import_files([second], crm)
+    assert (summary.added, summary.skipped, summary.updated) == (1, 1, 0)
+    summary = import_files([second], crm, on_duplicate="update")
+    assert (summary.added, summary.updated) == (0, 2)
+    data = read_workbook(crm)
+    frame = data.tables["customers"].frame
+    assert list(frame["name"]) == ["Acme Renamed", "Globex"]
+    assert list(frame["grade"].fillna("")) != []
+    before = crm.read_bytes()
+    with pytest.raises(XlCrmError, match="'C1' already exists"):
+        import_files([second], crm, on_duplicate="error")
+    assert crm.read_bytes() == before
+
+
+def test_cli_import_and_upgrade(tmp_path):
+    from xl_crm.cli import main
+    source = tmp_path / "export.csv"
+    source.write_text(CSV)
+    runner = CliRunner()
+    result = runner.invoke(main, ["import", str(source), "--into", str(tmp_path / "crm.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert "added 2, updated 0, skipped 1, rejected 2" in result.output
+    result = runner.invoke(main, ["upgrade", str(tmp_path / "crm.xlsx"), "--dry-run"])
+    assert result.exit_code == 0 and "nothing to change" in result.output
+    bad = tmp_path / "old.xls"
+    bad.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    result = runner.invoke(main, ["upgrade", str(bad)])
+    assert result.exit_code == 2 and "legacy .xls" in result.output and "Traceback" not in result.output
