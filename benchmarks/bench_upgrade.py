@@ -1,0 +1,55 @@
+"""Time `upgrade` on a large user workbook and a row-level edit of a 200,000-row sheet.
+
+    python benchmarks/bench_upgrade.py [ROWS]
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import xlsxwriter
+
+from xl_crm.book.package import Package
+from xl_crm.upgrade import upgrade_workbook
+
+
+def user_workbook(path: Path, rows: int) -> Path:
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("Accounts")
+    sheet.write_row(0, 0, ["Customer ID", "Company", "Sales Rep", "Need", "Close Date", "Notes"])
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    for i in range(1, rows + 1):
+        sheet.write_row(i, 0, [f"C{i:06d}", f"Company {i}", f"Rep {i % 20}", ("Now", "Future", "None")[i % 3]])
+        sheet.write_datetime(i, 4, date(2026, 1, 1) + timedelta(days=i % 400), day)
+        sheet.write(i, 5, "note")
+    book.close()
+    return path
+
+
+def timed(label, fn):
+    start = time.perf_counter()
+    result = fn()
+    print(f"{label}: {time.perf_counter() - start:.2f} s")
+    return result
+
+
+def main(rows: int = 30_000) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = timed(f"write a {rows}-row user workbook", lambda: user_workbook(Path(folder) / "big.xlsx", rows))
+        timed("upgrade (16 columns added, formulas and cached values)", lambda: upgrade_workbook(path))
+        timed("second upgrade (nothing to do)", lambda: upgrade_workbook(path))
+        big = timed("write a 200000-row user workbook", lambda: user_workbook(Path(folder) / "huge.xlsx", 200_000))
+
+        def edit():
+            with Package.open(big) as pkg:
+                pkg.set_cells("Accounts", {(r, 6): r for r in range(2, 200_002)})
+                pkg.save(backup=False)
+        timed("set one column on 200000 rows and save", edit)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 30_000)
