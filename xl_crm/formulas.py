@@ -111,7 +111,9 @@ def _stage_position(stage: str) -> str:
     by_text = _if(f'AND({digits}="",ISNUMBER({value}))', _if(in_range(value), value, "NA()"), "NA()")
     by_name = (f"IFERROR(MATCH(TRUE,INDEX(StageName={text},0),0),"
                f"IFERROR(MATCH(TRUE,INDEX(StageNameZh={text},0),0),{by_text}))")
-    return _if(_number(stage), _if(in_range(stage), stage, "NA()"), by_name)
+    # A boolean is neither a name nor a number (LibreOffice's TRIM(TRUE) would give "1").
+    return _first([(f"ISLOGICAL({stage})", "NA()"), (_number(stage), _if(in_range(stage), stage, "NA()"))],
+                  by_name)
 
 
 # --- customers (rules.grading, rules.followup) ------------------------------------------

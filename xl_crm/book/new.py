@@ -81,6 +81,7 @@ class _Formats:
         self.red = book.add_format(_FILL["red"])
         self.amber = book.add_format(_FILL["amber"])
         self.header = book.add_format({"bold": True, "bottom": 1})
+        self.general = book.add_format({"num_format": "General"})
 
     def number(self, num_format: str | None):
         if num_format is None:
@@ -99,9 +100,14 @@ def _serial(value: date) -> float:
     return float((value - EXCEL_EPOCH).days)
 
 
-def _cell_writer(sheet, date_format) -> Callable[[int, int, object], None]:
-    """Write one cell keeping the value's type; None stays empty, NaN too (callers map NaT to None)."""
+def _cell_writer(sheet, formats: _Formats) -> Callable[[int, int, object], None]:
+    """Write one cell keeping the value's type; None stays empty, NaN too (callers map NaT to None).
+
+    Booleans get the General format, not their column's: LibreOffice reads a
+    boolean shown as a date as a number, so ISLOGICAL() would miss it.
+    """
     write_string, write_number, write_boolean = sheet.write_string, sheet.write_number, sheet.write_boolean
+    date_format, general = formats.date, formats.general
 
     def write(row: int, col: int, value) -> None:
         kind = type(value)
@@ -110,7 +116,7 @@ def _cell_writer(sheet, date_format) -> Callable[[int, int, object], None]:
         elif value is None:
             return
         elif kind is bool or kind is np.bool_:
-            write_boolean(row, col, bool(value))
+            write_boolean(row, col, bool(value), general)
         elif isinstance(value, date):
             write_number(row, col, _serial(value), date_format)
         elif isinstance(value, np.datetime64):
@@ -163,7 +169,7 @@ def _write_table(book, formats: _Formats, spec: schema.Sheet, frame: pd.DataFram
     })
     for col, column in enumerate(spec.columns):
         sheet.set_column(col, col, column.width, formats.column(column))
-    write = _cell_writer(sheet, formats.date)
+    write = _cell_writer(sheet, formats)
     for col, column in enumerate(spec.columns):
         if column.key not in formulas:
             for row, value in enumerate(frame[column.key].tolist(), 1):
