@@ -165,4 +165,4 @@ def tidy(table: pd.DataFrame) -> pd.DataFrame:
             else:
                 value = float(value)
             rows.append((scope, metric, value))
-    return pd.DataFrame(rows, columns=["scope", "metric", "value"])
+    return pd.DataFrame(rows, columns=["scope", "metric", "value"], dtype=object)  # None stays blank
