@@ -66,15 +66,19 @@ class Report:
     tier_mix: pd.DataFrame
 
 
-def as_book(data) -> ReportBook:
+def as_book(data, settings: Settings | None = None) -> ReportBook:
     """A ReportBook from a ReportBook, a CrmData or a dict of canonical frames."""
-    if isinstance(data, ReportBook):
+    if isinstance(data, ReportBook) and settings in (None, data.settings):
         return data
+    if isinstance(data, ReportBook):
+        data = {"customers": data.raw_customers, "opportunities": data.raw_opportunities,
+                "activities": data.raw_activities}
     if isinstance(data, CrmData):
-        return ReportBook.from_data(data)
+        return ReportBook.from_data(data) if settings is None else ReportBook(
+            data.frame("customers"), data.frame("opportunities"), data.frame("activities"), settings, data.lang)
     empty = pd.DataFrame(dtype=object)
     return ReportBook(data.get("customers", empty), data.get("opportunities", empty),
-                      data.get("activities", empty), data.get("settings") or Settings())
+                      data.get("activities", empty), settings or Settings())
 
 
 def metrics(book: ReportBook, month: str, as_of: date | None = None) -> pd.DataFrame:
@@ -88,9 +92,7 @@ def metrics(book: ReportBook, month: str, as_of: date | None = None) -> pd.DataF
 
 def funnel_model(data, as_of, settings: Settings | None = None, rep: str | None = None) -> FunnelModel:
     """The Funnel sheet's content at as_of, for the team or one rep (refresh and report share it)."""
-    book = as_book(data)
-    if settings is not None and settings != book.settings:
-        book = ReportBook(book.raw_customers, book.raw_opportunities, book.raw_activities, settings, book.lang)
+    book = as_book(data, settings)
     as_of = as_date(as_of)
     o = book.opportunities
     mine = pd.Series(True, index=o.index) if rep is None else o["owner"] == rep

@@ -1,0 +1,106 @@
+"""Report files: sheets, charts, KPIs read back, file names, the CLI and --pdf."""
+
+import subprocess
+import sys
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlsxwriter
+
+from test_report import AS_OF, EXPECTED, frames
+from xl_crm import schema
+from xl_crm.reports import write_reports
+
+XL_CRM = Path(sys.executable).parent / "xl-crm"
+TEAM_SHEETS = ["Summary", "Funnel", "Reps", "Revenue", "Follow-ups", "Portfolio", "Stale deals", "VIP customers",
+               "KPIs"]
+
+
+@pytest.fixture
+def workbook(tmp_path) -> Path:
+    """The hand-made data set as a standard workbook (English headers)."""
+    path = tmp_path / "crm.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    dates = book.add_format({"num_format": "yyyy-mm-dd"})
+    for key, frame in frames().items():
+        spec = schema.sheet(key)
+        ws = book.add_worksheet(spec.en)
+        ws.write_row(0, 0, [spec.column(k).en for k in frame.columns])
+        for r, row in enumerate(frame.itertuples(index=False), start=1):
+            for c, value in enumerate(row):
+                if isinstance(value, date):
+                    ws.write_datetime(r, c, value, dates)
+                elif value is not None:
+                    ws.write(r, c, value)
+    book.close()
+    return path
+
+
+def kpis_of(path: Path) -> dict:
+    ws = openpyxl.load_workbook(path, read_only=True)["KPIs"]
+    rows = list(ws.iter_rows(min_row=3, values_only=True))[1:]
+    return {(s, m): v for s, m, v in rows}
+
+
+def test_team_and_rep_files_with_sheets_charts_and_kpis(workbook, tmp_path):
+    out = tmp_path / "reports"
+    paths = write_reports(workbook, ["2024-03"], out)
+    assert sorted(p.name for p in paths) == ["2024-03-Ann.xlsx", "2024-03-Bob.xlsx", "2024-03-team.xlsx",
+                                             "2024-03-王伟.xlsx"]
+    team = out / "2024-03-team.xlsx"
+    assert openpyxl.load_workbook(team, read_only=True).sheetnames == TEAM_SHEETS
+    assert "Reps" not in openpyxl.load_workbook(out / "2024-03-Ann.xlsx", read_only=True).sheetnames
+    charts = [n for n in zipfile.ZipFile(team).namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) >= 6
+    got = kpis_of(team)
+    for scope, metrics in EXPECTED.items():
+        for metric, value in metrics.items():
+            assert got[scope, metric] == (None if value is None else pytest.approx(value)), (scope, metric)
+    assert {s for s, _ in kpis_of(out / "2024-03-王伟.xlsx")} == {"王伟"}
+
+
+def test_second_run_writes_the_same_kpis(workbook, tmp_path):
+    write_reports(workbook, ["2024-03"], tmp_path / "a", reps=["Bob"], jobs=2)
+    write_reports(workbook, ["2024-03"], tmp_path / "b", reps=["Bob"])
+    for name in ("2024-03-team.xlsx", "2024-03-Bob.xlsx"):
+        assert kpis_of(tmp_path / "a" / name) == kpis_of(tmp_path / "b" / name)
+
+
+def test_chinese_labels(workbook, tmp_path):
+    write_reports(workbook, ["2024-03"], tmp_path, reps=["王伟"], lang="zh")
+    names = openpyxl.load_workbook(tmp_path / "2024-03-王伟.xlsx", read_only=True).sheetnames
+    assert names[:2] == ["概要", schema.FUNNEL_NAME["zh"]] and names[-1] == "KPIs"
+
+
+def run(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([str(XL_CRM), *map(str, args)], capture_output=True, text=True, timeout=120)
+
+
+def test_cli_month_range_and_rep(workbook, tmp_path):
+    done = run("report", workbook, "--from", "2024-02", "--to", "2024-03", "--rep", "Ann", "--out", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in tmp_path.glob("2024-*.xlsx")) == [
+        "2024-02-Ann.xlsx", "2024-02-team.xlsx", "2024-03-Ann.xlsx", "2024-03-team.xlsx"]
+    assert kpis_of(tmp_path / "2024-03-Ann.xlsx")["Ann", "won_amount"] == 1000
+
+
+def test_cli_errors_are_one_line(workbook, tmp_path):
+    bad = run("report", workbook, "--month", "2024-13", "--out", tmp_path)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "2024-13" in bad.stderr
+    nobody = run("report", workbook, "--month", "2024-03", "--rep", "Zoe", "--out", tmp_path)
+    assert nobody.returncode == 2 and "Zoe" in nobody.stderr
+
+
+def test_as_of_defaults_to_month_end(workbook, tmp_path):
+    write_reports(workbook, ["2024-03"], tmp_path, reps=[])
+    title = openpyxl.load_workbook(tmp_path / "2024-03-team.xlsx", read_only=True)["Summary"]["A1"].value
+    assert str(AS_OF) in title
+
+
+def test_pdf(workbook, tmp_path):
+    paths = write_reports(workbook, ["2024-03"], tmp_path, reps=[], pdf=True)
+    pdf = tmp_path / "2024-03-team.pdf"
+    assert pdf in paths and pdf.read_bytes().startswith(b"%PDF")
