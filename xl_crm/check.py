@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from . import schema
 from .book.read import CrmData, Table, read_workbook
+from .mapping import Mapping
 from .settings import Settings
 from .sync import ids
 from .values import Invalid, as_date, as_number, cell_text, is_blank
@@ -136,9 +137,9 @@ def check_references(data: CrmData) -> list[Problem]:
     return problems
 
 
-def check_workbook(path: str | Path) -> list[Problem]:
-    """Every problem in a workbook, sheet by sheet, in row order."""
-    data = read_workbook(path)
+def check_workbook(path: str | Path, mapping: Mapping | None = None) -> list[Problem]:
+    """Every problem in a workbook, sheet by sheet, in row order (headers read through `mapping`)."""
+    data = read_workbook(path, mapping)
     problems = []
     for spec in schema.DATA_SHEETS:
         if spec.key not in data.tables:

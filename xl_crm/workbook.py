@@ -23,6 +23,7 @@ from .book.settings_sheet import AS_OF_ROW
 from .book.today_sheet import write_today_sheet
 from .errors import XlCrmError
 from .load import load_csv_dir
+from .mapping import Mapping
 from .reports.funnel import funnel_model, write_funnel_sheet
 from .settings import DEFAULT, Settings
 
@@ -119,10 +120,11 @@ def _column_cells(table, key: str, values: pd.Series) -> dict:
     return cells
 
 
-def refresh_workbook(path: str | Path, *, as_of: date | None = None, backup: bool = True) -> Path:
+def refresh_workbook(path: str | Path, *, as_of: date | None = None, backup: bool = True,
+                     mapping: Mapping | None = None) -> Path:
     """Recompute the synced values and rebuild the Funnel and Today sheets, losslessly."""
     path = Path(path)
-    data = read_workbook(path)
+    data = read_workbook(path, mapping)
     missing = [(spec, c) for spec in (schema.CUSTOMERS, schema.OPPORTUNITIES) if spec.key in data.tables
                for c in spec.role(schema.SYNCED) if c.key not in data.tables[spec.key].columns]
     if missing:

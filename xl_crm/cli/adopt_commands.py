@@ -8,18 +8,16 @@ from ..importer import import_files
 from ..mapping import load_mapping
 from ..upgrade import upgrade_workbook
 from . import main
+from .options import MAPPING, NO_BACKUP
 
-_MAPPING = click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False),
-                        help="TOML or JSON file mapping your headers (and sheets) to the standard columns.")
-_NO_BACKUP = click.option("--no-backup", is_flag=True, help="Do not keep NAME.bak of the previous version.")
 
 
 @main.command("upgrade")
 @click.argument("path", type=click.Path(dir_okay=False))
-@_MAPPING
+@MAPPING
 @click.option("--lang", type=click.Choice(["en", "zh"]), default=None, help="Language of added headers and sheets.")
 @click.option("--dry-run", is_flag=True, help="Print the mapping and the changes; write nothing.")
-@_NO_BACKUP
+@NO_BACKUP
 def upgrade(path, mapping_file, lang, dry_run, no_backup):
     """Make an existing workbook a CRM, keeping everything already in it."""
     plan = upgrade_workbook(path, load_mapping(mapping_file), lang, dry_run=dry_run, backup=not no_backup)
@@ -34,11 +32,11 @@ def upgrade(path, mapping_file, lang, dry_run, no_backup):
 @click.option("--into", required=True, type=click.Path(dir_okay=False), help="The CRM workbook (created if missing).")
 @click.option("--sheet", type=click.Choice(["customers", "opportunities", "contacts", "activities"]), default=None,
               help="Which table the rows belong to (default: recognised from the headers).")
-@_MAPPING
+@MAPPING
 @click.option("--on-duplicate", type=click.Choice(["skip", "update", "error"]), default="skip",
               help="What to do with a row whose ID already exists.")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", help="Language of a new workbook.")
-@_NO_BACKUP
+@NO_BACKUP
 def import_(sources, into, sheet, mapping_file, on_duplicate, lang, no_backup):
     """Import CSV (UTF-8 or GBK) and XLSX exports into a CRM workbook."""
     summary = import_files(sources, into, sheet, load_mapping(mapping_file), on_duplicate, backup=not no_backup,

@@ -9,22 +9,10 @@ from pathlib import Path
 import click
 
 from . import main
+from .options import AS_OF, MAPPING, NO_BACKUP
 from ..check import ERROR, check_workbook
+from ..mapping import load_mapping
 from ..workbook import init_workbook, refresh_workbook
-
-
-def _date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date like 2026-11-30") from None
-
-
-AS_OF = click.option("--as-of", callback=_date, metavar="YYYY-MM-DD",
-                     help="Evaluation date (default: the workbook's AsOf, else today).")
-NO_BACKUP = click.option("--no-backup", is_flag=True, help="Do not keep NAME.bak of the previous version.")
 
 
 @main.command()
@@ -45,18 +33,20 @@ def init(path, lang, data_dir, as_of, force, no_backup):
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @AS_OF
+@MAPPING
 @NO_BACKUP
-def refresh(path, as_of, no_backup):
+def refresh(path, as_of, mapping_file, no_backup):
     """Recompute synced values and rebuild the Funnel and Today sheets."""
-    refresh_workbook(path, as_of=as_of, backup=not no_backup)
+    refresh_workbook(path, as_of=as_of, backup=not no_backup, mapping=load_mapping(mapping_file))
     click.echo(f"refreshed {path}")
 
 
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-def check(path):
+@MAPPING
+def check(path, mapping_file):
     """List every problem in the workbook; exit 1 when there are errors."""
-    problems = check_workbook(path)
+    problems = check_workbook(path, mapping=load_mapping(mapping_file))
     for problem in problems:
         click.echo(f"{path}: {problem}")
     errors = sum(p.severity == ERROR for p in problems)
