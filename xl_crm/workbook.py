@@ -19,7 +19,7 @@ from .book.new import write_new_workbook
 from .book.package import Package
 from .book.read import CrmData, read_workbook
 from .book.save import replace_file
-from .book.settings_sheet import AS_OF_ROW
+from .book.settings_sheet import AS_OF_ROW, as_of_is_formula
 from .book.today_sheet import write_today_sheet
 from .errors import XlCrmError
 from .load import load_csv_dir
@@ -98,10 +98,6 @@ def write_standard_workbook(path: Path, frames: dict[str, pd.DataFrame], *, lang
     return path
 
 
-def _evaluation_date(data: CrmData, as_of: date | None) -> date:
-    return as_of or data.as_of or date.today()
-
-
 def _column_cells(table, key: str, values: pd.Series) -> dict:
     """{(row, col): value} for one column of a table, skipping cells that already hold the value."""
     col = table.columns[key]
@@ -130,10 +126,10 @@ def refresh_workbook(path: str | Path, *, as_of: date | None = None, backup: boo
     if missing:
         names = ", ".join(f"{spec.name(data.lang)}.{c.header(data.lang)}" for spec, c in missing)
         raise XlCrmError(f"{path}: missing synced columns ({names}); run `xl-crm upgrade {path}` first")
-    day = _evaluation_date(data, as_of)
     frames = {key: data.frame(key) for key in ("customers", "opportunities", "contacts", "activities")}
-    result = synchronise(frames, day, data.settings)
     with Package.open(path) as package:
+        day = as_of or _fixed_as_of(package, data) or date.today()
+        result = synchronise(frames, day, data.settings)
         for key, derived in (("customers", result.customer_derived), ("opportunities", result.opportunity_derived)):
             if key not in data.tables:
                 continue
@@ -167,6 +163,14 @@ def refresh_workbook(path: str | Path, *, as_of: date | None = None, backup: boo
         package.full_recalc_on_load()
         package.save(backup=backup)
     return path
+
+
+def _fixed_as_of(package: Package, data: CrmData) -> date | None:
+    """The AsOf cell's date when it is fixed; None when it is =TODAY() or missing."""
+    name = schema.SETTINGS_NAME[data.lang]
+    if data.as_of is None or name not in package.sheet_names:
+        return None
+    return None if as_of_is_formula(package.read(package.sheet_part(name))) else data.as_of
 
 
 def _label(column: schema.Column, value, lang: str):

@@ -8,6 +8,7 @@ name, so formulas read `GradeDaysA`, `StageProb` and so on.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..settings import DEFAULT, THRESHOLDS, Settings, Stage
@@ -97,3 +98,12 @@ def parse(rows: list[list]) -> tuple[Settings, object]:
     except Invalid:
         as_of = None
     return settings, as_of
+
+
+def as_of_is_formula(sheet_xml: bytes) -> bool:
+    """Whether the AsOf cell holds a formula (=TODAY()) rather than a fixed date.
+
+    A cached TODAY() result reads like a date, so only the sheet XML can tell.
+    """
+    cell = re.search(rb'<(?:\w+:)?c\b[^>]*\br="B%d"[^>]*?(?:/>|>(.*?)</(?:\w+:)?c>)' % AS_OF_ROW, sheet_xml, re.S)
+    return bool(cell and cell.group(1) and re.search(rb"<(?:\w+:)?f\b", cell.group(1)))
