@@ -192,14 +192,10 @@ def _conform(spec: schema.Sheet, frame: pd.DataFrame | None) -> pd.DataFrame:
     """Every schema column in schema order as Python objects (None for blanks); others dropped."""
     if frame is None:
         frame = pd.DataFrame()
-    out = pd.DataFrame(index=range(len(frame)))
-    for key in spec.keys:
-        if key in frame:
-            column = frame[key]
-            out[key] = column.astype(object).where(column.notna(), None).tolist()
-        else:
-            out[key] = pd.Series([None] * len(frame), dtype=object)
-    return out
+    blank = [None] * len(frame)
+    columns = {key: frame[key].astype(object).where(frame[key].notna(), None).tolist() if key in frame else blank
+               for key in spec.keys}
+    return pd.DataFrame(columns, index=range(len(frame)), dtype=object)
 
 
 def _add_validation(sheet, spec: schema.Sheet, rows: int, lang: str) -> None:
