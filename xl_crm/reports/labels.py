@@ -19,7 +19,7 @@ WORDS = {
     "stage_table": ("Pipeline by stage (open at as-of) and funnel (deals created in the last 12 months)",
                     "各阶段商机（截至日仍在跟进）与漏斗（近12个月创建的商机）"),
     "win_rate_line": ("Win rate of deals closed in the last 12 months", "近12个月成交商机赢单率"),
-    "by_rep": ("Conversion by rep", "各销售代表转化率"),
+    "by_rep": ("Conversion by rep", "各销售代表转化率"), "conversion": ("Funnel conversion", "漏斗转化率"),
     "rank_note": ("Ranked by amount won this month", "按本月赢单金额排名"),
     "by_owner": ("Won this month by rep", "本月赢单：按销售代表"), "by_product": ("by product", "按产品"),
     "by_industry": ("by industry", "按行业"), "by_region": ("by region", "按区域"),

@@ -74,7 +74,6 @@ class SheetWriter:
         ws.repeat_rows(0, repeat_to)
         ws.set_header(f"&L&9{self.header}&R&9&A")
         ws.set_footer("&C&9&P / &N")
-        ws.hide_gridlines(0)
         ws.write(0, 0, title, self.title)
         return ws
 
@@ -88,7 +87,8 @@ class SheetWriter:
         kinds = kinds or {}
         widths = []
         for j, key in enumerate(frame.columns):
-            header = pick(labels.COLUMNS, key, self.lang) if key in labels.COLUMNS else str(key)
+            table = labels.COLUMNS if key in labels.COLUMNS else labels.METRICS if key in labels.METRICS else None
+            header = pick(table, key, self.lang) if table else str(key)
             ws.write(row, col + j, header, self.head)
             widths.append(max(8, _width(header) + 1))
         for i, values in enumerate(frame.itertuples(index=False), start=row + 1):
@@ -214,11 +214,12 @@ def _summary(writer: SheetWriter, report: Report, title: str) -> None:
     ws.set_column(1, 4, 16)
     ws.freeze_panes(3, 1)
     chart = writer.chart("column")
-    rows = [METRICS.index(m) + 3 for m in ("new_count", "won_count", "lost_count")]
+    rows = [i + 3 for i, m in enumerate(METRICS) if m.startswith("conversion_")]
     for j, color in zip((1, 2, 3), COLORS[:3]):
         chart.add_series({"name": [ws.get_name(), 2, j], "categories": [ws.get_name(), rows[0], 0, rows[-1], 0],
                           "values": [ws.get_name(), rows[0], j, rows[-1], j], "fill": {"color": color}})
-    chart.set_title({"name": pick(labels.WORDS, "current", lang), "name_font": {"size": 11}})
+    chart.set_title({"name": pick(labels.WORDS, "conversion", lang), "name_font": {"size": 11}})
+    chart.set_y_axis({"num_format": "0%"})
     chart.set_size({"width": 480, "height": 280})
     ws.insert_chart(2, 6, chart)
 
