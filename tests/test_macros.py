@@ -7,7 +7,6 @@ import runpy
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from xl_crm import macros, schema, sync, udfs
