@@ -82,16 +82,22 @@ def in_month(series: pd.Series, month: str) -> pd.Series:
 
 def open_at(book: ReportBook, as_of: date) -> pd.Series:
     """Deals open at as_of (section 11): created by then or blank, and Open or closed after as_of."""
-    o, day = book.opportunities, pd.Timestamp(as_of)
-    started = o["created"].isna() | (o["created"] <= day)
-    closed_later = o["status"].isin(["Won", "Lost"]) & (o["closed"] > day)
-    return started & ((o["status"] == "Open") | closed_later)
+    key = ("open_at", as_of)
+    if key not in book.memo:
+        o, day = book.opportunities, pd.Timestamp(as_of)
+        started = o["created"].isna() | (o["created"] <= day)
+        closed_later = o["status"].isin(["Won", "Lost"]) & (o["closed"] > day)
+        book.memo[key] = started & ((o["status"] == "Open") | closed_later)
+    return book.memo[key]
 
 
 def cohort(book: ReportBook, as_of: date) -> pd.Series:
     """Deals created in the 12 months ending as_of: the funnel's cohort."""
-    created = book.opportunities["created"]
-    return (created > pd.Timestamp(year_before(as_of))) & (created <= pd.Timestamp(as_of))
+    key = ("cohort", as_of)
+    if key not in book.memo:
+        created = book.opportunities["created"]
+        book.memo[key] = (created > pd.Timestamp(year_before(as_of))) & (created <= pd.Timestamp(as_of))
+    return book.memo[key]
 
 
 def _per_scope(values: pd.Series, owner: pd.Series, scopes: list[str], how: str) -> pd.Series:
