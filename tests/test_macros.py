@@ -119,7 +119,7 @@ def test_chinese_workbook_gets_chinese_labels():
 def test_refresh_needs_the_synced_columns():
     data = sheets()
     data["Customers"] = [row[:7] for row in data["Customers"]]
-    with pytest.raises(XlCrmError, match="Customers lacks Next Close, Touch Count, Revenue 12M, Tier"):
+    with pytest.raises(XlCrmError, match=r"missing synced columns \(Customers.Touch Count, Customers.Next Close, Customers.Revenue 12M, Customers.Tier\)"):
         macros.refresh(MemoryBook(data))
 
 

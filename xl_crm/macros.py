@@ -13,20 +13,17 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from . import schema, sync, today
+from . import schema, today
 from .book import settings_sheet
 from .book.read import CrmData, Table, find_header, frame_from_rows
-from .book.today_sheet import DONE, HEADERS, NO_OWNER, TITLE
+from .book.today_sheet import layout
 from .errors import XlCrmError
 from .live import LiveBook, XwBook
 from .values import Invalid, cell_text, is_blank, parse_iso_date
-from .vocab import ACTIVITY_TYPE, FOLLOWUP_STATUS, TIER
-from .workbook import _column_cells, _label, synchronise
+from .vocab import ACTIVITY_TYPE
+from .workbook import plan_refresh, synchronise
 
 FRAMES = ("customers", "opportunities", "contacts", "activities")
-# what refresh writes: last_contact is an input column that sync moves forward (DOMAIN.md section 1)
-SYNCED = {"customers": sync.SYNCED_CUSTOMER,
-          "opportunities": tuple(c.key for c in schema.OPPORTUNITIES.role(schema.SYNCED))}
 REPORTS_FOLDER = "reports"
 
 
@@ -67,41 +64,14 @@ def read_live(live: LiveBook) -> CrmData:
     return data
 
 
-def _synced(data: CrmData):
-    day = data.as_of or date.today()
-    return day, synchronise({key: data.frame(key) for key in FRAMES}, day, data.settings)
-
-
-def today_rows(calls, as_of: date, lang: str) -> list[list]:
-    """The Today sheet as rows of values: title, headers, then a block per rep."""
-    keys = list(HEADERS)
-    rows = [[TITLE[lang].format(day=as_of.isoformat(), count=len(calls))], [],
-            [HEADERS[k][1 if lang == "zh" else 0] for k in keys]]
-    if calls.empty:
-        rows.append([DONE[lang]])
-    owners = calls["owner"].map(lambda v: None if is_blank(v) else str(v))
-    for owner, group in calls.groupby(owners, sort=False, dropna=False):
-        rows.append([f"{NO_OWNER[lang] if is_blank(owner) else owner} ({len(group)})"])
-        for record in group.to_dict("records"):
-            rows.append([_today_cell(k, record[k], lang) for k in keys])
-    return rows
-
-
-def _today_cell(key: str, value, lang: str):
-    if is_blank(value):
-        return None
-    if key == "followup_status":
-        return FOLLOWUP_STATUS.label(value, lang)
-    if key == "tier":
-        return TIER.label(TIER.parse(value), lang)
-    if hasattr(value, "to_pydatetime"):
-        return value.to_pydatetime()
-    return value
+def _day(data: CrmData) -> date:
+    """The live AsOf value (TODAY() is evaluated by Excel itself), else today."""
+    return data.as_of or date.today()
 
 
 def _write_today(live: LiveBook, data: CrmData, day: date, result) -> int:
     calls = today.call_list(result.frames["customers"], result.customer_derived, result.frames["activities"], day)
-    live.replace_sheet(schema.TODAY_NAME[data.lang], today_rows(calls, day, data.lang))
+    live.replace_sheet(schema.TODAY_NAME[data.lang], [values for _, values in layout(calls, day, data.lang)])
     return len(calls)
 
 
@@ -109,24 +79,12 @@ def refresh(book=None) -> str:
     """Write the synced columns (last contact, touches, next close, revenue, tier) and rebuild Today."""
     live = _live(book)
     data = read_live(live)
-    day, result = _synced(data)
-    changed = 0
-    for key in ("customers", "opportunities"):
-        if key not in data.tables:
-            continue
-        table = data.tables[key]
-        missing = [c.header(data.lang) for c in table.spec.role(schema.SYNCED) if c.key not in table.columns]
-        if missing:
-            raise XlCrmError(f"{live.fullname}: sheet {table.sheet_name} lacks {', '.join(missing)}: "
-                             f"upgrade the workbook first")
-        cells = {}
-        for column in (table.spec.column(k) for k in SYNCED[key] if k in table.columns):
-            values = result.frames[key][column.key].map(lambda v, c=column: _label(c, v, data.lang))
-            cells.update(_column_cells(table, column.key, values))
-        live.write_cells(table.sheet_name, cells)
-        changed += len(cells)
-    due = _write_today(live, data, day, result)
-    message = f"Refreshed as of {day.isoformat()}: {changed} cells updated, {due} follow-ups due."
+    plan = plan_refresh(data, _day(data))
+    for sheet_name, cells in plan.values.items():
+        live.write_cells(sheet_name, cells)
+    changed = sum(len(cells) for cells in plan.values.values())
+    due = _write_today(live, data, plan.day, plan.result)
+    message = f"Refreshed as of {plan.day.isoformat()}: {changed} cells updated, {due} follow-ups due."
     live.tell(message)
     return message
 
@@ -135,7 +93,8 @@ def show_today(book=None) -> str:
     """Rebuild the Today sheet: overdue and due follow-ups, most urgent first, by rep."""
     live = _live(book)
     data = read_live(live)
-    day, result = _synced(data)
+    day = _day(data)
+    result = synchronise({key: data.frame(key) for key in FRAMES}, day, data.settings)
     due = _write_today(live, data, day, result)
     return f"{due} follow-ups due on {day.isoformat()}."
 

@@ -34,6 +34,12 @@ class Column:
     def header(self, lang: str = "en") -> str:
         return self.zh if lang == "zh" else self.en
 
+    def display(self, value, lang: str = "en"):
+        """A rule's value as the cell shows it: enumerations in the workbook's language."""
+        if self.vocab is not None and isinstance(value, str):
+            return self.vocab.label(self.vocab.parse(value), lang)
+        return value
+
 
 @dataclass(frozen=True)
 class Sheet:

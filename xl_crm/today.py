@@ -43,7 +43,8 @@ def call_list(customers: pd.DataFrame, derived: pd.DataFrame, activities: pd.Dat
     `customers` carries the synced values; `derived` is derive.customer_columns
     of the same rows.
     """
-    rows = customers.join(derived[["grade", "followup_status", "next_due", "days_overdue"]], rsuffix="_derived")
+    shown = ["grade", "followup_status", "next_due", "days_overdue"]
+    rows = customers.drop(columns=[c for c in shown if c in customers]).join(derived[shown])
     rows = rows[rows["followup_status"].isin(DUE)].copy()
     last = _last_activities(activities, as_of)
     keys = ids(rows["customer_id"]) if "customer_id" in rows else pd.Series(None, index=rows.index)

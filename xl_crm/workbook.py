@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -17,15 +17,19 @@ import xlsxwriter
 from . import derive, schema, sync, today
 from .book.new import write_new_workbook
 from .book.package import Package
-from .book.read import CrmData, read_workbook
+from .book.read import CrmData, Table, read_workbook
 from .book.save import replace_file
 from .book.settings_sheet import AS_OF_ROW, as_of_is_formula
 from .book.today_sheet import write_today_sheet
 from .errors import XlCrmError
 from .load import load_csv_dir
 from .mapping import Mapping
-from .reports.funnel import funnel_model, write_funnel_sheet
+from .reports import funnel_model, write_funnel_sheet
 from .settings import DEFAULT, Settings
+from .values import is_blank
+
+# what refresh writes as values: last_contact is an input that sync moves forward (DOMAIN.md section 1)
+SYNCED_COLUMNS = {"customers": sync.SYNCED_CUSTOMER, "opportunities": ("touch_count",)}
 
 
 @dataclass(frozen=True)
@@ -98,22 +102,58 @@ def write_standard_workbook(path: Path, frames: dict[str, pd.DataFrame], *, lang
     return path
 
 
-def _column_cells(table, key: str, values: pd.Series) -> dict:
-    """{(row, col): value} for one column of a table, skipping cells that already hold the value."""
+def changed_cells(table: Table, key: str, values: pd.Series) -> dict:
+    """{(row, col): value} for one column of a table, leaving out cells that already hold the value."""
     col = table.columns[key]
     current = table.frame[key] if key in table.frame else pd.Series(None, index=values.index)
     cells = {}
     for row, value in values.items():
-        if isinstance(value, float) and value != value:
-            value = None
+        value = None if is_blank(value) else value
         old = current.get(row)
-        if old == "" or (isinstance(old, float) and old != old):
-            old = None
-        if hasattr(old, "date") and not isinstance(value, str):
+        old = None if is_blank(old) else old
+        if isinstance(old, datetime) and not isinstance(value, datetime):
             old = old.date()
         if old != value:
             cells[(row, col)] = value
     return cells
+
+
+@dataclass(frozen=True)
+class RefreshPlan:
+    """What a refresh changes: synced cells, formulas' cached results, per sheet name."""
+
+    day: date
+    result: Synced
+    values: dict[str, dict]
+    cached: dict[str, dict]
+
+
+def plan_refresh(data: CrmData, day: date) -> RefreshPlan:
+    """The cells a refresh as of `day` must write; shared by the file and the live workbook."""
+    missing = [(spec, key) for spec in (schema.CUSTOMERS, schema.OPPORTUNITIES) if spec.key in data.tables
+               for key in SYNCED_COLUMNS[spec.key] if key not in data.tables[spec.key].columns]
+    if missing:
+        names = ", ".join(f"{spec.name(data.lang)}.{spec.column(key).header(data.lang)}" for spec, key in missing)
+        where = data.path or "this workbook"
+        raise XlCrmError(f"{where}: missing synced columns ({names}); run `xl-crm upgrade` first")
+    frames = {key: data.frame(key) for key in ("customers", "opportunities", "contacts", "activities")}
+    result = synchronise(frames, day, data.settings)
+    values, cached = {}, {}
+    derived = {"customers": result.customer_derived, "opportunities": result.opportunity_derived}
+    for key, table in data.tables.items():
+        if key not in SYNCED_COLUMNS:
+            continue
+        spec = schema.sheet(key)
+
+        def shown(column_key, series):
+            column = spec.column(column_key)
+            return changed_cells(table, column_key, series.map(lambda v: column.display(v, data.lang)))
+
+        values[table.sheet_name] = {cell: v for k in SYNCED_COLUMNS[key]
+                                    for cell, v in shown(k, result.frames[key][k]).items()}
+        cached[table.sheet_name] = {cell: v for c in spec.role(schema.DERIVED) if c.key in table.columns
+                                    for cell, v in shown(c.key, derived[key][c.key]).items()}
+    return RefreshPlan(day, result, values, cached)
 
 
 def refresh_workbook(path: str | Path, *, as_of: date | None = None, backup: bool = True,
@@ -121,41 +161,21 @@ def refresh_workbook(path: str | Path, *, as_of: date | None = None, backup: boo
     """Recompute the synced values and rebuild the Funnel and Today sheets, losslessly."""
     path = Path(path)
     data = read_workbook(path, mapping)
-    missing = [(spec, c) for spec in (schema.CUSTOMERS, schema.OPPORTUNITIES) if spec.key in data.tables
-               for c in spec.role(schema.SYNCED) if c.key not in data.tables[spec.key].columns]
-    if missing:
-        names = ", ".join(f"{spec.name(data.lang)}.{c.header(data.lang)}" for spec, c in missing)
-        raise XlCrmError(f"{path}: missing synced columns ({names}); run `xl-crm upgrade {path}` first")
-    frames = {key: data.frame(key) for key in ("customers", "opportunities", "contacts", "activities")}
     with Package.open(path) as package:
-        day = as_of or _fixed_as_of(package, data) or date.today()
-        result = synchronise(frames, day, data.settings)
-        for key, derived in (("customers", result.customer_derived), ("opportunities", result.opportunity_derived)):
-            if key not in data.tables:
-                continue
-            table = data.tables[key]
-            spec = schema.sheet(key)
-            cells = {}
-            for column in spec.role(schema.SYNCED):
-                values = result.frames[key][column.key].map(lambda v, c=column: _label(c, v, data.lang))
-                cells.update(_column_cells(table, column.key, values))
+        plan = plan_refresh(data, as_of or _fixed_as_of(package, data) or date.today())
+        for sheet_name, cells in plan.values.items():
             if cells:
-                package.set_cells(table.sheet_name, cells)
-            cached = {}
-            for column in spec.role(schema.DERIVED):
-                if column.key in table.columns:
-                    labels = derived[column.key].map(lambda v, c=column: _label(c, v, data.lang))
-                    cached.update(_column_cells(table, column.key, labels))
-            if cached:
-                package.set_cached(table.sheet_name, cached)
-        if as_of is not None:
-            settings_name = schema.SETTINGS_NAME[data.lang]
-            if settings_name in package.sheet_names:
-                package.set_cells(settings_name, {(AS_OF_ROW, 1): as_of})
+                package.set_cells(sheet_name, cells)
+        for sheet_name, cells in plan.cached.items():
+            if cells:
+                package.set_cached(sheet_name, cells)
+        settings_name = schema.SETTINGS_NAME[data.lang]
+        if as_of is not None and settings_name in package.sheet_names:
+            package.set_cells(settings_name, {(AS_OF_ROW, 1): as_of})
         with tempfile.TemporaryDirectory() as tmp:
             source = Path(tmp) / "generated.xlsx"
             workbook = xlsxwriter.Workbook(source)
-            for write in _generated_sheets(result, day, data.settings, data.lang):
+            for write in _generated_sheets(plan.result, plan.day, data.settings, data.lang):
                 write(workbook)
             workbook.close()
             for name in (schema.FUNNEL_NAME[data.lang], schema.TODAY_NAME[data.lang]):
@@ -171,12 +191,3 @@ def _fixed_as_of(package: Package, data: CrmData) -> date | None:
     if data.as_of is None or name not in package.sheet_names:
         return None
     return None if as_of_is_formula(package.read(package.sheet_part(name))) else data.as_of
-
-
-def _label(column: schema.Column, value, lang: str):
-    """A derived value as the cell shows it: enumerations in the workbook's language."""
-    if value is None:
-        return None
-    if column.vocab is not None and isinstance(value, str):
-        return column.vocab.label(value, lang)
-    return value
