@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import xlsxwriter
@@ -114,3 +114,42 @@ def std_sheet_source(title: str = "Summary") -> bytes:
     sheet.insert_chart("D5", chart)
     book.close()
     return buffer.getvalue()
+
+
+def write_typed(book, sheet, row: int, col: int, value, day_format) -> None:
+    """Write a value keeping its type: text stays text ("=1+1" too), dates are dates, blanks stay empty."""
+    if value is None:
+        return
+    if isinstance(value, bool):
+        sheet.write_boolean(row, col, value)
+    elif isinstance(value, (date, datetime)):
+        sheet.write_datetime(row, col, value, day_format)
+    elif isinstance(value, (int, float)):
+        sheet.write_number(row, col, value)
+    else:
+        sheet.write_string(row, col, str(value))
+
+
+def user_workbook(path: Path, sheets: list[dict]) -> Path:
+    """A user's own workbook: per sheet a name, headers, rows, the header row (0-based) and whether the
+    data is an Excel Table (`table`: its name) or a plain range under a title line."""
+    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
+                                           "strings_to_urls": False})
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    bold = book.add_format({"bold": True})
+    for spec in sheets:
+        sheet = book.add_worksheet(spec["name"])
+        top, headers, rows = spec.get("header_row", 0), spec["headers"], spec["rows"]
+        if top:
+            sheet.write_string(0, 0, f"{spec['name']} (kept by hand)")
+        if spec.get("table"):
+            sheet.add_table(top, 0, top + max(len(rows), 1), len(headers) - 1,
+                            {"name": spec["table"], "columns": [{"header": h} for h in headers]})
+        else:
+            for col, text in enumerate(headers):
+                sheet.write_string(top, col, text, bold)
+        for i, row in enumerate(rows, start=top + 1):
+            for col, value in enumerate(row):
+                write_typed(book, sheet, i, col, value, day)
+    book.close()
+    return path

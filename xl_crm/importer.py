@@ -24,10 +24,10 @@ from .book import guards
 from .book.new import write_new_workbook
 from .book.package import Package
 from .book.read import find_header, read_workbook
-from .book.tables import grow_tables
+from .book.tables import grow_tables, table_with_header
 from .errors import XlCrmError
 from .mapping import DEFAULT, Mapping
-from .upgrade import formula_cells
+from .table_columns import formula_cells
 from .values import Invalid, as_date, id_key, is_blank, parse_iso_date
 
 ENCODINGS = ("utf-8-sig", "gb18030")
@@ -202,13 +202,13 @@ def import_files(sources, into, sheet: str | None = None, mapping: Mapping | Non
                     if spec.id_column and record.get(spec.id_column) is not None:
                         existing[id_key(record[spec.id_column])] = last
                 summary.added += len(new)
-            derived = {k: table.columns[k] for k in spec.keys if k in table.columns}
+            if new_rows:
+                grow_tables(pkg, table.sheet_name, table.header_row, last)
             if spec.role(schema.DERIVED) and all(k in table.columns for k in spec.keys):
-                cells.update(formula_cells(table, derived, new_rows, data.lang, None))
+                excel = table_with_header(pkg, table.sheet_name, table.header_row, table.columns.values())
+                cells.update(formula_cells(table, table.columns, new_rows, data.lang, None, excel))
             if cells:
                 pkg.set_cells(table.sheet_name, cells)
-                if new_rows:
-                    grow_tables(pkg, table.sheet_name, table.header_row, last)
         if pkg.modified:
             pkg.full_recalc_on_load()
             pkg.save(backup=backup)

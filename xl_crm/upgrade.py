@@ -18,18 +18,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
-
-from . import derive, schema, sync
+from . import schema, table_columns
 from .book import settings_sheet
 from .book.new import write_new_workbook
-from .book.package import Formula, Package
+from .book.package import Package
 from .book.read import CrmData, Table, read_workbook
-from .book.sheetxml import col_letters
-from .formulas import derived_formulas
 from .mapping import Mapping
 
-_ROW = "\x00"  # stands for the row number in a formula built once per column
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -61,50 +56,6 @@ def detect_lang(data: CrmData) -> str:
 def _describe(table: Table) -> str:
     pairs = ", ".join(f"{table.headers[j]} -> {key}" for key, j in table.columns.items())
     return f"sheet {table.sheet_name!r}, header row {table.header_row}: {pairs}"
-
-
-def _full_frame(table: Table) -> pd.DataFrame:
-    frame = table.frame.copy()
-    for key in table.spec.keys:
-        if key not in frame:
-            frame[key] = None
-    return frame
-
-
-def column_values(data: CrmData, key: str, as_of: date) -> pd.DataFrame:
-    """Synced and derived values of a table's rows, every schema column present (cached formula results)."""
-    frame = _full_frame(data.tables[key])
-    if key == "customers":
-        synced = sync.customer_sync(frame, data.frame("opportunities"), data.frame("activities"), as_of,
-                                    data.settings)
-        for col in ("next_close", "touch_count", "revenue_12m", "tier"):
-            frame[col] = synced[col]
-        derived = derive.customer_columns(frame, as_of, data.settings)
-        frame = frame.drop(columns=list(derived.columns)).join(derived)
-    elif key == "opportunities":
-        frame["touch_count"] = sync.opportunity_touches(frame, data.frame("activities"), as_of)
-        derived = derive.opportunity_columns(frame, as_of, data.settings)
-        frame = frame.drop(columns=list(derived.columns)).join(derived)
-    return frame
-
-
-def new_columns(table: Table, lang: str) -> dict[str, int]:
-    """Where each missing standard column goes: after the last column the sheet uses."""
-    missing = [c for c in table.spec.columns if c.key not in table.columns]
-    start = len(table.headers)
-    return {c.key: start + i for i, c in enumerate(missing)}
-
-
-def formula_cells(table: Table, positions: dict[str, int], rows, lang: str, values: pd.DataFrame | None) -> dict:
-    """The derived columns' formulas (A1 references to the same row) for the given Excel rows."""
-    ref = lambda key: f"{col_letters(positions[key])}{_ROW}"  # noqa: E731
-    formulas = derived_formulas(table.spec.key, lang, ref) if table.spec.role(schema.DERIVED) else {}
-    cells = {}
-    for key, text in formulas.items():
-        for row in rows:
-            cached = values.at[row, key] if values is not None and row in values.index else None
-            cells[(row, positions[key])] = Formula(text.replace(_ROW, str(row)), None if pd.isna(cached) else cached)
-    return cells
 
 
 def _settings_names(lang: str) -> dict[str, str]:
@@ -147,25 +98,12 @@ def upgrade_workbook(path: str | Path, mapping: Mapping | None = None, lang: str
             if name.lower() not in {n.lower() for n in pkg.defined_names} and not settings_present:
                 pkg.set_defined_name(name, ref)
         for key, table in data.tables.items():
-            added = new_columns(table, plan.lang)
-            if not added:
+            placement = table_columns.place(pkg, table)
+            if placement is None:
                 continue
-            headers = [table.spec.column(k).header(plan.lang) for k in added]
-            plan.changes.append(f"{table.sheet_name!r}: add columns {', '.join(headers)} "
-                                f"({col_letters(min(added.values()))}-{col_letters(max(added.values()))})")
-            if dry_run:
-                continue
-            positions = {**table.columns, **added}
-            values = column_values(data, key, as_of)
-            cells = {(table.header_row, col): table.spec.column(k).header(plan.lang) for k, col in added.items()}
-            for k in added:
-                if table.spec.column(k).role == schema.SYNCED:
-                    cells.update({(row, added[k]): values.at[row, k] for row in values.index})
-            derived = {k: positions[k] for k in positions}
-            new_derived = [k for k in added if table.spec.column(k).role == schema.DERIVED]
-            formulas = formula_cells(table, derived, values.index, plan.lang, values)
-            cells.update({rc: f for rc, f in formulas.items() if rc[1] in {added[k] for k in new_derived}})
-            pkg.set_cells(table.sheet_name, cells)
+            plan.changes.append(placement.describe(plan.lang))
+            if not dry_run:
+                table_columns.add_columns(pkg, data, placement, plan.lang, as_of)
         if plan.changes and not dry_run and pkg.modified:
             pkg.full_recalc_on_load()
             pkg.save(backup=backup)

@@ -28,6 +28,14 @@ class Formula:
     cached: object = None
 
 
+@dataclass(frozen=True)
+class Styled:
+    """A value (or Formula) written with the given cell format instead of the old cell's."""
+
+    value: object
+    style: int
+
+
 CellEdit = Callable[[bytes | None], bytes | None]  # old <c> element (or None) -> new one (None drops it)
 
 _ROOT = re.compile(rb"<(\w+:)?worksheet\b")
@@ -135,6 +143,8 @@ class Cells:
         """A cell holding value; the old cell's style is kept (dates get a date style based on it)."""
         p = self.p
         style = cell_style(old)
+        if isinstance(value, Styled):
+            value, style = value.value, value.style
         if isinstance(value, Formula):
             text = value.text[1:] if value.text.startswith("=") else value.text
             kind, cached = self._cached(value.cached)
@@ -179,17 +189,15 @@ def _row_number(tag: bytes, previous: int) -> int:
     return int(value) if value else previous + 1
 
 
-def _rewrite_row(p: bytes, row: int, element: bytes | None, edits: dict[int, CellEdit]) -> bytes:
-    """One <row> with its cells merged with the edits, in column order."""
+def _split_row(p: bytes, row: int, element: bytes | None) -> tuple[bytes, dict[int, bytes], bytes]:
+    """A <row> element as (start tag, {column: cell element}, what follows the cells)."""
     cell_re = re.compile(rb"<" + p + rb"c\b[^>]*?(?:/>|>.*?</" + p + rb"c>)", re.S)
     if element is None:
-        tag, body, tail = b"<" + p + b'row r="' + str(row).encode() + b'"', b"", b""
-    else:
-        end = element.index(b">")
-        closed = element[end - 1:end] == b"/"
-        tag = element[:end - 1] if closed else element[:end]
-        body = b"" if closed else element[end + 1:-len(b"</" + p + b"row>")]
-        tag = re.sub(rb'\sspans="[^"]*"', b"", tag)
+        return b"<" + p + b'row r="' + str(row).encode() + b'"', {}, b""
+    end = element.index(b">")
+    closed = element[end - 1:end] == b"/"
+    tag = element[:end - 1] if closed else element[:end]
+    body = b"" if closed else element[end + 1:-len(b"</" + p + b"row>")]
     cells: dict[int, bytes] = {}
     col, last = -1, 0
     for match in cell_re.finditer(body):
@@ -202,7 +210,13 @@ def _rewrite_row(p: bytes, row: int, element: bytes | None, edits: dict[int, Cel
             cell = cell[:len(p) + 2] + f' r="{cell_ref(row, col)}"'.encode() + cell[len(p) + 2:]
         cells[col] = cell
         last = match.end()
-    tail = body[last:].strip()
+    return tag, cells, body[last:].strip()
+
+
+def _rewrite_row(p: bytes, row: int, element: bytes | None, edits: dict[int, CellEdit]) -> bytes:
+    """One <row> with its cells merged with the edits, in column order."""
+    tag, cells, tail = _split_row(p, row, element)
+    tag = re.sub(rb'\sspans="[^"]*"', b"", tag)
     for c, edit in edits.items():
         new = edit(cells.get(c))
         if new is None:
@@ -215,20 +229,52 @@ def _rewrite_row(p: bytes, row: int, element: bytes | None, edits: dict[int, Cel
     return tag + b">" + inner + b"</" + p + b"row>"
 
 
+def _sheet_data(xml: bytes, p: bytes) -> tuple[int, int] | None:
+    """Start and end of the content of <sheetData>; None when it is empty (<sheetData/>)."""
+    open_tag = re.compile(rb"<" + p + rb"sheetData\b[^>]*?(/?)>").search(xml)
+    if open_tag is None:
+        raise XlCrmError("a worksheet part has no <sheetData>")
+    if open_tag.group(1):
+        return None
+    return open_tag.end(), xml.index(b"</" + p + b"sheetData>", open_tag.end())
+
+
+def row_cells(xml: bytes, rows: range) -> dict[int, dict[int, bytes]]:
+    """The cell elements of the given rows: {row: {column: element}} (rows without cells left out)."""
+    p = prefix_of(xml)
+    span = _sheet_data(xml, p)
+    if span is None or not rows:
+        return {}
+    row_re = re.compile(rb"<" + p + rb"row\b[^>]*?(?:/>|>.*?</" + p + rb"row>)", re.S)
+    found, row = {}, 0
+    for match in row_re.finditer(xml, *span):
+        row = _row_number(match.group(0)[:match.group(0).index(b">")], row)
+        if row > rows[-1]:
+            break
+        if row >= rows[0]:
+            cells = _split_row(p, row, match.group(0))[1]
+            if cells:
+                found[row] = cells
+    return found
+
+
+def has_content(cell: bytes) -> bool:
+    """A cell that shows something: a value, an inline string or a formula (not only a format)."""
+    return not cell.rstrip().endswith(b"/>")
+
+
 def edit_cells(xml: bytes, edits: dict[int, dict[int, CellEdit]]) -> bytes:
     """The worksheet with edits applied: {row: {col: edit}}; untouched rows are copied as they were."""
     if not edits:
         return xml
     p = prefix_of(xml)
-    open_tag = re.compile(rb"<" + p + rb"sheetData\b[^>]*?(/?)>").search(xml)
-    if open_tag is None:
-        raise XlCrmError("a worksheet part has no <sheetData>")
-    if open_tag.group(1):
+    span = _sheet_data(xml, p)
+    if span is None:
+        open_tag = re.compile(rb"<" + p + rb"sheetData\b[^>]*?/>").search(xml)
         start = end = open_tag.end()
         head, foot = xml[:open_tag.start()] + b"<" + p + b"sheetData>", b"</" + p + b"sheetData>" + xml[end:]
     else:
-        start = open_tag.end()
-        end = xml.index(b"</" + p + b"sheetData>", start)
+        start, end = span
         head, foot = xml[:start], xml[end:]
     row_re = re.compile(rb"<" + p + rb"row\b[^>]*?(?:/>|>.*?</" + p + rb"row>)", re.S)
     pending = sorted(edits)

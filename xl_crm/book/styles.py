@@ -14,6 +14,8 @@ import re
 from ..errors import XlCrmError
 
 DATE_FORMAT = "yyyy-mm-dd"
+# built-in number formats every spreadsheet knows by id; other codes become custom formats (id >= 164)
+BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10, "@": 49}
 _BUILTIN_DATES = set(range(14, 23)) | set(range(27, 37)) | {45, 46, 47} | set(range(50, 59))
 # the order CT_Stylesheet requires, used to place a list that does not exist yet
 _ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs",
@@ -113,7 +115,9 @@ class Styles:
         return {int(_attr(e, "numFmtId")): _unescape(_attr(e, "formatCode") or "") for e in self.items("numFmts")}
 
     def number_format_id(self, code: str) -> int:
-        """The id of a custom number format code, appending it when absent."""
+        """The id of a number format code: a built-in one, else a custom one appended when absent."""
+        if code in BUILTIN_FORMATS:
+            return BUILTIN_FORMATS[code]
         formats = self.number_formats()
         for fmt_id, existing in formats.items():
             if existing == code:
@@ -136,15 +140,24 @@ class Styles:
         if existing is not None and self.is_date_xf(existing):
             result = existing
         else:
-            xfs = self.items("cellXfs")
-            if not xfs:
-                raise XlCrmError("styles.xml has no cell formats")
-            base = xfs[existing] if existing is not None and existing < len(xfs) else xfs[0]
-            fmt_id = self.number_format_id(DATE_FORMAT)
-            xf = _set_attr(_set_attr(base, "numFmtId", str(fmt_id)), "applyNumberFormat", "1")
-            result = self.append("cellXfs", xf)
+            result = self.format_style(DATE_FORMAT, existing)
         self._date_xf[existing] = result
         return result
+
+    def format_style(self, code: str, base: int | None = None) -> int:
+        """A cell format like `base` (default: the workbook's default format) showing numbers as `code`."""
+        xfs = self.items("cellXfs")
+        if not xfs:
+            raise XlCrmError("styles.xml has no cell formats")
+        xf = xfs[base] if base is not None and base < len(xfs) else xfs[0]
+        xf = _set_attr(_set_attr(xf, "numFmtId", str(self.number_format_id(code))), "applyNumberFormat", "1")
+        return self.append("cellXfs", xf)
+
+    def differential(self, font_rgb: str, fill_rgb: str) -> int:
+        """The index of a differential format (used by conditional formats): font colour on a fill colour."""
+        dxf = (f'<dxf><font><color rgb="{font_rgb}"/></font>'
+               f'<fill><patternFill><bgColor rgb="{fill_rgb}"/></patternFill></fill></dxf>').encode()
+        return self.append("dxfs", dxf)
 
     # -- merging another workbook's formats ----------------------------------
     def merge(self, source: "Styles") -> tuple[list[int], list[int]]:

@@ -1,0 +1,147 @@
+"""Columns added by `upgrade` compute what xl_crm.derive computes, as LibreOffice recalculates them.
+
+A user's workbook holds random and boundary rows as a plain range (header
+below a title line) on one sheet and as an Excel Table on the other, with
+English headers in one workbook and Chinese in the other. After upgrade
+and a LibreOffice recalculation, every derived cell equals the Python rules
+applied to the cells the workbook holds, and so does the result upgrade
+cached (for its own date); table columns are calculated columns with structured references.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from fixtures_book import user_workbook
+from test_formulas_parity import AS_OF, expected_cell, frames, same
+from xl_crm import derive, schema, sync
+from xl_crm.book.package import Package
+from xl_crm.book.read import read_workbook
+from xl_crm.book.sheetxml import col_index
+from xl_crm.upgrade import upgrade_workbook
+
+ROWS = 150
+INPUTS = {"customers": ["customer_id", "name", "need", "expected_close", "last_contact", "next_action_date"],
+          "opportunities": [c.key for c in schema.OPPORTUNITIES.columns if c.role == schema.INPUT]}
+# which sheet is a table in which language: both kinds are covered for each sheet
+LAYOUT = {"en": {"customers": None, "opportunities": "DealBook"}, "zh": {"customers": "客户表", "opportunities": None}}
+SHEET_NAMES = {"customers": "My accounts", "opportunities": "Pipeline 2024"}
+# upgrade caches results for another day than the pinned AsOf: matching results prove LibreOffice recalculated
+CACHED_AS_OF = AS_OF + timedelta(days=45)
+
+
+def headers(key: str, lang: str) -> list[str]:
+    spec = schema.sheet(key)
+    names = [spec.column(k).header(lang) for k in INPUTS[key]]
+    if lang == "en" and key == "customers":
+        names[1] = "Company"  # a synonym
+    if lang == "en" and key == "opportunities":
+        names[names.index("Amount")] = "Value"
+    return names + (["My notes"] if lang == "en" else ["备注"])
+
+
+def build(path, lang: str, seed: int):
+    data = frames(seed, ROWS)
+    sheets = []
+    for key in ("customers", "opportunities"):
+        rows = [[*(None if pd.isna(v) else v for v in record), "note"]
+                for record in data[key].reindex(columns=INPUTS[key]).astype(object).itertuples(index=False)]
+        sheets.append({"name": SHEET_NAMES[key], "headers": headers(key, lang), "rows": rows,
+                       "table": LAYOUT[lang][key], "header_row": 0 if LAYOUT[lang][key] else 2})
+    return user_workbook(path, sheets)
+
+
+def fix_as_of(path) -> None:
+    """Pin the AsOf cell of the added Settings sheet, so the recalculation uses the test's date."""
+    with Package.open(path) as pkg:
+        found = re.fullmatch(r"'?(.*?)'?!\$?([A-Z]+)\$?(\d+)", pkg.defined_names["AsOf"])
+        pkg.set_cells(found.group(1), {(int(found.group(3)), col_index(found.group(2))): AS_OF})
+        pkg.save(backup=False)
+
+
+@pytest.fixture(scope="module", params=["en", "zh"])
+def upgraded(request, tmp_path_factory, recalc):
+    lang = request.param
+    path = build(tmp_path_factory.mktemp(f"upgrade_{lang}") / "mine.xlsx", lang, seed=5 if lang == "en" else 9)
+    plan = upgrade_workbook(path, as_of=CACHED_AS_OF, backup=False)
+    assert plan.lang == lang
+    fix_as_of(path)
+    return lang, path, recalc(path)
+
+
+def expected_values(data, key: str, as_of):
+    """The rules applied to the input and synced cells the workbook holds."""
+    spec = schema.sheet(key)
+    frame = data.tables[key].frame.reindex(columns=spec.keys).astype(object)
+    frame = frame.where(frame.notna(), None)
+    compute = derive.customer_columns if key == "customers" else derive.opportunity_columns
+    return frame, compute(frame, as_of, data.settings)
+
+
+def mismatches(data, lang: str, as_of) -> list[str]:
+    problems = []
+    for key in ("customers", "opportunities"):
+        frame, expected = expected_values(data, key, as_of)
+        got = data.tables[key].frame
+        assert len(got) == len(frames(0, ROWS)[key])
+        for column in schema.sheet(key).role(schema.DERIVED):
+            for row, value in expected[column.key].items():
+                want = expected_cell(column, value, lang)
+                if not same(want, got.at[row, column.key]):
+                    inputs = {k: v for k, v in frame.loc[row].items() if v is not None}
+                    problems.append(f"{key} row {row} {column.key}: python {want!r} sheet "
+                                    f"{got.at[row, column.key]!r} {inputs}")
+    return problems
+
+
+def test_added_formulas_match_the_rules_after_recalculation(upgraded):
+    lang, _, recalculated = upgraded
+    problems = mismatches(read_workbook(recalculated), lang, AS_OF)
+    assert not problems, f"{len(problems)} mismatches, first ones:\n" + "\n".join(problems[:15])
+
+
+def test_cached_results_are_the_rules_results_in_the_workbook_language(upgraded):
+    lang, written, _ = upgraded
+    problems = mismatches(read_workbook(written), lang, CACHED_AS_OF)
+    assert not problems, f"{len(problems)} mismatches, first ones:\n" + "\n".join(problems[:15])
+
+
+def test_synced_columns_hold_the_synced_values(upgraded):
+    lang, written, _ = upgraded
+    data = read_workbook(written)
+    customers, opportunities = (expected_values(data, k, CACHED_AS_OF)[0] for k in ("customers", "opportunities"))
+    synced = sync.customer_sync(customers, opportunities, pd.DataFrame(columns=schema.ACTIVITIES.keys), CACHED_AS_OF,
+                                data.settings)
+    tiers = [schema.CUSTOMERS.column("tier").vocab.label(t, lang) for t in synced["tier"]]
+    assert list(customers["tier"]) == tiers
+    assert list(customers["revenue_12m"]) == list(synced["revenue_12m"])
+    assert list(customers["touch_count"]) == list(synced["touch_count"]) == [0] * len(customers)
+
+
+def test_table_gets_calculated_columns_and_the_range_a1_formulas(upgraded):
+    lang, written, _ = upgraded
+    book = openpyxl.load_workbook(written)
+    for key in ("customers", "opportunities"):
+        spec = schema.sheet(key)
+        sheet = book[SHEET_NAMES[key]]
+        derived = [c.header(lang) for c in spec.role(schema.DERIVED)]
+        table_name = LAYOUT[lang][key]
+        header_row = 1 if table_name else 3
+        header = [c.value for c in sheet[header_row]]
+        first = header.index(derived[0]) + 1
+        formula = sheet.cell(header_row + 1, first).value
+        if table_name:
+            table = sheet.tables[table_name]
+            columns = {c.name: c.calculatedColumnFormula for c in table.tableColumns}
+            assert all(columns[h] is not None for h in derived)
+            assert table.ref.split(":")[1].rstrip("0123456789") == openpyxl.utils.get_column_letter(len(header))
+            assert f"{table_name}[[#This Row]," in formula
+            assert "[#This Row]" in columns[derived[0]].attr_text
+        else:
+            assert not sheet.tables and "[#This Row]" not in formula
+            assert re.search(r"\b[A-Z]{1,2}" + str(header_row + 1) + r"\b", formula)

@@ -1,0 +1,196 @@
+"""Add column formats, data validation and conditional formats to a worksheet part, as bytes.
+
+CT_Worksheet fixes the order of a sheet's elements, so a new element goes
+after the last one that must precede it. What is already there -- the
+user's own validations and highlights, the 2010+ ones inside <extLst>,
+drawings, hyperlinks -- is copied as it was; only new elements are
+inserted and a list's count updated. A new validation never overlaps an
+existing one (Excel cannot hold two on one cell), and a new conditional
+format takes priorities after every existing rule.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+from .sheetxml import col_index, col_letters, prefix_of
+
+# CT_Worksheet children in schema order
+ORDER = ("sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "sheetCalcPr",
+         "sheetProtection", "protectedRanges", "scenarios", "autoFilter", "sortState", "dataConsolidate",
+         "customSheetViews", "mergeCells", "phoneticPr", "conditionalFormatting", "dataValidations", "hyperlinks",
+         "printOptions", "pageMargins", "pageSetup", "headerFooter", "rowBreaks", "colBreaks", "customProperties",
+         "cellWatches", "ignoredErrors", "smartTags", "drawing", "legacyDrawing", "legacyDrawingHF",
+         "drawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts", "extLst")
+_RANGE = re.compile(r"\$?([A-Za-z]{1,3})?\$?(\d+)?(?::\$?([A-Za-z]{1,3})?\$?(\d+)?)?")
+_MAX_ROW, _MAX_COL = 1048576, 16383
+
+
+@dataclass(frozen=True)
+class Area:
+    """A block of cells: rows 1-based, columns 0-based, both inclusive."""
+
+    first_row: int
+    first_col: int
+    last_row: int
+    last_col: int
+
+    @property
+    def sqref(self) -> str:
+        first = f"{col_letters(self.first_col)}{self.first_row}"
+        last = f"{col_letters(self.last_col)}{self.last_row}"
+        return first if first == last else f"{first}:{last}"
+
+    def overlaps(self, other: "Area") -> bool:
+        return (self.first_row <= other.last_row and other.first_row <= self.last_row
+                and self.first_col <= other.last_col and other.first_col <= self.last_col)
+
+
+@dataclass(frozen=True)
+class Validation:
+    """A dropdown list: formula1 is a quoted list ("a,b") or a name or range (StageName)."""
+
+    area: Area
+    formula1: str
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """A cellIs rule: cells comparing `operator` (equal, greaterThan ...) to `formula` get dxf `dxf_id`."""
+
+    area: Area
+    operator: str
+    formula: str
+    dxf_id: int
+
+
+def parse_sqref(text: str) -> list[Area]:
+    """The areas of a space-separated sqref (A1, A1:B5, whole columns C:C and rows 3:4 too)."""
+    areas = []
+    for piece in text.split():
+        match = _RANGE.fullmatch(piece)
+        if match is None or not any(match.groups()):
+            continue
+        c1, r1, c2, r2 = match.groups()
+        if match.group(0).find(":") < 0:
+            c2, r2 = c1, r1
+        areas.append(Area(int(r1) if r1 else 1, col_index(c1) if c1 else 0,
+                          int(r2) if r2 else _MAX_ROW, col_index(c2) if c2 else _MAX_COL))
+    return areas
+
+
+def _body_end(xml: bytes, p: bytes) -> int:
+    """Where the main elements end: the start of <extLst>, else of </worksheet>."""
+    ext = re.compile(rb"<" + p + rb"extLst\b").search(xml)
+    return ext.start() if ext else xml.rindex(b"</" + p + b"worksheet>")
+
+
+def _find(xml: bytes, p: bytes, name: str, end: int) -> list[re.Match]:
+    """Every top-level element `name` before `end` (nested lists of the same name are not used here)."""
+    pattern = re.compile(rb"<" + p + name.encode() + rb"\b[^>]*?(?:/>|>.*?</" + p + name.encode() + rb">)", re.S)
+    return list(pattern.finditer(xml, 0, end))
+
+
+def _insertion_point(xml: bytes, p: bytes, name: str) -> int:
+    """After the last element that precedes `name` in schema order."""
+    end = _body_end(xml, p)
+    at = None
+    for before in ORDER[:ORDER.index(name) + 1]:
+        if before == "sheetData":
+            close = re.compile(rb"</" + p + rb"sheetData>|<" + p + rb"sheetData\b[^>]*/>").search(xml)
+            at = close.end() if close else at
+            continue
+        found = _find(xml, p, before, end)
+        if found:
+            at = found[-1].end()
+    return at if at is not None else re.compile(rb"<" + p + rb"worksheet\b[^>]*>").search(xml).end()
+
+
+def existing_validation_areas(xml: bytes) -> list[Area]:
+    """Areas every validation covers, the 2010+ ones in <extLst> included."""
+    areas = []
+    for match in re.finditer(rb"<(?:\w+:)?dataValidation\b([^>]*)>(.*?)</(?:\w+:)?dataValidation>|"
+                             rb"<(?:\w+:)?dataValidation\b([^>]*)/>", xml, re.S):
+        attrs = match.group(1) or match.group(3) or b""
+        sqref = re.search(rb'\ssqref="([^"]*)"', attrs)
+        if sqref:
+            areas += parse_sqref(sqref.group(1).decode())
+        inner = re.search(rb"<(?:\w+:)?sqref>([^<]*)</(?:\w+:)?sqref>", match.group(2) or b"")
+        if inner:
+            areas += parse_sqref(inner.group(1).decode())
+    return areas
+
+
+def add_validations(xml: bytes, validations: list[Validation]) -> tuple[bytes, list[Validation]]:
+    """The sheet with the validations added; and those skipped because a validation already covers a cell."""
+    taken = existing_validation_areas(xml)
+    added = [v for v in validations if not any(v.area.overlaps(a) for a in taken)]
+    skipped = [v for v in validations if v not in added]
+    if not added:
+        return xml, skipped
+    p = prefix_of(xml)
+    tag = p.decode()
+    elements = "".join(f'<{tag}dataValidation type="list" allowBlank="1" showInputMessage="1" '
+                       f'sqref="{v.area.sqref}"><{tag}formula1>{escape(v.formula1)}</{tag}formula1>'
+                       f"</{tag}dataValidation>" for v in added).encode()
+    found = _find(xml, p, "dataValidations", _body_end(xml, p))
+    if found:
+        block = found[0].group(0)
+        count = len(re.findall(rb"<" + p + rb"dataValidation\b", block)) + len(added)
+        if block.endswith(b"/>"):
+            block = block[:-2].rstrip() + b">" + elements + b"</" + p + b"dataValidations>"
+        else:
+            block = block[:-len(b"</" + p + b"dataValidations>")] + elements + b"</" + p + b"dataValidations>"
+        block = re.sub(rb'(\scount=")\d*"', lambda m: m.group(1) + str(count).encode() + b'"', block, count=1)
+        return xml[:found[0].start()] + block + xml[found[0].end():], skipped
+    at = _insertion_point(xml, p, "dataValidations")
+    block = f'<{tag}dataValidations count="{len(added)}">'.encode() + elements + f"</{tag}dataValidations>".encode()
+    return xml[:at] + block + xml[at:], skipped
+
+
+def add_highlights(xml: bytes, highlights: list[Highlight]) -> bytes:
+    """The sheet with one conditionalFormatting element per highlight, after the existing ones."""
+    if not highlights:
+        return xml
+    p = prefix_of(xml)
+    tag = p.decode()
+    priority = max([0, *(int(v) for v in re.findall(rb'\spriority="(\d+)"', xml))])
+    elements = []
+    for i, h in enumerate(highlights, start=priority + 1):
+        elements.append(f'<{tag}conditionalFormatting sqref="{h.area.sqref}"><{tag}cfRule type="cellIs" '
+                        f'dxfId="{h.dxf_id}" priority="{i}" operator={quoteattr(h.operator)}>'
+                        f"<{tag}formula>{escape(h.formula)}</{tag}formula></{tag}cfRule>"
+                        f"</{tag}conditionalFormatting>")
+    at = _insertion_point(xml, p, "conditionalFormatting")
+    return xml[:at] + "".join(elements).encode() + xml[at:]
+
+
+def add_column_formats(xml: bytes, formats: dict[int, tuple[float, int | None]]) -> bytes:
+    """<col> entries (width, style) for columns no existing entry covers; existing entries kept as they are."""
+    p = prefix_of(xml)
+    tag = p.decode()
+    found = _find(xml, p, "cols", _body_end(xml, p))
+    block = found[0].group(0) if found else b""
+    col_re = re.compile(rb"<" + p + rb"col\b[^>]*?/?>(?:</" + p + rb"col>)?")
+    existing = []
+    for match in col_re.finditer(block):
+        low = re.search(rb'\smin="(\d+)"', match.group(0))
+        high = re.search(rb'\smax="(\d+)"', match.group(0))
+        if low and high:
+            existing.append((int(low.group(1)) - 1, int(high.group(1)) - 1, match.group(0)))
+    new = []
+    for col, (width, style) in sorted(formats.items()):
+        if any(low <= col <= high for low, high, _ in existing):
+            continue
+        attrs = f'min="{col + 1}" max="{col + 1}" width="{width:g}"' + (f' style="{style}"' if style else "")
+        new.append((col, col, f'<{tag}col {attrs} customWidth="1"/>'.encode()))
+    if not new:
+        return xml
+    merged = b"".join(element for _, _, element in sorted(existing + new, key=lambda e: e[0]))
+    content = f"<{tag}cols>".encode() + merged + f"</{tag}cols>".encode()
+    if found:
+        return xml[:found[0].start()] + content + xml[found[0].end():]
+    at = _insertion_point(xml, p, "cols")
+    return xml[:at] + content + xml[at:]

@@ -1,0 +1,196 @@
+"""The standard columns a found table lacks: where they go, what their cells hold, how they look.
+
+Added columns go to the right of everything the sheet uses. When the
+table is an Excel Table with free cells to its right, they become new
+columns of that table instead: derived columns as calculated columns with
+structured references (`Deals[[#This Row],[Value]]`), so a row a rep adds
+in Excel gets the formulas. Synced columns are written as values and
+derived ones as the same row formulas `init` writes, with cached results
+from xl_crm.derive; number formats, dropdowns and highlights follow
+xl_crm.column_style.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from . import column_style, derive, schema, sync
+from .book import sheetelements, tables
+from .book.package import Formula, Package
+from .book.read import CrmData, Table
+from .book.sheetelements import Area, Highlight, Validation
+from .book.sheetxml import Styled, cell_style, col_letters, has_content, row_cells
+from .book.tables import TablePart
+from .formulas import derived_formulas
+
+_ROW = "\x00"  # stands for the row number in a formula built once per column
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a table's missing columns go, and the Excel Table that takes them (None: a plain range)."""
+
+    table: Table
+    positions: dict[str, int]  # added column key -> 0-based column
+    excel: TablePart | None
+
+    @property
+    def columns(self) -> list[schema.Column]:
+        return [self.table.spec.column(k) for k in self.positions]
+
+    def describe(self, lang: str) -> str:
+        cols = self.positions.values()
+        span = f"{col_letters(min(cols))}-{col_letters(max(cols))}"
+        headers = ", ".join(c.header(lang) for c in self.columns)
+        where = f"extend table {self.excel.name!r} with" if self.excel else "add columns"
+        return f"{self.table.sheet_name!r}: {where} {headers} ({span})"
+
+
+def _free(pkg: Package, table: Table, excel: TablePart, width: int) -> bool:
+    """No cell to the right of the Excel Table, in its rows or the table's, shows anything."""
+    start = excel.last_col + 1
+    if start >= len(table.headers):
+        return True
+    last = max([excel.last_row, *table.frame.index])
+    used = row_cells(pkg.read(pkg.sheet_part(table.sheet_name)), range(excel.header_row, last + 1))
+    return not any(start <= col < start + width and has_content(cell)
+                   for cells in used.values() for col, cell in cells.items())
+
+
+def place(pkg: Package, table: Table) -> Placement | None:
+    """Where the missing standard columns of a found table go; None when it has them all."""
+    missing = [c.key for c in table.spec.columns if c.key not in table.columns]
+    if not missing:
+        return None
+    excel = tables.table_with_header(pkg, table.sheet_name, table.header_row, table.columns.values())
+    if excel is not None and excel.totals == 0 and _free(pkg, table, excel, len(missing)):
+        start = excel.last_col + 1
+    else:
+        excel, start = None, len(table.headers)
+    return Placement(table, {k: start + i for i, k in enumerate(missing)}, excel)
+
+
+def full_frame(data: CrmData, key: str) -> pd.DataFrame:
+    """A data sheet's frame with every schema column (None where the sheet has no such column)."""
+    frame = data.frame(key).reindex(columns=schema.sheet(key).keys)
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def column_values(data: CrmData, key: str, as_of: date) -> pd.DataFrame:
+    """Synced and derived values of a table's rows, every schema column present (cached formula results)."""
+    frame = full_frame(data, key)
+    if key == "customers":
+        synced = sync.customer_sync(frame, full_frame(data, "opportunities"), full_frame(data, "activities"),
+                                    as_of, data.settings)
+        for col in ("next_close", "touch_count", "revenue_12m", "tier"):
+            frame[col] = synced[col]
+        derived = derive.customer_columns(frame, as_of, data.settings)
+    elif key == "opportunities":
+        frame["touch_count"] = sync.opportunity_touches(frame, full_frame(data, "activities"), as_of)
+        derived = derive.opportunity_columns(frame, as_of, data.settings)
+    else:
+        return frame
+    return frame.drop(columns=list(derived.columns)).join(derived)
+
+
+def shown(column: schema.Column, value, lang: str):
+    """A computed value as its cell shows it: labels in the workbook's language, blanks as None."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if column.vocab is not None:
+        return column.vocab.label(value, lang)
+    return value
+
+
+def _structured(table: Table, positions: dict[str, int], lang: str, excel: TablePart) -> dict[str, str]:
+    ref = lambda key: tables.structured_ref(excel.name, excel.column_name(positions[key]))  # noqa: E731
+    return derived_formulas(table.spec.key, lang, ref)
+
+
+def formula_cells(table: Table, positions: dict[str, int], rows, lang: str, values: pd.DataFrame | None,
+                  excel: TablePart | None = None) -> dict:
+    """The derived columns' formulas for the given Excel rows, with cached results from values.
+
+    Rows inside the Excel Table `excel` use structured references; other rows A1 references to the same row.
+    """
+    derived = table.spec.role(schema.DERIVED)
+    if not derived:
+        return {}
+    a1 = derived_formulas(table.spec.key, lang, lambda key: f"{col_letters(positions[key])}{_ROW}")
+    structured = _structured(table, positions, lang, excel) if excel is not None else {}
+    inside = excel.data_rows if excel is not None else range(0)
+    cells = {}
+    for column in derived:
+        cached = {}
+        if values is not None:
+            cached = dict(zip(values.index, (shown(column, v, lang) for v in values[column.key].tolist())))
+        col, text = positions[column.key], a1[column.key]
+        for row in rows:
+            formula = structured[column.key] if row in inside else text.replace(_ROW, str(row))
+            cells[(row, col)] = Formula(formula, cached.get(row))
+    return cells
+
+
+def _rows(placement: Placement) -> range:
+    """The rows that get formulas, formats and dropdowns: the data rows (at least one)."""
+    table = placement.table
+    last = max([table.header_row + 1, *table.frame.index])
+    if placement.excel is not None:
+        last = max(last, placement.excel.data_rows.stop - 1)
+    return range(table.header_row + 1, last + 1)
+
+
+def add_columns(pkg: Package, data: CrmData, placement: Placement, lang: str, as_of: date) -> None:
+    """Write the placed columns: headers, synced values, formulas, formats, dropdowns and highlights."""
+    table, added = placement.table, placement.positions
+    spec, rows = table.spec, _rows(placement)
+    positions = {**table.columns, **added}
+    excel = placement.excel
+    if excel is not None:
+        excel = excel.widened([spec.column(k).header(lang) for k in added])
+        calculated = _structured(table, positions, lang, excel)
+        tables.add_columns(pkg, placement.excel, [(spec.column(k).header(lang), calculated[k][1:] if k in calculated
+                                                   else None) for k in added])
+    xml = pkg.read(pkg.sheet_part(table.sheet_name))
+    header_cells = row_cells(xml, range(table.header_row, table.header_row + 1)).get(table.header_row, {})
+    left = max((c for c in header_cells if c < min(added.values())), default=None)
+    header_style = cell_style(header_cells[left]) if left is not None else None
+    styles = {k: pkg.styles.format_style(column_style.number_format(spec.column(k)))
+              for k in added if column_style.number_format(spec.column(k))}
+
+    def styled(key, value):
+        return Styled(value, styles[key]) if key in styles else value
+
+    cells = {(table.header_row, col): (Styled(spec.column(k).header(lang), header_style) if header_style
+                                       else spec.column(k).header(lang)) for k, col in added.items()}
+    values = column_values(data, spec.key, as_of)
+    for k, col in added.items():
+        column = spec.column(k)
+        if column.role == schema.SYNCED:
+            cells.update({(row, col): styled(k, shown(column, v, lang))
+                          for row, v in zip(values.index, values[k].tolist())})
+    new_derived = {col: k for k, col in added.items() if spec.column(k).role == schema.DERIVED}
+    for (row, col), formula in formula_cells(table, positions, rows, lang, values, excel).items():
+        if col in new_derived:
+            cells[(row, col)] = styled(new_derived[col], formula)
+    pkg.set_cells(table.sheet_name, cells)
+    _dress(pkg, placement, lang, rows, styles)
+
+
+def _dress(pkg: Package, placement: Placement, lang: str, rows: range, styles: dict[str, int]) -> None:
+    """Column widths and formats, dropdowns and highlights of the added columns."""
+    spec, added = placement.table.spec, placement.positions
+    part = pkg.sheet_part(placement.table.sheet_name)
+    area = lambda key: Area(rows.start, added[key], rows.stop - 1, added[key])  # noqa: E731
+    xml = sheetelements.add_column_formats(pkg.read(part), {col: (spec.column(k).width, styles.get(k))
+                                                            for k, col in added.items()})
+    validations = [Validation(area(k), column_style.dropdown(spec.column(k), lang))
+                   for k in added if column_style.dropdown(spec.column(k), lang)]
+    xml, _ = sheetelements.add_validations(xml, validations)
+    xml = sheetelements.add_highlights(xml, [
+        Highlight(area(key), operator, formula, pkg.styles.differential(*column_style.COLOURS[colour]))
+        for key, operator, formula, colour in column_style.highlights(spec.key, lang) if key in added])
+    pkg.write(part, xml)
