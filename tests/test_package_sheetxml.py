@@ -11,13 +11,12 @@ TAIL = b"</sheetData><drawing r:id=\"rId1\"/></worksheet>"
 
 
 def edits(values, prefix=b"", date_style=lambda s: 7, cached=False):
+    """(new values by row, render function) for edit_cells."""
     cells = Cells(prefix, date_style)
-    render = cells.cached if cached else cells.value
     out = {}
     for (row, col), value in values.items():
-        ref = f"{col_letters(col)}{row}"
-        out.setdefault(row, {})[col] = (lambda ref, value: lambda old: render(ref, value, old))(ref, value)
-    return out
+        out.setdefault(row, {})[col] = value
+    return out, cells.cached if cached else cells.value
 
 
 def test_column_letters_round_trip():
@@ -29,7 +28,7 @@ def test_column_letters_round_trip():
 def test_new_rows_and_cells_land_in_order_and_the_rest_is_untouched():
     rows = b'<row r="2" spans="1:2"><c r="A2" s="3"><v>1</v></c><c r="C2"><v>3</v></c></row><row r="5"/>'
     xml = HEAD + rows + TAIL
-    out = edit_cells(xml, edits({(2, 1): "x", (1, 0): 5, (4, 0): None, (9, 2): True, (2, 0): 10}))
+    out = edit_cells(xml, *edits({(2, 1): "x", (1, 0): 5, (4, 0): None, (9, 2): True, (2, 0): 10}))
     assert out.startswith(b'<?xml version="1.0"?><worksheet xmlns="main"><dimension ref="A1:C9"/><sheetData>')
     assert out.endswith(TAIL)
     body = out[out.index(b"<sheetData>") + 11:out.index(b"</sheetData>")]
@@ -42,13 +41,13 @@ def test_new_rows_and_cells_land_in_order_and_the_rest_is_untouched():
 
 def test_cells_without_references_get_their_implied_ones():
     xml = HEAD + b"<row><c><v>1</v></c><c><v>2</v></c></row>" + TAIL
-    out = edit_cells(xml, edits({(1, 3): 4}))
+    out = edit_cells(xml, *edits({(1, 3): 4}))
     assert b'<c r="A1"><v>1</v></c><c r="B1"><v>2</v></c><c r="D1"><v>4</v></c>' in out
 
 
 def test_self_closing_sheet_data_and_prefixed_parts():
     xml = b'<x:worksheet xmlns:x="main"><x:sheetData/><x:pageMargins/></x:worksheet>'
-    out = edit_cells(xml, edits({(3, 0): "a<b&c"}, prefix=b"x:"))
+    out = edit_cells(xml, *edits({(3, 0): "a<b&c"}, prefix=b"x:"))
     assert out == (b'<x:worksheet xmlns:x="main"><x:sheetData><x:row r="3"><x:c r="A3" t="inlineStr"><x:is>'
                    b'<x:t>a&lt;b&amp;c</x:t></x:is></x:c></x:row></x:sheetData><x:pageMargins/></x:worksheet>')
 
@@ -57,19 +56,19 @@ def test_dates_take_a_date_style_built_on_the_cells_own():
     xml = HEAD + b'<row r="1"><c r="A1" s="4"><v>1</v></c></row>' + TAIL
     seen = []
     import datetime
-    out = edit_cells(xml, edits({(1, 0): datetime.date(2026, 1, 1)}, date_style=lambda s: seen.append(s) or 9))
+    out = edit_cells(xml, *edits({(1, 0): datetime.date(2026, 1, 1)}, date_style=lambda s: seen.append(s) or 9))
     assert seen == [4] and b'<c r="A1" s="9"><v>46023</v></c>' in out
 
 
 def test_set_cached_keeps_shared_formula_and_style():
     xml = HEAD + b'<row r="1"><c r="A1" s="2"><f t="shared" si="0" ref="A1:A9">B1</f><v>1</v></c></row>' + TAIL
-    out = edit_cells(xml, edits({(1, 0): "ok"}, cached=True))
+    out = edit_cells(xml, *edits({(1, 0): "ok"}, cached=True))
     assert b'<c r="A1" s="2" t="str"><f t="shared" si="0" ref="A1:A9">B1</f><v>ok</v></c>' in out
 
 
 def test_formula_text_and_strings_are_escaped():
     xml = HEAD + TAIL
-    out = edit_cells(xml, edits({(1, 0): Formula('=IF(A2<1,"a&b","")', "a&b"), (1, 1): " pad\x01"}))
+    out = edit_cells(xml, *edits({(1, 0): Formula('=IF(A2<1,"a&b","")', "a&b"), (1, 1): " pad\x01"}))
     assert b'<c r="A1" t="str"><f>IF(A2&lt;1,"a&amp;b","")</f><v>a&amp;b</v></c>' in out
     assert b'<t xml:space="preserve"> pad</t>' in out
 
@@ -79,6 +78,6 @@ def test_a_large_sheet_edits_in_seconds():
                     for r in range(1, 50_001))
     xml = HEAD + rows + TAIL
     start = time.perf_counter()
-    out = edit_cells(xml, edits({(r, 5): r * 2 for r in range(2, 50_001)}))
+    out = edit_cells(xml, *edits({(r, 5): r * 2 for r in range(2, 50_001)}))
     assert time.perf_counter() - start < 10
     assert out.count(b"<row ") == 50_000 and b'<c r="F50000"><v>100000</v></c></row>' in out

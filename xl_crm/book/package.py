@@ -146,20 +146,18 @@ class Package:
         render = cells.cached if cached else cells.value
         lost_formula = []
 
-        def edit(ref, value):
-            def apply(old):
-                new = render(ref, value, old)
-                if old is not None and b"<f" in old and b"<f" not in new:
-                    lost_formula.append(ref)
-                return new
-            return apply
+        def apply(ref, value, old):
+            new = render(ref, value, old)
+            if old is not None and b"<f" in old and b"<f" not in new:
+                lost_formula.append(ref)
+            return new
 
         edits: dict[int, dict] = {}
         for (row, col), value in values.items():
             if row < 1 or col < 0:
                 raise XlCrmError(f"{self._where}: sheet {sheet_name!r}: bad cell position row {row}, column {col}")
-            edits.setdefault(row, {})[col] = edit(sheetxml.cell_ref(row, col), value)
-        self.write(part, sheetxml.edit_cells(self.read(part), edits))
+            edits.setdefault(row, {})[col] = value
+        self.write(part, sheetxml.edit_cells(self.read(part), edits, apply))
         if lost_formula:
             self._drop_calc_chain()
 

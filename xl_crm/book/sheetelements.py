@@ -81,38 +81,47 @@ def parse_sqref(text: str) -> list[Area]:
     return areas
 
 
-def _body_end(xml: bytes, p: bytes) -> int:
-    """Where the main elements end: the start of <extLst>, else of </worksheet>."""
-    ext = re.compile(rb"<" + p + rb"extLst\b").search(xml)
-    return ext.start() if ext else xml.rindex(b"</" + p + b"worksheet>")
+def _regions(xml: bytes, p: bytes) -> dict[str, tuple[int, int]]:
+    """Where to look for elements before and after <sheetData> (never inside it, nor inside <extLst>)."""
+    data = re.compile(rb"<" + p + rb"sheetData\b[^>]*?(/?)>").search(xml)
+    end = data.end() if data.group(1) else xml.index(b"</" + p + b"sheetData>", data.end()) + len(p) + 12
+    ext = re.compile(rb"<" + p + rb"extLst\b").search(xml, end)
+    body_end = ext.start() if ext else xml.rindex(b"</" + p + b"worksheet>")
+    return {"before": (0, data.start()), "data": (data.start(), end), "after": (end, body_end)}
 
 
-def _find(xml: bytes, p: bytes, name: str, end: int) -> list[re.Match]:
-    """Every top-level element `name` before `end` (nested lists of the same name are not used here)."""
+def _find(xml: bytes, p: bytes, name: str, regions: dict[str, tuple[int, int]]) -> list[re.Match]:
+    """Every element `name` (not sheetData) where the schema allows it."""
     pattern = re.compile(rb"<" + p + name.encode() + rb"\b[^>]*?(?:/>|>.*?</" + p + name.encode() + rb">)", re.S)
-    return list(pattern.finditer(xml, 0, end))
+    where = "before" if ORDER.index(name) < ORDER.index("sheetData") else "after"
+    return list(pattern.finditer(xml, *regions[where]))
 
 
 def _insertion_point(xml: bytes, p: bytes, name: str) -> int:
-    """After the last element that precedes `name` in schema order."""
-    end = _body_end(xml, p)
+    """After the last element that precedes `name` in schema order (or `name` itself)."""
+    regions = _regions(xml, p)
     at = None
     for before in ORDER[:ORDER.index(name) + 1]:
         if before == "sheetData":
-            close = re.compile(rb"</" + p + rb"sheetData>|<" + p + rb"sheetData\b[^>]*/>").search(xml)
-            at = close.end() if close else at
+            at = regions["data"][1]
             continue
-        found = _find(xml, p, before, end)
+        found = _find(xml, p, before, regions)
         if found:
             at = found[-1].end()
     return at if at is not None else re.compile(rb"<" + p + rb"worksheet\b[^>]*>").search(xml).end()
+
+
+def _outside_cells(xml: bytes, p: bytes) -> bytes:
+    """The sheet without its cells: what is left to scan for rules."""
+    start, end = _regions(xml, p)["data"]
+    return xml[:start] + xml[end:]
 
 
 def existing_validation_areas(xml: bytes) -> list[Area]:
     """Areas every validation covers, the 2010+ ones in <extLst> included."""
     areas = []
     for match in re.finditer(rb"<(?:\w+:)?dataValidation\b([^>]*)>(.*?)</(?:\w+:)?dataValidation>|"
-                             rb"<(?:\w+:)?dataValidation\b([^>]*)/>", xml, re.S):
+                             rb"<(?:\w+:)?dataValidation\b([^>]*)/>", _outside_cells(xml, prefix_of(xml)), re.S):
         attrs = match.group(1) or match.group(3) or b""
         sqref = re.search(rb'\ssqref="([^"]*)"', attrs)
         if sqref:
@@ -135,7 +144,7 @@ def add_validations(xml: bytes, validations: list[Validation]) -> tuple[bytes, l
     elements = "".join(f'<{tag}dataValidation type="list" allowBlank="1" showInputMessage="1" '
                        f'sqref="{v.area.sqref}"><{tag}formula1>{escape(v.formula1)}</{tag}formula1>'
                        f"</{tag}dataValidation>" for v in added).encode()
-    found = _find(xml, p, "dataValidations", _body_end(xml, p))
+    found = _find(xml, p, "dataValidations", _regions(xml, p))
     if found:
         block = found[0].group(0)
         count = len(re.findall(rb"<" + p + rb"dataValidation\b", block)) + len(added)
@@ -156,7 +165,7 @@ def add_highlights(xml: bytes, highlights: list[Highlight]) -> bytes:
         return xml
     p = prefix_of(xml)
     tag = p.decode()
-    priority = max([0, *(int(v) for v in re.findall(rb'\spriority="(\d+)"', xml))])
+    priority = max([0, *(int(v) for v in re.findall(rb'\spriority="(\d+)"', _outside_cells(xml, p)))])
     elements = []
     for i, h in enumerate(highlights, start=priority + 1):
         elements.append(f'<{tag}conditionalFormatting sqref="{h.area.sqref}"><{tag}cfRule type="cellIs" '
@@ -171,7 +180,7 @@ def add_column_formats(xml: bytes, formats: dict[int, tuple[float, int | None]])
     """<col> entries (width, style) for columns no existing entry covers; existing entries kept as they are."""
     p = prefix_of(xml)
     tag = p.decode()
-    found = _find(xml, p, "cols", _body_end(xml, p))
+    found = _find(xml, p, "cols", _regions(xml, p))
     block = found[0].group(0) if found else b""
     col_re = re.compile(rb"<" + p + rb"col\b[^>]*?/?>(?:</" + p + rb"col>)?")
     existing = []

@@ -36,7 +36,8 @@ class Styled:
     style: int
 
 
-CellEdit = Callable[[bytes | None], bytes | None]  # old <c> element (or None) -> new one (None drops it)
+# (cell reference, new value, old <c> element or None) -> the new <c> element (None drops the cell)
+Render = Callable[[str, object, bytes | None], bytes | None]
 
 _ROOT = re.compile(rb"<(\w+:)?worksheet\b")
 _REF = re.compile(rb'\sr="([A-Za-z]*)(\d*)"')
@@ -213,12 +214,13 @@ def _split_row(p: bytes, row: int, element: bytes | None) -> tuple[bytes, dict[i
     return tag, cells, body[last:].strip()
 
 
-def _rewrite_row(p: bytes, row: int, element: bytes | None, edits: dict[int, CellEdit]) -> bytes:
-    """One <row> with its cells merged with the edits, in column order."""
+def _rewrite_row(p: bytes, row: int, element: bytes | None, values: dict[int, object], render: Render) -> bytes:
+    """One <row> with its cells merged with the new values, in column order."""
     tag, cells, tail = _split_row(p, row, element)
     tag = re.sub(rb'\sspans="[^"]*"', b"", tag)
-    for c, edit in edits.items():
-        new = edit(cells.get(c))
+    number = str(row)
+    for c, value in values.items():
+        new = render(col_letters(c) + number, value, cells.get(c))
         if new is None:
             cells.pop(c, None)
         else:
@@ -263,8 +265,8 @@ def has_content(cell: bytes) -> bool:
     return not cell.rstrip().endswith(b"/>")
 
 
-def edit_cells(xml: bytes, edits: dict[int, dict[int, CellEdit]]) -> bytes:
-    """The worksheet with edits applied: {row: {col: edit}}; untouched rows are copied as they were."""
+def edit_cells(xml: bytes, edits: dict[int, dict[int, object]], render: Render) -> bytes:
+    """The worksheet with new values {row: {col: value}} rendered in; untouched rows are copied as they were."""
     if not edits:
         return xml
     p = prefix_of(xml)
@@ -285,15 +287,15 @@ def edit_cells(xml: bytes, edits: dict[int, dict[int, CellEdit]]) -> bytes:
         while i < len(pending) and pending[i] < row:
             out.append(xml[pos:match.start()])
             pos = match.start()
-            out.append(_rewrite_row(p, pending[i], None, edits[pending[i]]))
+            out.append(_rewrite_row(p, pending[i], None, edits[pending[i]], render))
             i += 1
         if i < len(pending) and pending[i] == row:
             out.append(xml[pos:match.start()])
-            out.append(_rewrite_row(p, row, match.group(0), edits[row]))
+            out.append(_rewrite_row(p, row, match.group(0), edits[row], render))
             pos = match.end()
             i += 1
     out.append(xml[pos:end])
-    out.extend(_rewrite_row(p, r, None, edits[r]) for r in pending[i:])
+    out.extend(_rewrite_row(p, r, None, edits[r], render) for r in pending[i:])
     out.append(foot)
     return _widen_dimension(b"".join(out), p, max(edits), max(max(cols) for cols in edits.values()))
 
