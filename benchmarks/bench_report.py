@@ -137,7 +137,9 @@ def main() -> None:
         book = build_workbook(tmp / "crm.xlsx", int(100_000 * s), int(10_000 * s), int(200_000 * s), 50)
         print(f"built {book.name} ({book.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t:.1f} s")
         read = timed(read_all, book)
+        print(f"read {read:.2f} s", flush=True)
         month = timed(write_reports, book, ["2025-11"], tmp / "month", jobs=args.jobs)
+        print(f"month {month:.2f} s", flush=True)
         year = timed(write_reports, book, [f"2025-{m:02d}" for m in range(1, 13)], tmp / "year", jobs=args.jobs)
         lines = [
             f"workbook: {int(100_000 * s)} opportunities, {int(10_000 * s)} customers, "

@@ -112,7 +112,7 @@ def funnel_model(data, as_of, settings: Settings | None = None, rep: str | None 
     closed = o[mine & (o["closed"] > pd.Timestamp(year_before(as_of))) & (o["closed"] <= pd.Timestamp(as_of))]
     won, lost = int((closed["status"] == "Won").sum()), int((closed["status"] == "Lost").sum())
     reps = book.reps if rep is None else [rep]
-    by_rep = funnel_by_scope(book, cohort(book, as_of), [TEAM, *reps]).drop(index=TEAM)
+    by_rep = funnel_by_scope(book, cohort(book, as_of), reps)
     by_rep.columns = [f"conversion_{k}_{k + 1}" for k in by_rep.columns]
     by_rep = by_rep.drop(columns=by_rep.columns[-1])
     by_rep.insert(0, "deals", deals_per(o[cohort(book, as_of)], reps))
