@@ -15,24 +15,10 @@ from functools import cached_property
 import pandas as pd
 
 from .. import derive, rules, sync
+from ..rules import vectorised
 from ..settings import DEFAULT, Settings
 from ..values import as_date, as_number, blank_on_invalid, cell_text, is_blank
 from ..vocab import STATUS
-
-
-def memo_vectorised(rule, *columns, **fixed) -> pd.Series:
-    """`rules.vectorised`, evaluating each distinct input row once (report columns repeat a lot)."""
-    index = next(c.index for c in columns if isinstance(c, pd.Series))
-    lists = [c.astype(object).where(c.notna(), None).tolist() if isinstance(c, pd.Series) else [c] * len(index)
-             for c in columns]
-    cache: dict = {}
-    out = []
-    for row in zip(*lists):
-        key = tuple((type(v), v) for v in row)  # 1 == True == 1.0 must stay apart
-        if key not in cache:
-            cache[key] = rule(*row, **fixed)
-        out.append(cache[key])
-    return pd.Series(out, index=index, dtype=object)
 
 
 def _column(frame: pd.DataFrame, key: str) -> pd.Series:
@@ -41,17 +27,17 @@ def _column(frame: pd.DataFrame, key: str) -> pd.Series:
 
 def text(series: pd.Series) -> pd.Series:
     """Cell text as TRIM gives it; None for blank (owners, products, names)."""
-    return memo_vectorised(lambda v: None if is_blank(v) else cell_text(v), series)
+    return vectorised(lambda v: None if is_blank(v) else cell_text(v), series)
 
 
 def dates(series: pd.Series) -> pd.Series:
     """datetime64 dates; blank or unreadable cells are NaT."""
-    return pd.to_datetime(memo_vectorised(blank_on_invalid(as_date), series), errors="coerce")
+    return pd.to_datetime(vectorised(blank_on_invalid(as_date), series), errors="coerce")
 
 
 def numbers(series: pd.Series) -> pd.Series:
     """floats; blank or unreadable cells are NaN."""
-    return pd.to_numeric(memo_vectorised(blank_on_invalid(as_number), series), errors="coerce").astype(float)
+    return pd.to_numeric(vectorised(blank_on_invalid(as_number), series), errors="coerce").astype(float)
 
 
 @dataclass
@@ -86,20 +72,20 @@ class ReportBook:
         opps = pd.DataFrame({
             "opportunity_id": sync.ids(o("opportunity_id")), "customer_id": sync.ids(o("customer_id")),
             "name": text(o("name")), "owner": text(o("owner")), "product": text(o("product")),
-            "status": memo_vectorised(blank_on_invalid(STATUS.parse), o("status")),
-            "stage": memo_vectorised(rules.stage_index, o("stage"), settings=settings),
+            "status": vectorised(blank_on_invalid(STATUS.parse), o("status")),
+            "stage": vectorised(rules.stage_index, o("stage"), settings=settings),
             "amount": numbers(o("amount")), "created": dates(o("created")), "closed": dates(o("closed_date")),
-            "value_class": memo_vectorised(rules.value_class, o("short_term_score"), o("long_term_score"),
+            "value_class": vectorised(rules.value_class, o("short_term_score"), o("long_term_score"),
                                            settings=settings),
-            "opening": memo_vectorised(rules.opening, o("territory"), o("lead")),
+            "opening": vectorised(rules.opening, o("territory"), o("lead")),
         }, index=opportunities.index)
         by_id = self.customers.drop_duplicates("customer_id").set_index("customer_id")
         opps["industry"] = opps["customer_id"].map(by_id["industry"])
         opps["region"] = opps["customer_id"].map(by_id["region"])
         # a deal open at as_of weighs with its stage's probability, whatever it later became
-        open_probability = memo_vectorised(rules.probability, o("stage"), "Open", settings=settings)
+        open_probability = vectorised(rules.probability, o("stage"), "Open", settings=settings)
         opps["open_weighted"] = pd.to_numeric(
-            memo_vectorised(rules.weighted_amount, o("amount"), open_probability), errors="coerce")
+            vectorised(rules.weighted_amount, o("amount"), open_probability), errors="coerce")
         self.opportunities = opps
         a = lambda key: _column(activities, key)  # noqa: E731
         self.activities = pd.DataFrame({"date": dates(a("date")), "owner": text(a("owner")),
@@ -131,8 +117,8 @@ class ReportBook:
         opps = self.opportunities
         is_open = opps["status"] == "Open"  # rules.stale needs days_in_stage only for open deals
         days = pd.Series(None, index=opps.index, dtype=object)
-        days[is_open] = memo_vectorised(rules.days_in_stage, _column(raw, "stage_since")[is_open],
+        days[is_open] = vectorised(rules.days_in_stage, _column(raw, "stage_since")[is_open],
                                         _column(raw, "created")[is_open], as_of)
-        stale = memo_vectorised(rules.stale, _column(raw, "status"), _column(raw, "stage"), days,
+        stale = vectorised(rules.stale, _column(raw, "status"), _column(raw, "stage"), days,
                                 settings=self.settings)
         return Snapshot(as_of, table, pd.to_numeric(days, errors="coerce"), stale.eq(True), self)
