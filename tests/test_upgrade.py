@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from datetime import date
 
+import openpyxl
 import pytest
 import xlsxwriter
 
@@ -13,6 +15,7 @@ from fixtures_book import rich_workbook
 from test_package import parts_of, values_of
 from xl_crm.book.read import read_workbook
 from xl_crm.errors import XlCrmError
+from xl_crm.importer import import_files
 from xl_crm.mapping import load_mapping
 from xl_crm.upgrade import upgrade_workbook
 
@@ -105,3 +108,96 @@ def test_a_workbook_without_crm_data_gets_the_empty_standard_sheets(tmp_path):
     data = read_workbook(tmp_path / "plain.xlsx")
     assert data.sheet_names == ["Budget", "Customers", "Opportunities", "Contacts", "Activities", "Settings"]
     assert set(data.tables) == {"customers", "opportunities", "contacts", "activities"}
+
+
+RULES = re.compile(rb"<dataValidations\b.*?</dataValidations>|<conditionalFormatting\b.*?</conditionalFormatting>|"
+                   rb"<extLst>.*</extLst>", re.S)
+
+
+@pytest.mark.filterwarnings("ignore:.*extension is not supported")
+def test_added_columns_get_formats_dropdowns_and_highlights(tmp_path):
+    book = rich_workbook(tmp_path / "book.xlsx", header_row=2)
+    before = parts_of(book)
+    upgrade_workbook(book, as_of=AS_OF)
+    after = parts_of(book)
+    sheet_xml = after["xl/worksheets/sheet1.xml"]
+    for element in RULES.findall(before["xl/worksheets/sheet1.xml"]):
+        if element.startswith(b"<dataValidations"):
+            element = element[element.index(b">") + 1:-len(b"</dataValidations>")]
+        assert element in sheet_xml  # the user's own rules and 2010+ extensions, byte for byte
+    ws = openpyxl.load_workbook(book)["Customers"]
+    col = {c.value: c.column_letter for c in ws[3] if c.value}
+    assert ws[f"{col['Next Due']}4"].number_format == "yyyy-mm-dd"
+    assert ws[f"{col['Revenue 12M']}4"].number_format == "#,##0"
+    assert ws[f"{col['Cadence Days']}4"].number_format == "0"
+    assert ws.column_dimensions[col["Followup Status"]].width == 16
+    assert ws[f"{col['Grade']}3"].font.b and ws[f"{col['Grade']}3"].fill.fgColor.rgb == "FFDDEBF7"  # like the user's
+    lists = {str(v.sqref): v.formula1 for v in ws.data_validations.dataValidation}
+    assert lists[f"{col['Territory']}4:{col['Territory']}6"] == '"Ours,Neutral,Theirs"'
+    assert lists["D4:D501"] == '"Now,Future,None"'  # the user's own, kept
+    rules = {(str(cf.sqref), r.formula[0], r.dxf.fill.bgColor.rgb) for cf in ws.conditional_formatting for r in cf.rules
+             if r.dxf is not None and r.formula}
+    status, overdue = col["Followup Status"], col["Days Overdue"]
+    assert {(f"{status}4:{status}6", '"Overdue"', "FFFFC7CE"), (f"{status}4:{status}6", '"Due today"', "FFFFEB9C"),
+            (f"{overdue}4:{overdue}6", "0", "FFFFC7CE")} <= rules
+    assert after["xl/sharedStrings.xml"] == before["xl/sharedStrings.xml"]
+
+
+def table_book(path, right_of_table=None, totals=False):
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Book")
+    ws.add_table("B2:D5" if totals else "B2:D4", {"name": "Clients", "total_row": totals,
+                           "columns": [{"header": "Customer ID"}, {"header": "Company"}, {"header": "Need"}],
+                           "data": [["C1", "Acme", "Now"], ["C2", "Beta", "Future"]]})
+    if right_of_table:
+        ws.write("E3", right_of_table)
+    wb.close()
+    return path
+
+
+def test_a_table_takes_the_new_columns_and_the_next_upgrade_finds_nothing(tmp_path):
+    book = table_book(tmp_path / "t.xlsx")
+    plan = upgrade_workbook(book, as_of=AS_OF, backup=False)
+    assert any("extend table 'Clients' with Owner" in c and "(E-V)" in c for c in plan.changes)
+    table = openpyxl.load_workbook(book)["Book"].tables["Clients"]
+    assert table.ref == "B2:V4" and table.autoFilter.ref == "B2:V4"
+    columns = {c.name: c.calculatedColumnFormula for c in table.tableColumns}
+    assert "Clients[[#This Row],[Need]]" in columns["Grade"].attr_text and columns["Tier"] is None
+    assert len({c.id for c in table.tableColumns}) == 21
+    once = book.read_bytes()
+    again = upgrade_workbook(book, as_of=AS_OF)
+    assert again.changes == [] and book.read_bytes() == once
+
+
+def test_a_table_with_a_totals_row_is_widened_and_its_totals_row_left_alone(tmp_path):
+    book = table_book(tmp_path / "t.xlsx", totals=True)
+    plan = upgrade_workbook(book, as_of=AS_OF, backup=False)
+    assert any("extend table 'Clients'" in c for c in plan.changes)
+    ws = openpyxl.load_workbook(book)["Book"]
+    assert ws.tables["Clients"].ref == "B2:V5"
+    grade = next(c for c in ws[2] if c.value == "Grade").column
+    assert "[#This Row]" in ws.cell(4, grade).value and ws.cell(5, grade).value is None
+
+
+def test_a_table_with_cells_to_its_right_gets_plain_columns_after_the_used_range(tmp_path):
+    book = table_book(tmp_path / "t.xlsx", right_of_table="mine")
+    plan = upgrade_workbook(book, as_of=AS_OF, backup=False)
+    assert any(c.startswith("'Book': add columns Owner") and "(F-W)" in c for c in plan.changes)
+    ws = openpyxl.load_workbook(book)["Book"]
+    assert ws.tables["Clients"].ref == "B2:D4" and ws["E3"].value == "mine" and ws["F2"].value == "Owner"
+    grade = next(c for c in ws[2] if c.value == "Grade").column
+    formula = ws.cell(3, grade).value
+    assert formula.startswith("=IFERROR(") and "[#This Row]" not in formula and "D3" in formula
+
+
+def test_import_into_an_adopted_table_uses_structured_references(tmp_path):
+    book = table_book(tmp_path / "t.xlsx")
+    upgrade_workbook(book, as_of=AS_OF, backup=False)
+    source = tmp_path / "more.csv"
+    source.write_text("Customer ID,Company,Need\nC3,Gamma,Now\n")
+    import_files([source], book, backup=False)
+    ws = openpyxl.load_workbook(book)["Book"]
+    assert ws.tables["Clients"].ref == "B2:V5" and ws["B5"].value == "C3"
+    grade = next(c for c in ws[2] if c.value == "Grade")
+    assert ws.cell(5, grade.column).value == ws.cell(3, grade.column).value
+    assert "Clients[[#This Row],[Need]]" in ws.cell(5, grade.column).value

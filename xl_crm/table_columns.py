@@ -66,7 +66,7 @@ def place(pkg: Package, table: Table) -> Placement | None:
     if not missing:
         return None
     excel = tables.table_with_header(pkg, table.sheet_name, table.header_row, table.columns.values())
-    if excel is not None and excel.totals == 0 and _free(pkg, table, excel, len(missing)):
+    if excel is not None and _free(pkg, table, excel, len(missing)):
         start = excel.last_col + 1
     else:
         excel, start = None, len(table.headers)
@@ -135,12 +135,14 @@ def formula_cells(table: Table, positions: dict[str, int], rows, lang: str, valu
 
 
 def _rows(placement: Placement) -> range:
-    """The rows that get formulas, formats and dropdowns: the data rows (at least one)."""
-    table = placement.table
-    last = max([table.header_row + 1, *table.frame.index])
-    if placement.excel is not None:
-        last = max(last, placement.excel.data_rows.stop - 1)
-    return range(table.header_row + 1, last + 1)
+    """The rows that get values, formulas, formats and dropdowns: the table's data rows (at least one).
+
+    For an Excel Table that is its own data range (not its totals row, nor rows below it).
+    """
+    table, excel = placement.table, placement.excel
+    if excel is not None:
+        return excel.data_rows if excel.data_rows else range(excel.header_row + 1, excel.header_row + 2)
+    return range(table.header_row + 1, max([table.header_row + 1, *table.frame.index]) + 1)
 
 
 def add_columns(pkg: Package, data: CrmData, placement: Placement, lang: str, as_of: date) -> None:
@@ -156,8 +158,8 @@ def add_columns(pkg: Package, data: CrmData, placement: Placement, lang: str, as
                                                    else None) for k in added])
     xml = pkg.read(pkg.sheet_part(table.sheet_name))
     header_cells = row_cells(xml, range(table.header_row, table.header_row + 1)).get(table.header_row, {})
-    left = max((c for c in header_cells if c < min(added.values())), default=None)
-    header_style = cell_style(header_cells[left]) if left is not None else None
+    last_found = header_cells.get(max(table.columns.values()))  # new headers look like the recognised ones
+    header_style = cell_style(last_found) if last_found is not None else None
     styles = {k: pkg.styles.format_style(column_style.number_format(spec.column(k)))
               for k in added if column_style.number_format(spec.column(k))}
 
@@ -171,7 +173,7 @@ def add_columns(pkg: Package, data: CrmData, placement: Placement, lang: str, as
         column = spec.column(k)
         if column.role == schema.SYNCED:
             cells.update({(row, col): styled(k, shown(column, v, lang))
-                          for row, v in zip(values.index, values[k].tolist())})
+                          for row, v in zip(values.index, values[k].tolist()) if row in rows})
     new_derived = {col: k for k, col in added.items() if spec.column(k).role == schema.DERIVED}
     for (row, col), formula in formula_cells(table, positions, rows, lang, values, excel).items():
         if col in new_derived:

@@ -85,9 +85,23 @@ def _regions(xml: bytes, p: bytes) -> dict[str, tuple[int, int]]:
     """Where to look for elements before and after <sheetData> (never inside it, nor inside <extLst>)."""
     data = re.compile(rb"<" + p + rb"sheetData\b[^>]*?(/?)>").search(xml)
     end = data.end() if data.group(1) else xml.index(b"</" + p + b"sheetData>", data.end()) + len(p) + 12
-    ext = re.compile(rb"<" + p + rb"extLst\b").search(xml, end)
-    body_end = ext.start() if ext else xml.rindex(b"</" + p + b"worksheet>")
-    return {"before": (0, data.start()), "data": (data.start(), end), "after": (end, body_end)}
+    return {"before": (0, data.start()), "data": (data.start(), end), "after": (end, _extensions_start(xml, p, end))}
+
+
+def _extensions_start(xml: bytes, p: bytes, start: int) -> int:
+    """Start of the worksheet's own <extLst> (its last child; rules may hold nested ones), else of </worksheet>."""
+    close = xml.rindex(b"</" + p + b"worksheet>")
+    tail = xml[start:close].rstrip()
+    if not tail.endswith(b"</" + p + b"extLst>"):
+        return close
+    depth = 0
+    for tag in reversed(list(re.compile(rb"<(/?)" + p + rb"extLst\b[^>]*?(/?)>").finditer(xml, start, start + len(tail)))):
+        if tag.group(2):
+            continue
+        depth += 1 if tag.group(1) else -1
+        if depth == 0:
+            return tag.start()
+    return close
 
 
 def _find(xml: bytes, p: bytes, name: str, regions: dict[str, tuple[int, int]]) -> list[re.Match]:
