@@ -14,11 +14,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# LibreOffice headless recalculates workbooks in the parity tests and prints PDFs.
+# LibreOffice headless recalculates workbooks in the parity tests and prints PDFs
+# (with CJK fonts, so Chinese reports print as text, not boxes).
 soffice:
-	@command -v soffice >/dev/null 2>&1 || { \
+	@if ! command -v soffice >/dev/null 2>&1 || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    libreoffice-calc-nogui poppler-utils >/dev/null; }
+	    libreoffice-calc-nogui poppler-utils fonts-noto-cjk >/dev/null; fi
 
 demo: $(STAMP)
 	$(BIN)/xl-crm demo
