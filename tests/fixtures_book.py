@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import xlsxwriter
@@ -151,5 +151,19 @@ def user_workbook(path: Path, sheets: list[dict]) -> Path:
         for i, row in enumerate(rows, start=top + 1):
             for col, value in enumerate(row):
                 write_typed(book, sheet, i, col, value, day)
+    book.close()
+    return path
+
+
+def big_workbook(path: Path, rows: int) -> Path:
+    """A large customer list (XlsxWriter's streaming mode), as reps keep them: one sheet, a date column."""
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("Accounts")
+    sheet.write_row(0, 0, ["Customer ID", "Company", "Sales Rep", "Need", "Close Date", "Notes"])
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    for i in range(1, rows + 1):
+        sheet.write_row(i, 0, [f"C{i:06d}", f"Company {i}", f"Rep {i % 20}", ("Now", "Future", "None")[i % 3]])
+        sheet.write_datetime(i, 4, date(2026, 1, 1) + timedelta(days=i % 400), day)
+        sheet.write_string(i, 5, "note")
     book.close()
     return path

@@ -1,0 +1,81 @@
+"""`xl-crm upgrade` of a 30,000-row workbook killed with SIGKILL at random moments.
+
+After every kill the workbook opens and is byte for byte either the old
+file or the upgraded one; temporary files a kill leaves behind are gone
+after the next successful run. Kills land at seeded random moments: some
+while the workbook is read and computed, most while the new file is being
+written, synced and renamed (from the moment its temporary file appears).
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from fixtures_book import big_workbook
+from xl_crm.book.save import TEMP_SUFFIX
+
+ROWS = 30_000
+# (what starts the clock, seconds after it): the start of the process, or the temporary file appearing
+KILLS = [("start", random.Random(1).uniform(0.5, 3.0)), ("start", random.Random(2).uniform(0.5, 3.0))] + \
+        [("temp", random.Random(seed).uniform(0.0, 0.8)) for seed in range(3, 8)]
+
+
+def upgrade(path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "xl_crm", "upgrade", str(path)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+
+
+def temp_files(folder) -> list[str]:
+    return [p.name for p in folder.iterdir() if p.name.endswith(TEMP_SUFFIX)]
+
+
+def kill_at(proc: subprocess.Popen, folder, trigger: str, delay: float) -> None:
+    if trigger == "temp":
+        while proc.poll() is None and not temp_files(folder):
+            time.sleep(0.002)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+
+def opens(path) -> None:
+    with zipfile.ZipFile(path) as archive:
+        assert archive.testzip() is None
+    book = CalamineWorkbook.from_path(str(path))
+    for name in book.sheet_names:
+        book.get_sheet_by_name(name).to_python()
+
+
+@pytest.mark.slow  # seven upgrades of a 30,000-row workbook: about a minute
+def test_a_killed_upgrade_leaves_the_old_or_the_new_workbook(tmp_path):
+    original = big_workbook(tmp_path / "original.xlsx", ROWS).read_bytes()
+    results, leftovers = [], None
+    for i, (trigger, delay) in enumerate(KILLS):
+        folder = tmp_path / f"run{i}"
+        folder.mkdir()
+        book = folder / "book.xlsx"
+        book.write_bytes(original)
+        kill_at(upgrade(book), folder, trigger, delay)
+        opens(book)
+        results.append(book.read_bytes())
+        if temp_files(folder):
+            leftovers = folder
+    assert leftovers is not None, "no kill landed while the new file was being written"
+    book = leftovers / "book.xlsx"
+    shutil.copyfile(tmp_path / "original.xlsx", book)
+    done = upgrade(book)
+    assert done.wait() == 0, done.stderr.read().decode()
+    assert sorted(p.name for p in leftovers.iterdir()) == ["book.xlsx", "book.xlsx.bak"]
+    upgraded = book.read_bytes()
+    assert upgraded != original
+    assert all(result in (original, upgraded) for result in results)
+    assert any(result == original for result in results)
