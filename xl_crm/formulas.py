@@ -69,14 +69,10 @@ def _date(x: str) -> str:
     return f"AND({_number(x)},{x}>=0,{x}<{AFTER_LAST_DATE})"
 
 
-def _is(x: str, words: Vocab, value: str) -> str:
-    """The cell holds one of the spellings of a canonical value."""
-    return f"OR(TRIM({x})={{{','.join(_quote(s) for s in words.spellings(value))}}})"
-
-
-def _known(x: str, words: Vocab) -> str:
-    """Blank or any spelling of the vocabulary."""
-    return f"OR({_blank(x)},{','.join(_is(x, words, v) for v in words.values)})"
+def _is(x: str, words: Vocab, *values: str, blank: bool = False) -> str:
+    """The cell holds a spelling of one of the canonical values (or is blank, when `blank`)."""
+    spellings = [""] * blank + [s for value in values for s in words.spellings(value)]
+    return f"OR(TRIM({x})={{{','.join(_quote(s) for s in spellings)}}})"
 
 
 def _label(words: Vocab, value: str, lang: str) -> str:
@@ -127,7 +123,7 @@ def _grade(r: Ref, lang: str) -> str:
     now = _first([(f"AND({_blank(close)},{_blank(synced)})", letter("D")),
                   (f"IF({_blank(close)},{_date(synced)},{_date(close)})", by_days)], BLANK)
     return _first([(_is(need, vocab.NEED, "None"), letter("E")),
-                   (f"OR({_blank(need)},{_is(need, vocab.NEED, 'Future')})", letter("D")),
+                   (_is(need, vocab.NEED, "Future", blank=True), letter("D")),
                    (_is(need, vocab.NEED, "Now"), now)], BLANK)
 
 
@@ -136,7 +132,7 @@ def _cadence_days(r: Ref, lang: str) -> str:
     letters = ",".join(_label(vocab.GRADE, g, lang) for g in vocab.GRADE.values)
     base = f"CHOOSE(MATCH({grade},{{{letters}}},0),CadenceA,CadenceB,CadenceC,CadenceD,CadenceE)"
     return _first([(_blank(grade), BLANK),
-                   (f"OR({_blank(tier)},{_is(tier, vocab.TIER, 'Regular')})", base),
+                   (_is(tier, vocab.TIER, "Regular", blank=True), base),
                    (_is(tier, vocab.TIER, "VIP"), f"MIN({base},CapVIP)"),
                    (_is(tier, vocab.TIER, "Key"), f"MIN({base},CapKey)")], BLANK)
 
@@ -199,12 +195,12 @@ def _stale(r: Ref, lang: str) -> str:
     status, stage, days = r("status"), r("stage"), r("days_in_stage")
     open_ = _first([(f"NOT(ISNUMBER({days}))", "FALSE"), (_blank(stage), BLANK)],
                    f"{days}>INDEX(StageRot,{_stage_position(stage)})")
-    closed = f"OR({_is(status, vocab.STATUS, 'Won')},{_is(status, vocab.STATUS, 'Lost')})"
+    closed = _is(status, vocab.STATUS, "Won", "Lost")
     return _first([(_is(status, vocab.STATUS, "Open"), open_), (closed, "FALSE")], BLANK)
 
 
 def _yes_count(*answers: str) -> str:
-    known = ",".join(_known(a, vocab.YES_NO) for a in answers)
+    known = ",".join(_is(a, vocab.YES_NO, *vocab.YES_NO.values, blank=True) for a in answers)
     count = "+".join(_is(a, vocab.YES_NO, "Yes") for a in answers)
     return _if(f"AND({known})", count, BLANK)
 
