@@ -10,9 +10,13 @@ from datetime import date
 import openpyxl
 import pytest
 import xlsxwriter
+from click.testing import CliRunner
 
 from fixtures_book import rich_workbook
+from test_guards import rewrite_part
 from test_package import parts_of, values_of
+from xl_crm.book import guards
+from xl_crm.book.styles import Styles
 from xl_crm.book.read import read_workbook
 from xl_crm.errors import XlCrmError
 from xl_crm.importer import import_files
@@ -141,6 +145,9 @@ def test_added_columns_get_formats_dropdowns_and_highlights(tmp_path):
     assert {(f"{status}4:{status}6", '"Overdue"', "FFFFC7CE"), (f"{status}4:{status}6", '"Due today"', "FFFFEB9C"),
             (f"{overdue}4:{overdue}6", "0", "FFFFC7CE")} <= rules
     assert after["xl/sharedStrings.xml"] == before["xl/sharedStrings.xml"]
+    old_styles, new_styles = Styles(before["xl/styles.xml"]), Styles(after["xl/styles.xml"])
+    for name in ("numFmts", "fonts", "fills", "borders", "cellXfs", "dxfs"):
+        assert new_styles.items(name)[:len(old_styles.items(name))] == old_styles.items(name)
 
 
 def table_book(path, right_of_table=None, totals=False):
@@ -201,3 +208,63 @@ def test_import_into_an_adopted_table_uses_structured_references(tmp_path):
     grade = next(c for c in ws[2] if c.value == "Grade")
     assert ws.cell(5, grade.column).value == ws.cell(3, grade.column).value
     assert "Clients[[#This Row],[Need]]" in ws.cell(5, grade.column).value
+
+
+def hostile(kind, tmp_path):
+    """A file upgrade must refuse, and the words its one-line refusal must contain."""
+    good = rich_workbook(tmp_path / "good.xlsx")
+    path = tmp_path / f"{kind}.xlsx"
+    if kind == "text":
+        path.write_text("name,amount\n")
+        return path, "not an Excel workbook"
+    if kind == "truncated":
+        path.write_bytes(good.read_bytes()[:4000])
+        return path, "damaged or truncated"
+    if kind == "legacy":
+        path = tmp_path / "old.xls"
+        path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000) + "Workbook".encode("utf-16-le"))
+        return path, "legacy .xls"
+    if kind == "encrypted":
+        path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(3000) + "EncryptedPackage".encode("utf-16-le"))
+        return path, "password-protected"
+    if kind == "entities":
+        bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><sst><si><t>&b;</t>' \
+               b"</si></sst>"
+        return rewrite_part(good, path, "xl/sharedStrings.xml", bomb), "entity"
+    if kind == "zip-bomb":
+        return rewrite_part(good, path, "xl/theme/theme1.xml", b" " * (guards.RATIO_FLOOR + 1)), "zip bomb"
+    if kind == "foreign":  # a Word document renamed .xlsx
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                                              'content-types"><Override PartName="/word/document.xml" ContentType='
+                                              '"application/vnd.openxmlformats-officedocument.wordprocessingml.'
+                                              'document.main+xml"/></Types>')
+            z.writestr("_rels/.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                                      'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.'
+                                      'org/officeDocument/2006/relationships/officeDocument" '
+                                      'Target="word/document.xml"/></Relationships>')
+            z.writestr("word/document.xml", "<document/>")
+        return path, "not an Excel workbook (a Word document)"
+    raise ValueError(kind)
+
+
+@pytest.mark.parametrize("kind", ["text", "truncated", "legacy", "encrypted", "entities", "zip-bomb", "foreign"])
+def test_upgrade_refuses_hostile_files_in_one_line_and_leaves_everything_as_it_was(tmp_path, kind):
+    from xl_crm.cli import main
+    path, words = hostile(kind, tmp_path)
+    before, listing = path.read_bytes(), sorted(p.name for p in tmp_path.iterdir())
+    result = CliRunner().invoke(main, ["upgrade", str(path)])
+    assert result.exit_code == 2 and words in result.output and str(path) in result.output
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output
+    assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == listing
+
+
+def test_upgrade_does_not_touch_a_workbook_open_in_excel(tmp_path):
+    from xl_crm.cli import main
+    book = rich_workbook(tmp_path / "book.xlsx")
+    (tmp_path / "~$book.xlsx").write_bytes(b"lock")
+    before = book.read_bytes()
+    result = CliRunner().invoke(main, ["upgrade", str(book)])
+    assert result.exit_code == 2 and "open in a spreadsheet program" in result.output
+    assert book.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx", "~$book.xlsx"]
+    assert CliRunner().invoke(main, ["upgrade", str(book), "--dry-run"]).exit_code == 0  # looking is allowed

@@ -23,6 +23,7 @@ from .book import settings_sheet
 from .book.new import write_new_workbook
 from .book.package import Package
 from .book.read import CrmData, Table, read_workbook
+from .book.save import refuse_if_open
 from .mapping import Mapping
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -75,6 +76,8 @@ def upgrade_workbook(path: str | Path, mapping: Mapping | None = None, lang: str
                      dry_run: bool = False, backup: bool = True, as_of: date | None = None) -> Plan:
     """Add what the workbook lacks to be a CRM; with dry_run, only say what that would be."""
     path = Path(path)
+    if not dry_run:
+        refuse_if_open(path)
     data = read_workbook(path, mapping)
     plan = Plan(path, lang or detect_lang(data))
     as_of = as_of or data.as_of or date.today()

@@ -20,6 +20,7 @@ import zlib
 from pathlib import Path
 
 from ..errors import XlCrmError
+from . import parts
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_PART_BYTES = 1024 * 1024 * 1024
@@ -78,6 +79,7 @@ def open_zip(path: Path) -> zipfile.ZipFile:
         raise XlCrmError(f"{path}: the workbook is damaged or truncated ({exc})") from exc
     try:
         check_parts(path, archive)
+        check_main_part(path, archive)
     except BaseException:
         archive.close()
         raise
@@ -100,6 +102,26 @@ def check_parts(path: Path, archive: zipfile.ZipFile) -> None:
                              "times; refusing a likely zip bomb")
         if info.filename.endswith((".xml", ".rels", ".vml")):
             check_prolog(path, archive, info)
+
+
+_OTHER_OFFICE = {"wordprocessingml": "a Word document", "presentationml": "a PowerPoint presentation"}
+
+
+def check_main_part(path: Path, archive: zipfile.ZipFile) -> None:
+    """The package's main document must be a workbook, not a Word or PowerPoint file renamed .xlsx."""
+    names = set(archive.namelist())
+    try:
+        rels = parts.parse_rels(read_part(path, archive, "_rels/.rels") if "_rels/.rels" in names else None,
+                                f"{path}: _rels/.rels")
+        types = parts.ContentTypes(read_part(path, archive, parts.CONTENT_TYPES))
+    except XlCrmError as exc:
+        raise XlCrmError(f"{path}: not an Excel workbook ({exc})") from exc
+    main = [r for r in rels if r.type.endswith("/officeDocument") and not r.external]
+    kind = (types.of(parts.resolve("", main[0].target)) or "") if main else ""
+    if "spreadsheetml" in kind or "ms-excel" in kind:
+        return
+    other = next((what for key, what in _OTHER_OFFICE.items() if key in kind), None)
+    raise XlCrmError(f"{path}: not an Excel workbook ({other or 'no workbook part in the package'})")
 
 
 def check_prolog(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
