@@ -32,6 +32,7 @@ def test_dry_run_reports_and_writes_nothing(tmp_path):
     plan = upgrade_workbook(book, dry_run=True)
     text = "\n".join(plan.lines())
     assert "header row 3" in text and "Company -> name" in text and "add sheet 'Settings'" in text
+    assert "dropdowns on Territory, Relationship Stage; highlights on Followup Status, Days Overdue" in text
     assert book.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["book.xlsx"]
 
 
@@ -164,8 +165,11 @@ def table_book(path, right_of_table=None, totals=False):
 
 def test_a_table_takes_the_new_columns_and_the_next_upgrade_finds_nothing(tmp_path):
     book = table_book(tmp_path / "t.xlsx")
+    before = values_of(book)
     plan = upgrade_workbook(book, as_of=AS_OF, backup=False)
     assert any("extend table 'Clients' with Owner" in c and "(E-V)" in c for c in plan.changes)
+    after = values_of(book)
+    assert all(after["Book"][r][:len(row)] == row for r, row in enumerate(before["Book"]))
     table = openpyxl.load_workbook(book)["Book"].tables["Clients"]
     assert table.ref == "B2:V4" and table.autoFilter.ref == "B2:V4"
     columns = {c.name: c.calculatedColumnFormula for c in table.tableColumns}

@@ -31,22 +31,35 @@ _ROW = "\x00"  # stands for the row number in a formula built once per column
 
 @dataclass(frozen=True)
 class Placement:
-    """Where a table's missing columns go, and the Excel Table that takes them (None: a plain range)."""
+    """Where a table's missing columns go and how they are dressed.
+
+    `excel` is the Excel Table that takes them (None: they sit next to a plain range); `rows` the data rows
+    that get values, formulas and formats; `dropdowns` the list validations (column key -> formula1) on
+    cells no validation covers yet; `highlights` (column key, operator, formula, colour) the conditional formats.
+    """
 
     table: Table
+    lang: str
     positions: dict[str, int]  # added column key -> 0-based column
     excel: TablePart | None
+    rows: range
+    dropdowns: dict[str, str]
+    highlights: list[tuple[str, str, str, str]]
 
-    @property
-    def columns(self) -> list[schema.Column]:
-        return [self.table.spec.column(k) for k in self.positions]
+    def area(self, key: str) -> Area:
+        return Area(self.rows.start, self.positions[key], self.rows.stop - 1, self.positions[key])
 
-    def describe(self, lang: str) -> str:
-        cols = self.positions.values()
+    def describe(self) -> str:
+        spec, cols = self.table.spec, self.positions.values()
         span = f"{col_letters(min(cols))}-{col_letters(max(cols))}"
-        headers = ", ".join(c.header(lang) for c in self.columns)
+        header = lambda key: spec.column(key).header(self.lang)  # noqa: E731
         where = f"extend table {self.excel.name!r} with" if self.excel else "add columns"
-        return f"{self.table.sheet_name!r}: {where} {headers} ({span})"
+        text = f"{self.table.sheet_name!r}: {where} {', '.join(header(k) for k in self.positions)} ({span})"
+        if self.dropdowns:
+            text += f"; dropdowns on {', '.join(header(k) for k in self.dropdowns)}"
+        if self.highlights:
+            text += f"; highlights on {', '.join(dict.fromkeys(header(h[0]) for h in self.highlights))}"
+        return text
 
 
 def _free(pkg: Package, table: Table, excel: TablePart, width: int) -> bool:
@@ -60,9 +73,17 @@ def _free(pkg: Package, table: Table, excel: TablePart, width: int) -> bool:
                    for cells in used.values() for col, cell in cells.items())
 
 
-def place(pkg: Package, table: Table) -> Placement | None:
+def _rows(table: Table, excel: TablePart | None) -> range:
+    """The data rows (at least one): an Excel Table's own data range (not its totals row, nor rows below it)."""
+    if excel is not None:
+        return excel.data_rows if excel.data_rows else range(excel.header_row + 1, excel.header_row + 2)
+    return range(table.header_row + 1, max([table.header_row + 1, *table.frame.index]) + 1)
+
+
+def place(pkg: Package, table: Table, lang: str) -> Placement | None:
     """Where the missing standard columns of a found table go; None when it has them all."""
-    missing = [c.key for c in table.spec.columns if c.key not in table.columns]
+    spec = table.spec
+    missing = [c.key for c in spec.columns if c.key not in table.columns]
     if not missing:
         return None
     excel = tables.table_with_header(pkg, table.sheet_name, table.header_row, table.columns.values())
@@ -70,7 +91,16 @@ def place(pkg: Package, table: Table) -> Placement | None:
         start = excel.last_col + 1
     else:
         excel, start = None, len(table.headers)
-    return Placement(table, {k: start + i for i, k in enumerate(missing)}, excel)
+    positions = {k: start + i for i, k in enumerate(missing)}
+    rows = _rows(table, excel)
+    taken = sheetelements.existing_validation_areas(pkg.read(pkg.sheet_part(table.sheet_name)))
+    dropdowns = {}
+    for key, col in positions.items():
+        formula = column_style.dropdown(spec.column(key), lang)
+        if formula and not any(Area(rows.start, col, rows.stop - 1, col).overlaps(a) for a in taken):
+            dropdowns[key] = formula
+    highlights = [h for h in column_style.highlights(spec.key, lang) if h[0] in positions]
+    return Placement(table, lang, positions, excel, rows, dropdowns, highlights)
 
 
 def full_frame(data: CrmData, key: str) -> pd.DataFrame:
@@ -134,21 +164,10 @@ def formula_cells(table: Table, positions: dict[str, int], rows, lang: str, valu
     return cells
 
 
-def _rows(placement: Placement) -> range:
-    """The rows that get values, formulas, formats and dropdowns: the table's data rows (at least one).
-
-    For an Excel Table that is its own data range (not its totals row, nor rows below it).
-    """
-    table, excel = placement.table, placement.excel
-    if excel is not None:
-        return excel.data_rows if excel.data_rows else range(excel.header_row + 1, excel.header_row + 2)
-    return range(table.header_row + 1, max([table.header_row + 1, *table.frame.index]) + 1)
-
-
-def add_columns(pkg: Package, data: CrmData, placement: Placement, lang: str, as_of: date) -> None:
+def add_columns(pkg: Package, data: CrmData, placement: Placement, as_of: date) -> None:
     """Write the placed columns: headers, synced values, formulas, formats, dropdowns and highlights."""
-    table, added = placement.table, placement.positions
-    spec, rows = table.spec, _rows(placement)
+    table, added, lang = placement.table, placement.positions, placement.lang
+    spec, rows = table.spec, placement.rows
     positions = {**table.columns, **added}
     excel = placement.excel
     if excel is not None:
@@ -179,20 +198,18 @@ def add_columns(pkg: Package, data: CrmData, placement: Placement, lang: str, as
         if col in new_derived:
             cells[(row, col)] = styled(new_derived[col], formula)
     pkg.set_cells(table.sheet_name, cells)
-    _dress(pkg, placement, lang, rows, styles)
+    _dress(pkg, placement, styles)
 
 
-def _dress(pkg: Package, placement: Placement, lang: str, rows: range, styles: dict[str, int]) -> None:
+def _dress(pkg: Package, placement: Placement, styles: dict[str, int]) -> None:
     """Column widths and formats, dropdowns and highlights of the added columns."""
     spec, added = placement.table.spec, placement.positions
     part = pkg.sheet_part(placement.table.sheet_name)
-    area = lambda key: Area(rows.start, added[key], rows.stop - 1, added[key])  # noqa: E731
     xml = sheetelements.add_column_formats(pkg.read(part), {col: (spec.column(k).width, styles.get(k))
                                                             for k, col in added.items()})
-    validations = [Validation(area(k), column_style.dropdown(spec.column(k), lang))
-                   for k in added if column_style.dropdown(spec.column(k), lang)]
-    xml, _ = sheetelements.add_validations(xml, validations)
+    xml, _ = sheetelements.add_validations(xml, [Validation(placement.area(k), f)
+                                                 for k, f in placement.dropdowns.items()])
     xml = sheetelements.add_highlights(xml, [
-        Highlight(area(key), operator, formula, pkg.styles.differential(*column_style.COLOURS[colour]))
-        for key, operator, formula, colour in column_style.highlights(spec.key, lang) if key in added])
+        Highlight(placement.area(key), operator, formula, pkg.styles.differential(*column_style.COLOURS[colour]))
+        for key, operator, formula, colour in placement.highlights])
     pkg.write(part, xml)

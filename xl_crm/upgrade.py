@@ -101,12 +101,12 @@ def upgrade_workbook(path: str | Path, mapping: Mapping | None = None, lang: str
             if name.lower() not in {n.lower() for n in pkg.defined_names} and not settings_present:
                 pkg.set_defined_name(name, ref)
         for key, table in data.tables.items():
-            placement = table_columns.place(pkg, table)
+            placement = table_columns.place(pkg, table, plan.lang)
             if placement is None:
                 continue
-            plan.changes.append(placement.describe(plan.lang))
+            plan.changes.append(placement.describe())
             if not dry_run:
-                table_columns.add_columns(pkg, data, placement, plan.lang, as_of)
+                table_columns.add_columns(pkg, data, placement, as_of)
         if plan.changes and not dry_run and pkg.modified:
             pkg.full_recalc_on_load()
             pkg.save(backup=backup)
