@@ -1,4 +1,5 @@
-"""Time `upgrade` on a large user workbook and a row-level edit of a 200,000-row sheet.
+"""Time `upgrade` on a large user workbook (a plain range and an Excel Table) and a row-level edit of a
+200,000-row sheet.
 
     python benchmarks/bench_upgrade.py [ROWS]
 """
@@ -17,10 +18,16 @@ from xl_crm.book.package import Package
 from xl_crm.upgrade import upgrade_workbook
 
 
-def user_workbook(path: Path, rows: int) -> Path:
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+HEADERS = ["Customer ID", "Company", "Sales Rep", "Need", "Close Date", "Notes"]
+
+
+def user_workbook(path: Path, rows: int, table: bool = False) -> Path:
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": not table})
     sheet = book.add_worksheet("Accounts")
-    sheet.write_row(0, 0, ["Customer ID", "Company", "Sales Rep", "Need", "Close Date", "Notes"])
+    if table:
+        sheet.add_table(0, 0, rows, len(HEADERS) - 1, {"name": "Accounts", "columns": [{"header": h} for h in HEADERS]})
+    else:
+        sheet.write_row(0, 0, HEADERS)
     day = book.add_format({"num_format": "yyyy-mm-dd"})
     for i in range(1, rows + 1):
         sheet.write_row(i, 0, [f"C{i:06d}", f"Company {i}", f"Rep {i % 20}", ("Now", "Future", "None")[i % 3]])
@@ -42,6 +49,9 @@ def main(rows: int = 30_000) -> None:
         path = timed(f"write a {rows}-row user workbook", lambda: user_workbook(Path(folder) / "big.xlsx", rows))
         timed("upgrade (16 columns added, formulas and cached values)", lambda: upgrade_workbook(path))
         timed("second upgrade (nothing to do)", lambda: upgrade_workbook(path))
+        table = timed(f"write a {rows}-row user workbook holding an Excel Table",
+                      lambda: user_workbook(Path(folder) / "table.xlsx", rows, table=True))
+        timed("upgrade (the table widened by 16 calculated and synced columns)", lambda: upgrade_workbook(table))
         big = timed("write a 200000-row user workbook", lambda: user_workbook(Path(folder) / "huge.xlsx", 200_000))
 
         def edit():

@@ -68,8 +68,10 @@ def cell_ref(row: int, col: int) -> str:
 
 def xml_text(text: str) -> str:
     """Escape text for element content; drop characters XML cannot hold; keep Excel's _xHHHH_ literal."""
-    text = _ILLEGAL.sub("", text)
-    text = _XESCAPE.sub(r"_x005F_\1", text)
+    if not text.isprintable():  # every character XML cannot hold is unprintable; most text has none
+        text = _ILLEGAL.sub("", text)
+    if "_x" in text:
+        text = _XESCAPE.sub(r"_x005F_\1", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
