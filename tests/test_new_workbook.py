@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from xl_crm import derive, schema
-from xl_crm.book import settings_sheet
+from xl_crm.book import settings_sheet, soffice
 from xl_crm.book.new import write_new_workbook
 from xl_crm.book.read import read_workbook
 from xl_crm.errors import XlCrmError
@@ -145,3 +145,23 @@ def test_extra_sheets_come_after_the_data_sheets(tmp_path):
 def test_unwritable_path_is_a_clear_error(tmp_path):
     with pytest.raises(XlCrmError, match="cannot write"):
         write_new_workbook(tmp_path / "missing" / "x.xlsx", {})
+
+
+def test_unknown_language_is_refused(tmp_path):
+    with pytest.raises(XlCrmError, match="unknown workbook language 'fr'"):
+        write_new_workbook(tmp_path / "x.xlsx", {}, lang="fr")
+
+
+def test_a_new_workbook_prints_to_pdf(english, tmp_path, recalc):
+    pdf = soffice.convert(english, "pdf", tmp_path)
+    assert pdf == tmp_path / "crm.pdf" and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_missing_libreoffice_or_file_is_a_clear_error(tmp_path, monkeypatch):
+    with pytest.raises(XlCrmError, match="no such file"):
+        soffice.convert(tmp_path / "none.xlsx", "pdf", tmp_path)
+    monkeypatch.setattr(soffice, "CANDIDATES", ())
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("XL_CRM_SOFFICE", raising=False)
+    with pytest.raises(XlCrmError, match="LibreOffice .soffice. not found"):
+        soffice.find_soffice()

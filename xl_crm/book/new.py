@@ -48,6 +48,8 @@ def write_new_workbook(path, frames: dict[str, pd.DataFrame], *, lang: str = "en
     spreadsheet to compute. Written to a temporary file, then moved in place.
     """
     path = Path(path)
+    if lang not in schema.SETTINGS_NAME:
+        raise XlCrmError(f"{path}: unknown workbook language {lang!r} (use en or zh)")
     try:
         handle, temp = tempfile.mkstemp(suffix=".xlsx", prefix=".~", dir=path.parent)
         os.close(handle)
