@@ -2,90 +2,135 @@
 
 A formula would have to scan the Activities or Opportunities sheet for
 every row (O(n^2)); refresh computes them once with pandas instead.
+`SyncSources` reads the cells once, so a report batch can ask for many
+evaluation dates at the cost of a few array operations each.
 """
 
 from __future__ import annotations
 
+from functools import cached_property
+
+import numpy as np
 import pandas as pd
 
-from .rules import revenue_12m, tiers
+from . import columns
+from .columns import column
+from .rules import tiers
+from .rules.pyramid import won_in_year
 from .settings import DEFAULT, Settings
-from .values import Invalid, as_date, id_key, is_blank
+from .values import as_date
 from .vocab import STATUS
 
 SYNCED_CUSTOMER = ("last_contact", "touch_count", "next_close", "revenue_12m", "tier")
-
-
-def _dates(series: pd.Series) -> pd.Series:
-    """Cell values as datetime64 (NaT for blank or unreadable)."""
-
-    def one(value):
-        try:
-            day = as_date(value)
-        except Invalid:
-            return None
-        return None if day is None else pd.Timestamp(day)
-
-    return pd.to_datetime(series.map(one), errors="coerce")
+_NAT = np.iinfo(np.int64).min  # NaT's integer value
 
 
 def ids(series: pd.Series) -> pd.Series:
     """IDs as text keys (numbers typed into an ID column match their text)."""
-    return series.map(id_key)
+    return columns.ids(series)
 
 
-def _column(frame: pd.DataFrame, key: str) -> pd.Series:
-    return frame[key] if key in frame else pd.Series(None, index=frame.index, dtype=object)
+class _Keys:
+    """One integer code per distinct ID over several columns (blank IDs share one code)."""
+
+    def __init__(self, *keys: pd.Series):
+        codes, self.uniques = pd.factorize(pd.concat(keys, ignore_index=True), use_na_sentinel=False)
+        self.blank = next((i for i, k in enumerate(self.uniques) if pd.isna(k)), -1)
+        bounds = np.cumsum([0, *map(len, keys)])
+        self.codes = [codes[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+
+    def count(self, codes: np.ndarray) -> np.ndarray:
+        """How many of `codes` fall on each key; blank IDs count for nothing."""
+        counts = np.bincount(codes, minlength=len(self.uniques))
+        if self.blank >= 0:
+            counts[self.blank] = 0
+        return counts
 
 
-def _touches(activities: pd.DataFrame, key: str, as_of) -> pd.DataFrame:
-    """Activities dated on or before as_of: their id key and date."""
-    dates = _dates(_column(activities, "date"))
-    keys = ids(_column(activities, key))
-    keep = dates.notna() & keys.notna() & (dates <= pd.Timestamp(as_date(as_of)))
-    return pd.DataFrame({"id": keys[keep], "date": dates[keep]})
+class SyncSources:
+    """The cells the synced values come from, typed once; `customers_at(as_of)` per date."""
+
+    def __init__(self, customers: pd.DataFrame, opportunities: pd.DataFrame, activities: pd.DataFrame):
+        self.index = customers.index
+        self.last_contact_cells = column(customers, "last_contact")
+        self.own_last = columns.dates(self.last_contact_cells)
+        # an unreadable last_contact stays as it is: check reports it, refresh does not guess
+        self.bad_last = columns.unreadable(self.last_contact_cells, self.own_last).to_numpy()
+        acts = pd.DataFrame({"date": columns.dates(column(activities, "date")),
+                             "customer": ids(column(activities, "customer_id")),
+                             "opportunity": ids(column(activities, "opportunity_id"))})
+        acts = acts[acts["date"].notna()].sort_values("date", kind="stable")
+        # sorted by date, the activities on or before any as_of are a prefix
+        self.activity_days = acts["date"].to_numpy()
+        self.customer_keys = _Keys(ids(column(customers, "customer_id")), acts["customer"],
+                                   ids(column(opportunities, "customer_id")))
+        self.opportunity_keys = _Keys(ids(column(opportunities, "opportunity_id")), acts["opportunity"])
+        self.opportunities = opportunities
+
+    @cached_property
+    def status(self) -> pd.Series:
+        return columns.parsed(STATUS.parse, column(self.opportunities, "status"))
+
+    @cached_property
+    def won_deals(self) -> tuple[pd.Series, pd.Series, pd.Series]:
+        """Won flags, close dates and amounts: what revenue_12m reads."""
+        o = self.opportunities
+        return (self.status == "Won", columns.dates(column(o, "closed_date")), columns.numbers(column(o, "amount")))
+
+    def _prefix(self, as_of) -> int:
+        return int(np.searchsorted(self.activity_days, np.datetime64(as_date(as_of), "s"), side="right"))
+
+    def opportunity_touches(self, as_of) -> pd.Series:
+        """touch_count per opportunity row: activities for it dated on or before as_of."""
+        keys = self.opportunity_keys
+        counts = keys.count(keys.codes[1][:self._prefix(as_of)])
+        return pd.Series(counts[keys.codes[0]], dtype=int)
+
+    @cached_property
+    def next_close(self) -> np.ndarray:
+        """Per customer key: the earliest expected_close of its Open deals (NaT if none)."""
+        keys = self.customer_keys
+        days = columns.dates(column(self.opportunities, "expected_close")).to_numpy().astype(np.int64)
+        earliest = np.full(len(keys.uniques), np.iinfo(np.int64).max)
+        use = (self.status == "Open").to_numpy() & (days != _NAT) & (keys.codes[2] != keys.blank)
+        np.minimum.at(earliest, keys.codes[2][use], days[use])
+        earliest[earliest == np.iinfo(np.int64).max] = _NAT
+        return earliest.astype("datetime64[s]")
+
+    def customers_at(self, as_of, settings: Settings = DEFAULT) -> pd.DataFrame:
+        """last_contact, touch_count, next_close, revenue_12m and tier for every customer row."""
+        keys = self.customer_keys
+        mine, touched = keys.codes[0], keys.codes[1][:self._prefix(as_of)]
+        latest = np.full(len(keys.uniques), _NAT)
+        np.maximum.at(latest, touched, self.activity_days[:len(touched)].astype(np.int64))
+        if keys.blank >= 0:
+            latest[keys.blank] = _NAT
+        last = np.maximum(self.own_last.to_numpy().astype(np.int64), latest[mine]).astype("datetime64[s]")
+        out = pd.DataFrame(index=self.index)
+        out["last_contact"] = np.where(self.bad_last, self.last_contact_cells.to_numpy(dtype=object), _cells(last))
+        out["touch_count"] = keys.count(touched)[mine]
+        out["next_close"] = _cells(self.next_close[mine])
+        customer = pd.Series(keys.uniques.take(keys.codes[2]), dtype=object)
+        revenue = won_in_year(customer, *self.won_deals, as_of)
+        # keyed by ID text; a Series lookup also matches a blank ID with deals of no customer
+        out["revenue_12m"] = pd.Series(keys.uniques.take(mine), index=self.index, dtype=object).map(
+            revenue.to_dict()).fillna(0.0).astype(float)
+        out["tier"] = tiers(out["revenue_12m"], settings)
+        return out
+
+
+def _cells(days: np.ndarray) -> np.ndarray:
+    """datetime64 days as the date objects written to cells (None for NaT)."""
+    return days.astype("datetime64[D]").astype(object)
 
 
 def opportunity_touches(opportunities: pd.DataFrame, activities: pd.DataFrame, as_of) -> pd.Series:
     """touch_count per opportunity row: activities for it dated on or before as_of."""
-    counts = _touches(activities, "opportunity_id", as_of)["id"].value_counts()
-    keys = ids(_column(opportunities, "opportunity_id"))
-    return keys.map(counts.to_dict()).fillna(0).astype(int)
+    touches = SyncSources(pd.DataFrame(), opportunities, activities).opportunity_touches(as_of)
+    return touches.set_axis(opportunities.index)
 
 
 def customer_sync(customers: pd.DataFrame, opportunities: pd.DataFrame, activities: pd.DataFrame, as_of,
                   settings: Settings = DEFAULT) -> pd.DataFrame:
     """last_contact, touch_count, next_close, revenue_12m and tier for every customer row."""
-    keys = ids(_column(customers, "customer_id"))
-    touches = _touches(activities, "customer_id", as_of)
-    grouped = touches.groupby("id")["date"]
-    latest = keys.map(grouped.max().to_dict())
-    own = _dates(_column(customers, "last_contact"))
-    last = pd.concat([own, pd.to_datetime(latest)], axis=1).max(axis=1)
-    # an unreadable last_contact stays as it is: check reports it, refresh does not guess
-    unreadable = own.isna() & ~_column(customers, "last_contact").map(is_blank)
-    out = pd.DataFrame(index=customers.index)
-    out["last_contact"] = [
-        orig if bad else (None if pd.isna(d) else d.date())
-        for orig, bad, d in zip(_column(customers, "last_contact"), unreadable, last)
-    ]
-    out["touch_count"] = keys.map(grouped.size().to_dict()).fillna(0).astype(int)
-
-    opp_ids = ids(_column(opportunities, "customer_id"))
-    is_open = _column(opportunities, "status").map(_is_open)
-    closes = _dates(_column(opportunities, "expected_close"))
-    next_close = closes[is_open & closes.notna()].groupby(opp_ids).min()
-    out["next_close"] = [None if pd.isna(d) else d.date() for d in keys.map(next_close.to_dict())]
-
-    revenue = revenue_12m(opportunities.assign(customer_id=opp_ids), as_of) if len(opportunities) else pd.Series(
-        dtype=float)
-    out["revenue_12m"] = keys.map(revenue.to_dict()).fillna(0.0).astype(float)
-    out["tier"] = tiers(out["revenue_12m"], settings)
-    return out
-
-
-def _is_open(value) -> bool:
-    try:
-        return STATUS.parse(value) == "Open"
-    except Invalid:
-        return False
+    return SyncSources(customers, opportunities, activities).customers_at(as_of, settings)

@@ -2,32 +2,34 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
+import numpy as np
 import pandas as pd
 
+from .. import columns
 from ..settings import DEFAULT, Settings
-from ..values import as_date, as_number, Invalid
+from ..values import as_date
 from ..vocab import STATUS
 
 
 def revenue_12m(opportunities: pd.DataFrame, as_of) -> pd.Series:
     """Won amount per customer_id with closed_date in (as_of - 365, as_of]."""
-    end = as_date(as_of)
-    start = end - timedelta(days=365)
-    rows = opportunities[["customer_id", "status", "amount", "closed_date"]].itertuples(index=False)
-    totals: dict = {}
-    for customer, status, amount, closed in rows:
-        try:
-            if STATUS.parse(status) != "Won":
-                continue
-            day, money = as_date(closed), as_number(amount)
-        except Invalid:
-            continue
-        if day is None or money is None or not start < day <= end:
-            continue
-        totals[customer] = totals.get(customer, 0.0) + money
-    return pd.Series(totals, dtype=float)
+    won = columns.parsed(STATUS.parse, opportunities["status"]) == "Won"
+    return won_in_year(opportunities["customer_id"], won, columns.dates(opportunities["closed_date"]),
+                       columns.numbers(opportunities["amount"]), as_of)
+
+
+def won_in_year(customer: pd.Series, won: pd.Series, closed: pd.Series, amount: pd.Series, as_of) -> pd.Series:
+    """revenue_12m over typed columns (won flags, datetime64 closed dates, float amounts).
+
+    Deals with an unreadable close date or amount count for nothing. Sums
+    run in row order, as a spreadsheet's running total would.
+    """
+    end = pd.Timestamp(as_date(as_of))
+    keep = (won & amount.notna() & (closed > end - pd.Timedelta(days=365)) & (closed <= end)).to_numpy()
+    codes, keys = pd.factorize(customer[keep], use_na_sentinel=False)
+    totals = np.zeros(len(keys))
+    np.add.at(totals, codes, amount.to_numpy()[keep])
+    return pd.Series(dict(zip(keys, totals)), dtype=float)
 
 
 def tiers(revenue: pd.Series, settings: Settings = DEFAULT) -> pd.Series:

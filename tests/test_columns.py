@@ -1,0 +1,43 @@
+"""Typed columns: reading each distinct cell once gives what the scalar readers give cell by cell."""
+
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from xl_crm import columns
+from xl_crm.values import Invalid, as_date, as_number, cell_text, id_key, is_blank
+
+CELLS = [1.0, True, 1, 0, False, 0.0, None, float("nan"), pd.NaT, " ", "x", " x  y ", "7", 7.0, 45000, 45000.75,
+         -3, date(2024, 2, 29), datetime(2024, 2, 29, 18, 30), datetime(2024, 2, 29), date(9999, 12, 31),
+         float("inf"), "赢单"]
+
+
+def scalar(read, value):
+    try:
+        return read(value)
+    except Invalid:
+        return None
+
+
+@pytest.mark.parametrize("order", [CELLS, CELLS[::-1]])
+def test_each_cell_reads_as_the_scalar_reader_reads_it(order):
+    series = pd.Series(order * 3, dtype=object)
+    assert columns.ids(series).tolist() == [id_key(v) for v in series]
+    assert columns.texts(series).tolist() == [None if is_blank(v) else cell_text(v) for v in series]
+    numbers = columns.numbers(series)
+    assert [None if np.isnan(x) else x for x in numbers] == [scalar(as_number, v) for v in series]
+    days = columns.dates(series)
+    assert [None if pd.isna(x) else x.date() for x in days] == [scalar(as_date, v) for v in series]
+
+
+def test_booleans_are_not_numbers():
+    series = pd.Series([1, True, 0, False], dtype=object)
+    assert columns.ids(series).tolist() == ["1", "True", "0", "False"]
+    assert columns.numbers(series).isna().tolist() == [False, True, False, True]
+
+
+def test_unreadable_is_bad_input_not_blank():
+    series = pd.Series(["soon", None, " ", date(2024, 1, 1), True], dtype=object)
+    assert columns.unreadable(series, columns.dates(series)).tolist() == [True, False, False, False, True]
