@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 import openpyxl
 import pandas as pd
 import pytest
+from xlsxwriter.utility import xl_col_to_name
 
 from xl_crm import derive, formulas, schema, vocab
 from xl_crm.book.new import write_new_workbook
@@ -261,3 +262,32 @@ def records(rows: list[list], id_header: str) -> dict[str, dict]:
     """Sheet rows as dicts by header, keyed by the id column."""
     header = rows[0]
     return {row[header.index(id_header)]: dict(zip(header, row)) for row in rows[1:]}
+
+
+def test_formulas_with_plain_cell_references(tmp_path, recalc, sheet_rows):
+    """Sheets that are not Excel Tables get the same formulas over `$F2`-style references."""
+    data = frames(seed=5, rows=60)
+
+    def plain_sheets(book):
+        day = book.add_format({"num_format": "yyyy-mm-dd"})
+        for key in ("customers", "opportunities"):
+            spec, frame = schema.sheet(key), data[key].reindex(columns=schema.sheet(key).keys)
+            sheet = book.add_worksheet(f"Plain {key}")
+            letters = {k: xl_col_to_name(j) for j, k in enumerate(spec.keys)}
+            sheet.write_row(0, 0, [c.header() for c in spec.columns])
+            for i, row in enumerate(frame.itertuples(index=False), 1):
+                rendered = formulas.derived_formulas(key, "en", lambda k: f"${letters[k]}{i + 1}")
+                for j, (k, value) in enumerate(zip(spec.keys, row)):
+                    if k in rendered:
+                        sheet.write_formula(i, j, rendered[k], day if spec.column(k).kind == "date" else None, "")
+                    elif isinstance(value, str):
+                        sheet.write_string(i, j, value)  # never a formula, even "=1+1"
+                    elif not pd.isna(value):
+                        sheet.write(i, j, value)  # dates, datetimes, booleans, numbers
+
+    path = tmp_path / "plain.xlsx"
+    write_new_workbook(path, {}, as_of=AS_OF, cached=False, extra_sheets=[plain_sheets])
+    out = recalc(path)
+    renamed = {"Customers": "Plain customers", "Opportunities": "Plain opportunities"}
+    problems = mismatches(out, data, "en", DEFAULT, lambda p, name: sheet_rows(p, renamed[name]))
+    assert not problems, "\n".join(problems[:10])
