@@ -41,3 +41,17 @@ def test_booleans_are_not_numbers():
 def test_unreadable_is_bad_input_not_blank():
     series = pd.Series(["soon", None, " ", date(2024, 1, 1), True], dtype=object)
     assert columns.unreadable(series, columns.dates(series)).tolist() == [True, False, False, False, True]
+
+
+def test_rows_are_read_once_per_distinct_combination():
+    calls = []
+
+    def rule(a, b, scale=1):
+        calls.append((a, b))
+        return None if a is None else (a, b, scale)
+
+    left = pd.Series([1, 1, True, None, 1, 2], dtype=object)
+    right = pd.Series(["x", "x", "x", "x", "y", None], dtype=object)
+    got = columns.per_row(rule, left, right, scale=3)
+    assert got.tolist() == [(1, "x", 3), (1, "x", 3), (True, "x", 3), None, (1, "y", 3), (2, None, 3)]
+    assert len(calls) == 5

@@ -2,9 +2,10 @@
 
 A sheet column holds cells as a spreadsheet holds them (numbers, text,
 dates, booleans, None) and repeats the same values many times: each
-distinct value is read once with the scalar readers of values.py and the
-results are spread back over the rows, so a column of 200,000 cells costs
-a hash table, not 200,000 Python calls. Batch code (sync, reports) then
+distinct value (or row of values) is read once with the scalar readers of
+values.py or a rule, and the results are spread back over the rows, so a
+column of 200,000 cells costs a hash table and a sort, not 200,000 Python
+calls. Batch code (sync, reports) then
 works on datetime64, float and small-label columns with plain pandas.
 """
 
@@ -18,20 +19,38 @@ from .values import as_date, as_number, blank_on_invalid, cell_text, id_key, is_
 DATE = "datetime64[s]"  # whole days; unlike nanoseconds it spans years 1-9999 as Excel does
 
 
+def per_row(rule, *series: pd.Series, dtype=object, **fixed) -> np.ndarray:
+    """rule(*cells, **fixed) for every row of aligned columns, evaluated once per distinct row.
+
+    Returns an array (None becomes NaN/NaT when dtype is a number or date type).
+    """
+    cells = [s.to_numpy(dtype=object) for s in series]
+    key = _codes(cells[0])
+    for more in cells[1:]:  # one code per distinct combination, kept below the row count
+        key = pd.factorize(key * (len(more) + 3) + _codes(more) + 1)[0]
+    inverse, distinct = pd.factorize(key)
+    first = np.full(len(distinct), len(key))
+    np.minimum.at(first, inverse, np.arange(len(key)))
+    results = np.array([rule(*(c[i] for c in cells), **fixed) for i in first], dtype=dtype)
+    return results[inverse] if len(first) else np.array([], dtype=dtype)
+
+
 def per_value(read, series: pd.Series, dtype=object) -> np.ndarray:
-    """read(cell) for every cell, evaluated once per distinct cell value (None -> NaN/NaT in typed arrays).
+    """read(cell) for every cell of one column, evaluated once per distinct value."""
+    return per_row(read, series, dtype=dtype)
+
+
+def _codes(cells: np.ndarray) -> np.ndarray:
+    """Equal integers for equal cells, from -1 for blanks (None, NaN, NaT) up to len(cells).
 
     A hash table treats True as 1 and False as 0, but a cell holding TRUE is
-    not the number 1, so boolean cells are read on their own.
+    not the number 1, so booleans get codes of their own.
     """
-    values = series.to_numpy(dtype=object)
-    codes, uniques = pd.factorize(values)
-    results = np.array([*(read(value) for value in uniques), read(None)], dtype=dtype)  # code -1: blank
-    out = results[codes]
+    codes, uniques = pd.factorize(cells)
     if any(type(u) is bool or u in (0, 1) for u in uniques if not isinstance(u, str)):
-        flags = np.fromiter((type(v) is bool for v in values), dtype=bool, count=len(values))
-        out[flags] = [read(v) for v in values[flags]]
-    return out
+        flags = np.fromiter((type(v) is bool for v in cells), dtype=bool, count=len(cells))
+        codes[flags] = len(uniques) + cells[flags].astype(int)
+    return codes
 
 
 def column(frame: pd.DataFrame, key: str) -> pd.Series:
