@@ -1,8 +1,8 @@
 """Write the reports of many months and reps from one read of the workbook.
 
-The parent process parses the workbook once and computes the shared,
-date-dependent tables (snapshots, metric tables) for every month; forked
-worker processes inherit them and only assemble and write their files.
+The parent process parses the workbook once into a ReportBook; forked
+processes inherit it and each writes a run of consecutive months, computing
+the tables of each month and evaluation date once (model.py).
 """
 
 from __future__ import annotations
@@ -10,20 +10,19 @@ from __future__ import annotations
 import multiprocessing
 import re
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
+from queue import Empty
 
 from ..book.read import read_workbook
 from ..errors import XlCrmError
 from .book import ReportBook
 from .kpis import default_as_of, shift_month
-from .model import metrics, report_model
+from .model import date_tables, month_tables, report_model
 from .pdf import to_pdf
 from .writer import write_report
 
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
-_BOOK: ReportBook | None = None  # the batch's data, inherited by forked workers
 
 
 def safe_name(name: str) -> str:
@@ -59,9 +58,67 @@ def _file_names(reps: list[str]) -> dict[str, str]:
     return names
 
 
-def _write_one(task: tuple) -> Path:
-    month, as_of, rep, path, lang = task
-    return write_report(report_model(_BOOK, month, as_of, rep), path, lang)
+def _write_one(book: ReportBook, task: tuple, lang: str) -> Path:
+    month, as_of, rep, path = task
+    return write_report(report_model(book, month, as_of, rep), path, lang)
+
+
+def _prepare(book: ReportBook, month: str, as_of: date) -> None:
+    """Compute a month's shared tables (its own, the previous month's and the year-ago month's)."""
+    month_tables(book, month, as_of)
+    date_tables(book, as_of)
+
+
+def _worker(book: ReportBook, tasks: list[tuple], lang: str, queue) -> None:
+    """A forked process: write some reports, telling the parent after each one."""
+    try:
+        for task in tasks:
+            _write_one(book, task, lang)
+            queue.put(1)
+        queue.put(None)
+    except Exception as exc:  # the parent reports it as one line
+        queue.put(f"{tasks[0][3].name}...: {exc}")
+
+
+def _in_parallel(book: ReportBook, tasks: list[tuple], lang: str, jobs: int, on_progress) -> None:
+    """Split the tasks into `jobs` runs of consecutive months, one forked process each.
+
+    Consecutive months share their comparison months, so each process
+    computes little that another one also computes; a month split between
+    processes is computed before forking.
+    """
+    size = -(-len(tasks) // jobs)
+    blocks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
+    for month, as_of in {(t[0], t[1]) for t in tasks}:
+        if sum(any(t[0] == month for t in block) for block in blocks) > 1:
+            _prepare(book, month, as_of)
+    book.months  # noqa: B018 (computed once, inherited by every process)
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    processes = [context.Process(target=_worker, args=(book, block, lang, queue), daemon=True) for block in blocks]
+    for process in processes:
+        process.start()
+    written, finished = 0, 0
+    try:
+        while finished < len(processes):
+            try:
+                message = queue.get(timeout=1)
+            except Empty:
+                if any(p.exitcode not in (None, 0) for p in processes):
+                    raise XlCrmError("a report process stopped unexpectedly") from None
+                continue
+            if message is None:
+                finished += 1
+            elif message == 1:
+                written += 1
+                on_progress and on_progress(written, len(tasks))
+            else:
+                raise XlCrmError(message)
+    finally:
+        for process in processes:
+            if process.is_alive() and finished < len(processes):
+                process.terminate()
+            process.join()
 
 
 def write_reports(workbook_path, months: list[str], out_dir="reports", *, as_of: date | None = None,
@@ -71,10 +128,9 @@ def write_reports(workbook_path, months: list[str], out_dir="reports", *, as_of:
 
     reps: only these reps' files (default: every rep who owns a deal or logged
     an activity). as_of: the evaluation date (one month only; default the
-    month's last day, or today while it runs). on_progress(done, total) is
-    called after each file.
+    month's last day, or today while it runs). jobs: processes writing in
+    parallel. on_progress(done, total) is called after each file.
     """
-    global _BOOK
     months = [check_month(m) for m in months]
     if as_of is not None and len(months) != 1:
         raise XlCrmError("--as-of needs a single --month")
@@ -91,26 +147,15 @@ def write_reports(workbook_path, months: list[str], out_dir="reports", *, as_of:
     tasks = []
     for month in months:
         day = as_of or default_as_of(month)
-        for m, d in ((month, day), (shift_month(month, -1), None), (shift_month(month, -12), None)):
-            metrics(book, m, d)  # shared by every report of the month: compute before forking
-        book.snapshot(day).touches
-        tasks.append((month, day, None, out / f"{month}-team.xlsx", lang))
-        tasks += [(month, day, rep, out / f"{month}-{names[rep]}.xlsx", lang) for rep in chosen]
-    _BOOK = book
-    try:
-        paths = []
-        if jobs > 1 and len(tasks) > 1:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-                for path in pool.map(_write_one, tasks, chunksize=max(1, len(tasks) // (jobs * 4))):
-                    paths.append(path)
-                    on_progress and on_progress(len(paths), len(tasks))
-        else:
-            for task in tasks:
-                paths.append(_write_one(task))
-                on_progress and on_progress(len(paths), len(tasks))
-    finally:
-        _BOOK = None
+        tasks.append((month, day, None, out / f"{month}-team.xlsx"))
+        tasks += [(month, day, rep, out / f"{month}-{names[rep]}.xlsx") for rep in chosen]
+    if jobs > 1 and len(tasks) > 1:
+        _in_parallel(book, tasks, lang, min(jobs, len(tasks)), on_progress)
+    else:
+        for done, task in enumerate(tasks, start=1):
+            _write_one(book, task, lang)
+            on_progress and on_progress(done, len(tasks))
+    paths = [task[3] for task in tasks]
     if pdf:
         paths += to_pdf(paths, jobs)
     return paths

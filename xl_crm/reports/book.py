@@ -1,59 +1,62 @@
 """The workbook's data typed once per batch, and what changes with the evaluation date.
 
-A batch writes many months and reps from one read: `ReportBook` parses every
-cell once (dates, amounts, statuses, stages, owners) and evaluates the
-date-free rules once; `Snapshot` holds what depends on as_of (synced values,
-follow-up status, stale deals, touches) and is cached per date.
+A batch writes many months and reps from one read: `ReportBook` reads every
+column once into typed columns (dates as datetime64, amounts as floats,
+statuses and stages as labels and numbers, owners as rep codes) and
+evaluates the date-free rules once per distinct row; `Snapshot` holds what
+depends on as_of (synced values, follow-up status, stale deals, touches,
+the open pipeline and the funnel cohort) and is built once per date.
+
+Scopes are numbered: 0 is the team, 1 + i is `reps[i]`; `scope` columns
+hold the rep's number i (-1 when the owner is blank or not a rep, which
+counts for the team only).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
-from .. import derive, rules, sync
-from ..rules import vectorised
+from .. import derive, rules
+from ..columns import column, dates, ids, numbers, parsed, per_row, texts
 from ..settings import DEFAULT, Settings
-from ..values import as_date, as_number, blank_on_invalid, cell_text, is_blank
+from ..sync import SyncSources
 from ..vocab import STATUS
 
-
-def _column(frame: pd.DataFrame, key: str) -> pd.Series:
-    return frame[key] if key in frame else pd.Series(None, index=frame.index, dtype=object)
+REFERENCE = date(2000, 1, 1)
 
 
-def text(series: pd.Series) -> pd.Series:
-    """Cell text as TRIM gives it; None for blank (owners, products, names)."""
-    return vectorised(lambda v: None if is_blank(v) else cell_text(v), series)
+def year_before(day: date) -> date:
+    """The same calendar day a year earlier (29 February gives the 28th)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
 
 
-def dates(series: pd.Series) -> pd.Series:
-    """datetime64 dates; blank or unreadable cells are NaT."""
-    return pd.to_datetime(vectorised(blank_on_invalid(as_date), series), errors="coerce")
+def scope_sums(values: np.ndarray, scope: np.ndarray, reps: int) -> np.ndarray:
+    """The team's total, then one total per rep (rows of no rep count for the team only)."""
+    mine = scope >= 0
+    per_rep = np.bincount(scope[mine], weights=values[mine], minlength=reps)
+    return np.concatenate([[values.sum()], per_rep])
 
 
-def numbers(series: pd.Series) -> pd.Series:
-    """floats; blank or unreadable cells are NaN."""
-    return pd.to_numeric(vectorised(blank_on_invalid(as_number), series), errors="coerce").astype(float)
+def scope_counts(mask: np.ndarray, scope: np.ndarray, reps: int) -> np.ndarray:
+    """How many rows of the mask, for the team and for each rep."""
+    mine = mask & (scope >= 0)
+    return np.concatenate([[int(mask.sum())], np.bincount(scope[mine], minlength=reps)])
 
 
-@dataclass
-class Snapshot:
-    """Everything that depends on as_of, for every row of the workbook."""
-
-    as_of: date
-    customers: pd.DataFrame  # synced values + derived follow-up columns, indexed like the Customers frame
-    days_in_stage: pd.Series  # per opportunity row (open deals only; the rest are not counted)
-    stale: pd.Series  # bool per opportunity row
-    book: "ReportBook" = field(repr=False)
-
-    @cached_property
-    def touches(self) -> pd.Series:
-        """touch_count per opportunity row at as_of (only the report month needs it)."""
-        return sync.opportunity_touches(self.book.raw_opportunities, self.book.raw_activities, self.as_of)
+def _funnel_position(stage, status, settings: Settings, column_name: str) -> int:
+    """How far one deal counts in rules.funnel: the stages it reaches, or the stage it is open in (0: none)."""
+    table = rules.funnel(pd.Series([stage], dtype=object), pd.Series([status], dtype=object), settings=settings)
+    counted = table[column_name].to_numpy()
+    if column_name == "reached":
+        return int(counted.sum())
+    return int(table["stage"].to_numpy()[counted.argmax()]) if counted.any() else 0
 
 
 class ReportBook:
@@ -63,37 +66,52 @@ class ReportBook:
                  settings: Settings = DEFAULT, lang: str = "en"):
         self.settings, self.lang = settings, lang
         self.raw_customers, self.raw_opportunities, self.raw_activities = customers, opportunities, activities
-        c = lambda key: _column(customers, key)  # noqa: E731
+        self.sync = SyncSources(customers, opportunities, activities)
+        c = lambda key: column(customers, key)  # noqa: E731
         self.customers = pd.DataFrame({
-            "customer_id": sync.ids(c("customer_id")), "name": text(c("name")), "owner": text(c("owner")),
-            "industry": text(c("industry")), "region": text(c("region")),
+            "customer_id": ids(c("customer_id")), "name": texts(c("name")), "owner": texts(c("owner")),
+            "industry": texts(c("industry")), "region": texts(c("region")),
         }, index=customers.index)
-        o = lambda key: _column(opportunities, key)  # noqa: E731
+        o = lambda key: column(opportunities, key)  # noqa: E731
+        stage, status = o("stage"), o("status")
         opps = pd.DataFrame({
-            "opportunity_id": sync.ids(o("opportunity_id")), "customer_id": sync.ids(o("customer_id")),
-            "name": text(o("name")), "owner": text(o("owner")), "product": text(o("product")),
-            "status": vectorised(blank_on_invalid(STATUS.parse), o("status")),
-            "stage": vectorised(rules.stage_index, o("stage"), settings=settings),
+            "opportunity_id": ids(o("opportunity_id")), "customer_id": ids(o("customer_id")),
+            "name": texts(o("name")), "owner": texts(o("owner")), "product": texts(o("product")),
+            "status": parsed(STATUS.parse, status), "stage": parsed(settings.stage_index, stage),
             "amount": numbers(o("amount")), "created": dates(o("created")), "closed": dates(o("closed_date")),
-            "value_class": vectorised(rules.value_class, o("short_term_score"), o("long_term_score"),
-                                           settings=settings),
-            "opening": vectorised(rules.opening, o("territory"), o("lead")),
+            "value_class": per_row(rules.value_class, o("short_term_score"), o("long_term_score"), settings=settings,
+                                   dtype=float),
+            "opening": per_row(rules.opening, o("territory"), o("lead")),
         }, index=opportunities.index)
         by_id = self.customers.drop_duplicates("customer_id").set_index("customer_id")
         opps["industry"] = opps["customer_id"].map(by_id["industry"])
         opps["region"] = opps["customer_id"].map(by_id["region"])
         # a deal open at as_of weighs with its stage's probability, whatever it later became
-        open_probability = vectorised(rules.probability, o("stage"), "Open", settings=settings)
-        opps["open_weighted"] = pd.to_numeric(
-            vectorised(rules.weighted_amount, o("amount"), open_probability), errors="coerce")
+        open_probability = per_row(rules.probability, stage, "Open", settings=settings)
+        opps["open_weighted"] = per_row(rules.weighted_amount, o("amount"), pd.Series(open_probability),
+                                        dtype=float)
+        # how far each deal counts in the funnel: rules.funnel asked once per distinct stage and status
+        opps["reach"] = per_row(_funnel_position, stage, status, settings=settings, column_name="reached",
+                                dtype=int)
+        opps["open_stage"] = per_row(_funnel_position, stage, "Open", settings=settings, column_name="open_count",
+                                     dtype=int)
+        # days_in_stage is as_of minus a date-free start: evaluated once, shifted per date
+        is_open = opps["status"] == "Open"
+        since = pd.Series(np.nan, index=opps.index)
+        since[is_open] = per_row(rules.days_in_stage, o("stage_since")[is_open], o("created")[is_open], REFERENCE,
+                                 dtype=float)
+        opps["days_at_reference"] = since
         self.opportunities = opps
-        a = lambda key: _column(activities, key)  # noqa: E731
-        self.activities = pd.DataFrame({"date": dates(a("date")), "owner": text(a("owner")),
-                                        "customer_id": sync.ids(a("customer_id"))}, index=activities.index)
+        a = lambda key: column(activities, key)  # noqa: E731
+        self.activities = pd.DataFrame({"date": dates(a("date")), "owner": texts(a("owner"))},
+                                       index=activities.index)
         owners = pd.concat([opps["owner"], self.activities["owner"]]).dropna()
         self.reps: list[str] = sorted(set(owners))
+        number = {rep: i for i, rep in enumerate(self.reps)}
+        for frame in (opps, self.activities, self.customers):
+            frame["scope"] = frame["owner"].map(number).fillna(-1).astype(int)
         self._snapshots: dict[date, Snapshot] = {}
-        self.memo: dict = {}  # results the model computes once per batch (metric tables by month)
+        self.memo: dict = {}  # what the model computes once per batch (month tables)
 
     @classmethod
     def from_data(cls, data) -> "ReportBook":
@@ -101,24 +119,87 @@ class ReportBook:
         return cls(data.frame("customers"), data.frame("opportunities"), data.frame("activities"),
                    data.settings, data.lang)
 
-    def snapshot(self, as_of: date) -> Snapshot:
+    @property
+    def scopes(self) -> int:
+        return 1 + len(self.reps)
+
+    def scope_of(self, rep: str | None) -> int:
+        """0 for the team (rep None), else 1 + the rep's position."""
+        return 0 if rep is None else 1 + self.reps.index(rep)
+
+    def snapshot(self, as_of: date) -> "Snapshot":
         if as_of not in self._snapshots:
-            self._snapshots[as_of] = self._snapshot(as_of)
+            self._snapshots[as_of] = Snapshot(self, as_of)
         return self._snapshots[as_of]
 
-    def _snapshot(self, as_of: date) -> Snapshot:
-        raw = self.raw_opportunities
-        # Lost deals feed neither next_close nor revenue_12m: leave them out of the sync's scan
-        synced = sync.customer_sync(self.raw_customers, raw[self.opportunities["status"] != "Lost"],
-                                    self.raw_activities, as_of, self.settings)
-        customers = self.raw_customers.assign(**{k: synced[k] for k in synced.columns})
-        derived = derive.customer_columns(customers, as_of, self.settings)
-        table = pd.concat([self.customers, synced, derived], axis=1)
-        opps = self.opportunities
-        is_open = opps["status"] == "Open"  # rules.stale needs days_in_stage only for open deals
-        days = pd.Series(None, index=opps.index, dtype=object)
-        days[is_open] = vectorised(rules.days_in_stage, _column(raw, "stage_since")[is_open],
-                                        _column(raw, "created")[is_open], as_of)
-        stale = vectorised(rules.stale, _column(raw, "status"), _column(raw, "stage"), days,
-                                settings=self.settings)
-        return Snapshot(as_of, table, pd.to_numeric(days, errors="coerce"), stale.eq(True), self)
+    @cached_property
+    def months(self) -> dict[str, np.ndarray]:
+        """Per scope and calendar month (year * 12 + month - 1): deals new, won and amount won."""
+        o, reps = self.opportunities, len(self.reps)
+        created, closed = _month_number(o["created"]), _month_number(o["closed"])
+        known = np.concatenate([created[created >= 0], closed[closed >= 0]])
+        first = int(known.min()) if len(known) else 0
+        width = (int(known.max()) - first + 1) if len(known) else 1
+        won = (o["status"] == "Won").to_numpy() & (closed >= 0)
+        out = {"first": first, "new_count": np.zeros((1 + reps, width)), "won_count": np.zeros((1 + reps, width)),
+               "won_amount": np.zeros((1 + reps, width))}
+        scope = 1 + o["scope"].to_numpy()
+        money = o["amount"].fillna(0.0).to_numpy()
+        for key, rows, months, values in (("new_count", created >= 0, created, 1.0), ("won_count", won, closed, 1.0),
+                                          ("won_amount", won, closed, money)):
+            weights = np.broadcast_to(values, rows.shape)[rows]
+            np.add.at(out[key][0], months[rows] - first, weights)
+            mine = rows & (scope > 0)
+            np.add.at(out[key], (scope[mine], months[mine] - first), np.broadcast_to(values, rows.shape)[mine])
+        return out
+
+
+def _month_number(days: pd.Series) -> np.ndarray:
+    """year * 12 + month - 1 per date; -1 for NaT."""
+    known = days.notna().to_numpy()
+    out = np.full(len(days), -1)
+    out[known] = days.dt.year.to_numpy()[known] * 12 + days.dt.month.to_numpy()[known] - 1
+    return out
+
+
+class Snapshot:
+    """Everything that depends on as_of, for every row of the workbook (each part built when first asked)."""
+
+    def __init__(self, book: ReportBook, as_of: date):
+        self.book, self.as_of = book, as_of
+        o, day = book.opportunities, pd.Timestamp(as_of)
+        started = o["created"].isna() | (o["created"] <= day)
+        closed_later = o["status"].isin(["Won", "Lost"]) & (o["closed"] > day)
+        self.open_at = (started & ((o["status"] == "Open") | closed_later)).to_numpy()
+        """Deals open at as_of (section 11): created by then or blank, and Open or closed after as_of."""
+        self.cohort = ((o["created"] > pd.Timestamp(year_before(as_of))) & (o["created"] <= day)).to_numpy()
+        """Deals created in the 12 months ending as_of: the funnel's cohort."""
+
+    @cached_property
+    def customers(self) -> pd.DataFrame:
+        """Typed customer columns, the synced values at as_of and the derived follow-up columns."""
+        book = self.book
+        synced = book.sync.customers_at(self.as_of, book.settings)
+        derived = derive.customer_columns(book.raw_customers.assign(**synced), self.as_of, book.settings)
+        return pd.concat([book.customers, synced, derived], axis=1)
+
+    @cached_property
+    def days_in_stage(self) -> pd.Series:
+        """rules.days_in_stage at as_of for open deals (NaN for the rest: they are not counted)."""
+        return self.book.opportunities["days_at_reference"] + (self.as_of - REFERENCE).days
+
+    @cached_property
+    def stale(self) -> pd.Series:
+        """rules.stale at as_of per deal."""
+        o = self.book.opportunities
+        is_open = o["status"] == "Open"
+        flags = pd.Series(False, index=o.index)
+        days = self.days_in_stage[is_open].astype(object).where(self.days_in_stage[is_open].notna(), None)
+        flags[is_open] = per_row(rules.stale, o["status"][is_open], o["stage"][is_open], days,
+                                 settings=self.book.settings) == True  # noqa: E712 (None is not stale)
+        return flags
+
+    @cached_property
+    def touches(self) -> pd.Series:
+        """touch_count per opportunity row at as_of."""
+        return self.book.sync.opportunity_touches(self.as_of).set_axis(self.book.opportunities.index)

@@ -29,7 +29,12 @@ How each metric is read, for month M (first..last day) and as_of:
   stage than the stage's rot_days).
 - conversion_k_(k+1): rules.funnel's conversion over the cohort of deals
   created in the 12 months ending as_of, i.e. in (as_of - 1 year, as_of];
-  blank when no deal of the cohort reached stage k.
+  blank when no deal of the cohort reached stage k. How far each deal
+  reaches is rules.funnel's own answer for that deal (book.py); the counts
+  per scope are sums of those.
+
+Every metric is computed for all scopes at once (team, then each rep) with
+array sums over the typed columns of the ReportBook.
 """
 
 from __future__ import annotations
@@ -37,10 +42,10 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
-from .. import rules
-from .book import ReportBook
+from .book import ReportBook, scope_counts, scope_sums, year_before
 
 TEAM = "Team"
 COUNTS = ("new_count", "won_count", "lost_count", "open_count", "activities", "overdue_followups", "stale_count")
@@ -70,100 +75,76 @@ def default_as_of(month: str, today: date | None = None) -> date:
     return today if first <= today <= last else last
 
 
-def year_before(day: date) -> date:
-    """The same calendar day a year earlier (29 February gives the 28th)."""
-    return day.replace(year=day.year - 1, day=min(day.day, calendar.monthrange(day.year - 1, day.month)[1]))
-
-
-def in_month(series: pd.Series, month: str) -> pd.Series:
+def in_month(series: pd.Series, month: str) -> np.ndarray:
     first, last = month_bounds(month)
-    return series.between(pd.Timestamp(first), pd.Timestamp(last))
+    return series.between(pd.Timestamp(first), pd.Timestamp(last)).to_numpy()
 
 
-def open_at(book: ReportBook, as_of: date) -> pd.Series:
-    """Deals open at as_of (section 11): created by then or blank, and Open or closed after as_of."""
-    key = ("open_at", as_of)
-    if key not in book.memo:
-        o, day = book.opportunities, pd.Timestamp(as_of)
-        started = o["created"].isna() | (o["created"] <= day)
-        closed_later = o["status"].isin(["Won", "Lost"]) & (o["closed"] > day)
-        book.memo[key] = started & ((o["status"] == "Open") | closed_later)
-    return book.memo[key]
+def reached(book: ReportBook, rows: np.ndarray) -> np.ndarray:
+    """rules.funnel's reached(k) per scope (rows) and stage (columns) over some deals."""
+    o, n = book.opportunities, len(book.settings.stages)
+    reach, scope = o["reach"].to_numpy()[rows], o["scope"].to_numpy()[rows]
+    at_least = np.zeros((book.scopes, n + 1), dtype=int)  # deals whose furthest stage is exactly k
+    np.add.at(at_least[0], reach, 1)
+    mine = scope >= 0
+    np.add.at(at_least, (1 + scope[mine], reach[mine]), 1)
+    return np.cumsum(at_least[:, ::-1], axis=1)[:, ::-1][:, 1:]  # reached(k) = furthest >= k
 
 
-def cohort(book: ReportBook, as_of: date) -> pd.Series:
-    """Deals created in the 12 months ending as_of: the funnel's cohort."""
-    key = ("cohort", as_of)
-    if key not in book.memo:
-        created = book.opportunities["created"]
-        book.memo[key] = (created > pd.Timestamp(year_before(as_of))) & (created <= pd.Timestamp(as_of))
-    return book.memo[key]
-
-
-def _per_scope(values: pd.Series, owner: pd.Series, scopes: list[str], how: str) -> pd.Series:
-    """Team total plus one value per rep; counts and sums of nothing are 0, a mean of nothing blank."""
-    team = getattr(values, how)()
-    per_rep = getattr(values.groupby(owner), how)().reindex(scopes[1:])
-    if how in ("sum", "count"):
-        per_rep = per_rep.fillna(0)
-    return pd.concat([pd.Series([team], index=[TEAM]), per_rep])
+def conversion(counts: np.ndarray) -> np.ndarray:
+    """rules.funnel's conversion(k -> k+1) = reached(k+1) / reached(k), NaN when reached(k) is 0 or k is last."""
+    out = np.full(counts.shape, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out[:, :-1] = np.where(counts[:, :-1] > 0, counts[:, 1:] / counts[:, :-1], np.nan)
+    return out
 
 
 def metric_table(book: ReportBook, month: str, as_of: date, reps: list[str] | None = None) -> pd.DataFrame:
     """One row per scope (Team, then each rep), one column per metric; NaN = blank."""
-    reps = book.reps if reps is None else reps
-    scopes = [TEAM, *reps]
-    o, snap = book.opportunities, book.snapshot(as_of)
-    owner, amount = o["owner"], o["amount"].fillna(0.0)
-    out = pd.DataFrame(index=scopes)
+    o, snap, r = book.opportunities, book.snapshot(as_of), len(book.reps)
+    scope, amount = o["scope"].to_numpy(), o["amount"].fillna(0.0).to_numpy()
+    out = pd.DataFrame(index=[TEAM, *book.reps])
 
-    def count(mask, who=owner):
-        return _per_scope(mask.astype(int), who, scopes, "sum").astype(int)
+    def count(mask, where=scope):
+        return scope_counts(mask, where, r)
 
     def money(mask, values=amount):
-        return _per_scope(values.where(mask, 0.0), owner, scopes, "sum")
+        return scope_sums(np.where(mask, values, 0.0), scope, r)
 
+    status = o["status"].to_numpy()
     new = in_month(o["created"], month)
     out["new_count"], out["new_amount"] = count(new), money(new)
+    closed = in_month(o["closed"], month)
     for state in ("won", "lost"):
-        mask = (o["status"] == state.capitalize()) & in_month(o["closed"], month)
+        mask = (status == state.capitalize()) & closed
         out[f"{state}_count"], out[f"{state}_amount"] = count(mask), money(mask)
     decided = out["won_count"] + out["lost_count"]
     out["win_rate"] = (out["won_count"] / decided).where(decided > 0)
-    won = (o["status"] == "Won") & in_month(o["closed"], month)
-    cycle = (o["closed"] - o["created"]).dt.days.where(won)
-    out["avg_cycle_days"] = _per_scope(cycle, owner, scopes, "mean")
-    pipeline = open_at(book, as_of)
+    won = (status == "Won") & closed
+    cycle = (o["closed"] - o["created"]).dt.days.to_numpy()
+    timed = won & ~np.isnan(cycle)
+    with np.errstate(invalid="ignore"):
+        out["avg_cycle_days"] = money(timed, np.nan_to_num(cycle)) / count(timed)
+    pipeline = snap.open_at
     out["open_count"], out["open_amount"] = count(pipeline), money(pipeline)
-    out["weighted_amount"] = money(pipeline, o["open_weighted"].fillna(0.0))
+    out["weighted_amount"] = money(pipeline, o["open_weighted"].fillna(0.0).to_numpy())
     acts = book.activities
-    out["activities"] = count(in_month(acts["date"], month), acts["owner"])
+    out["activities"] = count(in_month(acts["date"], month), acts["scope"].to_numpy())
     customers = snap.customers
-    out["overdue_followups"] = count(customers["followup_status"] == "Overdue", customers["owner"])
-    out["stale_count"] = count(snap.stale)
-    conversions = funnel_by_scope(book, cohort(book, as_of), scopes)
+    out["overdue_followups"] = count((customers["followup_status"] == "Overdue").to_numpy(),
+                                     customers["scope"].to_numpy())
+    out["stale_count"] = count(snap.stale.to_numpy())
+    conversions = conversion(reached(book, snap.cohort))
     for k in range(1, min(5, len(book.settings.stages))):
-        out[f"conversion_{k}_{k + 1}"] = conversions[k]
-    return out
-
-
-def funnel_by_scope(book: ReportBook, rows: pd.Series, scopes: list[str]) -> pd.DataFrame:
-    """rules.funnel's conversion per stage (columns 1..n) for the team and each rep over some deals."""
-    o = book.opportunities[rows]
-    table = {}
-    for scope in scopes:
-        deals = o if scope == TEAM else o[o["owner"] == scope]
-        funnel = rules.funnel(deals["stage"], deals["status"], settings=book.settings)
-        table[scope] = funnel.set_index("stage")["conversion"]
-    return pd.DataFrame(table).T.reindex(scopes)
+        out[f"conversion_{k}_{k + 1}"] = conversions[:, k - 1]
+    return out if reps is None else out.loc[[TEAM, *reps]]
 
 
 def tidy(table: pd.DataFrame) -> pd.DataFrame:
     """The KPIs sheet: scope, metric, value (None for blank; counts as int)."""
     rows = []
-    for scope, values in table.iterrows():
-        for metric in METRICS:
-            value = values.get(metric)
+    for scope, values in zip(table.index, table.reindex(columns=list(METRICS)).to_numpy(dtype=object)):
+        for metric, value in zip(METRICS, values):
             if value is None or pd.isna(value):
                 value = None
             elif metric in COUNTS:

@@ -33,6 +33,7 @@ WORDS = {
     "stale_list": ("Deals stale at as-of", "截至日停滞的商机"), "tier_mix": ("Customer pyramid", "客户金字塔"),
     "vip_list": ("VIP customers", "VIP客户"), "none": ("(none)", "（无）"), "page": ("Page", "第"),
     "lead_ground": ("Lead \\ territory", "态势 \\ 地盘"),
+    "more": ("... and {:,} more rows, not listed", "……另有{:,}行未列出"),
 }
 
 COLUMNS = {

@@ -3,29 +3,40 @@
 `report_model` assembles everything a team or rep report shows from a
 `ReportBook`; `funnel_model` is the Funnel sheet of the CRM workbook and of
 every report. Writers only lay these out. Metric definitions: kpis.py.
+
+Each table is computed once per month (or evaluation date) for every scope
+at once; a report then only picks its scope's rows. Long lists (overdue
+follow-ups, stale deals, ...) keep their first LIST_ROWS rows, most urgent
+first, and count the rest: a manager reads the top of the list.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from .. import rules
 from ..book.read import CrmData
 from ..settings import Settings
 from ..values import as_date
-from .book import ReportBook
-from .kpis import (TEAM, cohort, default_as_of, funnel_by_scope, in_month, metric_table, open_at, shift_month,
-                   tidy, year_before)
+from .book import ReportBook, Snapshot, scope_counts, scope_sums, year_before
+from .kpis import TEAM, conversion, default_as_of, in_month, metric_table, reached, shift_month, tidy
 
+LIST_ROWS = 200
 GRID_LEADS = ("Behind", "Even", "Ahead")
 GRID_GROUNDS = ("Ours", "Neutral", "Theirs")
 NEGLECT = ("Many A positions and no G on our own ground: existing accounts are being neglected.",
            "我方地盘上A位置多而没有G：老客户正在被忽视。")
 REP_COLUMNS = ("won_amount", "won_count", "win_rate", "new_count", "new_amount", "open_count", "open_amount",
                "weighted_amount", "activities", "overdue_followups", "stale_count", "avg_cycle_days")
+REVENUE_KEYS = ("owner", "product", "industry", "region")
+OVERDUE = ["customer_id", "name", "owner", "grade", "tier", "last_contact", "next_due", "days_overdue"]
+FEW_TOUCHES = ["opportunity_id", "name", "owner", "customer_id", "amount", "closed", "touches"]
+STALE = ["opportunity_id", "name", "owner", "customer_id", "stage", "amount", "days_in_stage", "rot_days"]
+VIP = ["customer_id", "name", "owner", "revenue_12m"]
 
 
 @dataclass
@@ -51,7 +62,7 @@ class Report:
     summary: pd.DataFrame  # index metric; current, previous, year_ago
     funnel: FunnelModel
     reps: pd.DataFrame | None  # team report: one row per rep, ranked
-    revenue: dict[str, pd.DataFrame]  # rep/product/industry/region -> key, won_count, won_amount, share
+    revenue: dict[str, pd.DataFrame]  # owner/product/industry/region -> key, won_count, won_amount, share
     trend: pd.DataFrame  # month, new_count, won_count, won_amount
     overdue: pd.DataFrame
     grade_mix: pd.DataFrame
@@ -64,6 +75,7 @@ class Report:
     stale: pd.DataFrame
     vip: pd.DataFrame
     tier_mix: pd.DataFrame
+    more: dict[str, int] = field(default_factory=dict)  # list -> rows beyond LIST_ROWS left out
 
 
 def as_book(data, settings: Settings | None = None) -> ReportBook:
@@ -81,210 +93,276 @@ def as_book(data, settings: Settings | None = None) -> ReportBook:
                       data.get("activities", empty), settings or Settings())
 
 
+def _memo(book: ReportBook, key: tuple, make):
+    if key not in book.memo:
+        book.memo[key] = make()
+    return book.memo[key]
+
+
 def metrics(book: ReportBook, month: str, as_of: date | None = None) -> pd.DataFrame:
     """metric_table for every scope, computed once per (month, as_of) in a batch."""
     as_of = as_of or default_as_of(month)
-    key = ("metrics", month, as_of)
-    if key not in book.memo:
-        book.memo[key] = metric_table(book, month, as_of)
-    return book.memo[key]
+    return _memo(book, ("metrics", month, as_of), lambda: metric_table(book, month, as_of))
+
+
+class ScopedList:
+    """A list sorted most urgent first, with each scope's rows found without a scan."""
+
+    def __init__(self, frame: pd.DataFrame, scope: np.ndarray):
+        self.frame = frame.reset_index(drop=True)
+        order = np.argsort(scope, kind="stable")
+        bounds = np.searchsorted(scope[order], np.arange(scope.max(initial=-1) + 2))
+        self.rows = {s: order[bounds[s]:bounds[s + 1]] for s in range(len(bounds) - 1)}
+
+    def of(self, scope: int) -> tuple[pd.DataFrame, int]:
+        """The scope's first LIST_ROWS rows (0 is the team: every row) and how many more there are."""
+        rows = np.arange(len(self.frame)) if scope == 0 else self.rows.get(scope - 1, np.array([], dtype=int))
+        return self.frame.iloc[rows[:LIST_ROWS]], max(0, len(rows) - LIST_ROWS)
+
+
+@dataclass
+class DateTables:
+    """What every report evaluated at one as_of shows, for every scope."""
+
+    open_count: np.ndarray  # scope x stage: open pipeline at as_of
+    open_amount: np.ndarray
+    reached: np.ndarray  # scope x stage: the 12-month cohort
+    deals: np.ndarray  # per scope: deals in the cohort
+    won: np.ndarray  # per scope: won / lost in the 12 months ending as_of
+    lost: np.ndarray
+    grades: np.ndarray  # scope x grade A-E: customers, and overdue ones
+    overdue_grades: np.ndarray
+    tiers: np.ndarray  # scope x VIP/Key/Regular: customers and revenue_12m
+    tier_revenue: np.ndarray
+    value_deals: np.ndarray  # scope x value class 1-4 of the open pipeline: deals and amount
+    value_amount: np.ndarray
+    grid: np.ndarray  # scope x opening letter A-I of the open pipeline
+    overdue: ScopedList
+    stale: ScopedList
+    vip: ScopedList
+
+
+def _by_scope(book: ReportBook, rows: np.ndarray, scope: np.ndarray, column: np.ndarray, width: int,
+              weights: np.ndarray | None = None) -> np.ndarray:
+    """scope x column-value table of counts (or weight sums) over some rows; column values 0..width-1."""
+    table = np.zeros((book.scopes, width))
+    values = np.ones(len(rows)) if weights is None else weights
+    keep = rows & (column >= 0)
+    np.add.at(table[0], column[keep], values[keep])
+    mine = keep & (scope >= 0)
+    np.add.at(table, (1 + scope[mine], column[mine]), values[mine])
+    return table
+
+
+def _codes(series: pd.Series, labels) -> np.ndarray:
+    return series.map({label: i for i, label in enumerate(labels)}).fillna(-1).astype(int).to_numpy()
+
+
+def date_tables(book: ReportBook, as_of: date) -> DateTables:
+    """The tables of one evaluation date, computed once per batch."""
+    return _memo(book, ("date", as_of), lambda: _date_tables(book, book.snapshot(as_of)))
+
+
+def _date_tables(book: ReportBook, snap: Snapshot) -> DateTables:
+    o, r, settings = book.opportunities, len(book.reps), book.settings
+    n, scope = len(settings.stages), o["scope"].to_numpy()
+    pipeline = snap.open_at
+    money = o["amount"].fillna(0.0).to_numpy()
+    stage = o["open_stage"].to_numpy() - 1
+    closed = (o["closed"] > pd.Timestamp(year_before(snap.as_of))) & (o["closed"] <= pd.Timestamp(snap.as_of))
+    status = o["status"].to_numpy()
+    c = snap.customers
+    c_scope = c["scope"].to_numpy()
+    grade = _codes(c["grade"], "ABCDE")
+    late = (c["followup_status"] == "Overdue").to_numpy()
+    everyone = np.ones(len(c), dtype=bool)
+    tier = _codes(c["tier"], ("VIP", "Key", "Regular"))
+    value_class = o["value_class"].fillna(0).to_numpy().astype(int) - 1
+    letters = _codes(o["opening"], "ABCDEFGHI")
+    overdue = c[late].sort_values(["days_overdue", "customer_id"], ascending=[False, True], kind="stable")
+    stale_rows = snap.stale.to_numpy()
+    stale = o[stale_rows].assign(days_in_stage=snap.days_in_stage[stale_rows])
+    stale["rot_days"] = stale["stage"].map(lambda k: settings.stage(int(k)).rot_days)
+    stale = stale.sort_values(["days_in_stage", "opportunity_id"], ascending=[False, True], kind="stable")
+    vip = c[c["tier"] == "VIP"].sort_values(["revenue_12m", "customer_id"], ascending=[False, True],
+                                            kind="stable")
+    return DateTables(
+        open_count=_by_scope(book, pipeline, scope, stage, n), open_amount=_by_scope(book, pipeline, scope, stage, n,
+                                                                                     money),
+        reached=reached(book, snap.cohort), deals=scope_counts(snap.cohort, scope, r),
+        won=scope_counts((closed & (status == "Won")).to_numpy(), scope, r),
+        lost=scope_counts((closed & (status == "Lost")).to_numpy(), scope, r),
+        grades=_by_scope(book, everyone, c_scope, grade, 5), overdue_grades=_by_scope(book, late, c_scope, grade, 5),
+        tiers=_by_scope(book, everyone, c_scope, tier, 3),
+        tier_revenue=_by_scope(book, everyone, c_scope, tier, 3, c["revenue_12m"].to_numpy()),
+        value_deals=_by_scope(book, pipeline, scope, value_class, 4),
+        value_amount=_by_scope(book, pipeline, scope, value_class, 4, money),
+        grid=_by_scope(book, pipeline, scope, letters, 9),
+        overdue=ScopedList(overdue[OVERDUE], overdue["scope"].to_numpy()),
+        stale=ScopedList(stale[STALE], stale["scope"].to_numpy()),
+        vip=ScopedList(vip[VIP], vip["scope"].to_numpy()),
+    )
 
 
 def funnel_model(data, as_of, settings: Settings | None = None, rep: str | None = None) -> FunnelModel:
     """The Funnel sheet's content at as_of, for the team or one rep (refresh and report share it)."""
     book = as_book(data, settings)
     as_of = as_date(as_of)
-    o = book.opportunities
-    mine = pd.Series(True, index=o.index) if rep is None else o["owner"] == rep
-    pipeline = o[open_at(book, as_of) & mine]
-    # open at as_of means Open then, whatever the status became later
-    open_table = rules.funnel(pipeline["stage"], pd.Series("Open", index=pipeline.index), pipeline["amount"],
-                              book.settings)
-    deals = o[cohort(book, as_of) & mine]
-    reach = rules.funnel(deals["stage"], deals["status"], settings=book.settings)
-    stages = pd.DataFrame({
-        "stage": [s.number for s in book.settings.stages], "name": [s.name for s in book.settings.stages],
-        "name_zh": [s.name_zh for s in book.settings.stages],
-        "probability": [s.probability for s in book.settings.stages],
+    t, s = date_tables(book, as_of), book.scope_of(rep)
+    stages = book.settings.stages
+    probability = np.array([st.probability for st in stages])
+    reach = t.reached[s]
+    table = pd.DataFrame({
+        "stage": [st.number for st in stages], "name": [st.name for st in stages],
+        "name_zh": [st.name_zh for st in stages], "probability": probability,
+        "open_count": t.open_count[s].astype(int), "amount": t.open_amount[s],
+        "weighted_amount": t.open_amount[s] * probability, "reached": reach,
+        "conversion": conversion(reach[None, :])[0],
     })
-    stages[["open_count", "amount", "weighted_amount"]] = open_table[["open_count", "amount", "weighted_amount"]]
-    stages[["reached", "conversion"]] = reach[["reached", "conversion"]]
-    closed = o[mine & (o["closed"] > pd.Timestamp(year_before(as_of))) & (o["closed"] <= pd.Timestamp(as_of))]
-    won, lost = int((closed["status"] == "Won").sum()), int((closed["status"] == "Lost").sum())
     reps = book.reps if rep is None else [rep]
-    by_rep = funnel_by_scope(book, cohort(book, as_of), reps)
-    by_rep.columns = [f"conversion_{k}_{k + 1}" for k in by_rep.columns]
-    by_rep = by_rep.drop(columns=by_rep.columns[-1])
-    by_rep.insert(0, "deals", deals_per(o[cohort(book, as_of)], reps))
-    decided = closed.groupby("owner")["status"].agg(lambda s: s.isin(["Won", "Lost"]).sum())
-    wins = closed.groupby("owner")["status"].agg(lambda s: (s == "Won").sum())
-    by_rep["win_rate"] = (wins / decided.where(decided > 0)).reindex(reps)
-    return FunnelModel(as_of, stages, won, lost, won / (won + lost) if won + lost else None, by_rep)
+    rows = [1 + book.reps.index(name) for name in reps]
+    by_rep = pd.DataFrame(conversion(t.reached[rows])[:, :-1], index=pd.Index(reps, dtype=object),
+                          columns=[f"conversion_{k}_{k + 1}" for k in range(1, len(stages))])
+    by_rep.insert(0, "deals", t.deals[rows].astype(int))
+    decided = t.won[rows] + t.lost[rows]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        by_rep["win_rate"] = np.where(decided > 0, t.won[rows] / decided, np.nan)
+    won, lost = int(t.won[s]), int(t.lost[s])
+    return FunnelModel(as_of, table, won, lost, won / (won + lost) if won + lost else None, by_rep)
 
 
-def deals_per(deals: pd.DataFrame, reps: list[str]) -> pd.Series:
-    return deals.groupby("owner").size().reindex(reps).fillna(0).astype(int)
+@dataclass
+class MonthTables:
+    """What every report of one month shows, for every scope."""
+
+    metrics: pd.DataFrame
+    previous: pd.DataFrame
+    year_ago: pd.DataFrame
+    revenue: dict[str, dict[int, pd.DataFrame]]  # key -> scope -> table
+    touches: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]  # group -> deals, touches, fewer per scope
+    few_touches: ScopedList
 
 
-def report_model(book: ReportBook, month: str, as_of: date | None = None, rep: str | None = None) -> Report:
-    """Everything one report shows: the team's when rep is None, else the rep's."""
-    as_of = as_of or default_as_of(month)
-    scope = TEAM if rep is None else rep
-    settings, o, snap = book.settings, book.opportunities, book.snapshot(as_of)
-    table = metrics(book, month, as_of)
-    if rep is not None and rep not in table.index:
-        table = metric_table(book, month, as_of, [rep])
-    kpi_rows = table if rep is None else table.loc[[scope]]
-    summary = pd.DataFrame({
-        "current": table.loc[scope],
-        "previous": _row(metrics(book, shift_month(month, -1)), scope),
-        "year_ago": _row(metrics(book, shift_month(month, -12)), scope),
-    })
-    mine = pd.Series(True, index=o.index) if rep is None else o["owner"] == rep
-    customers = snap.customers if rep is None else snap.customers[snap.customers["owner"] == rep]
-    won = mine & (o["status"] == "Won") & in_month(o["closed"], month)
-    pipeline = mine & open_at(book, as_of)
-    reps = None
-    if rep is None:
-        reps = table.drop(index=TEAM)[list(REP_COLUMNS)]
-        reps = reps.sort_values(["won_amount", "weighted_amount"], ascending=False, kind="stable")
-        reps.insert(0, "rank", range(1, len(reps) + 1))
-        reps.index.name = "rep"
-    classes = o.loc[pipeline, "value_class"]
-    return Report(
-        month=month, as_of=as_of, scope=scope, kpis=tidy(kpi_rows), summary=summary,
-        funnel=funnel_model(book, as_of, rep=rep), reps=reps,
-        revenue={key: _revenue(o[won], key) for key in ("owner", "product", "industry", "region")},
-        trend=_trend(book, mine, month),
-        overdue=_overdue(customers),
-        grade_mix=_grade_mix(customers),
-        touches=_touches(book, mine, month, as_of),
-        few_touches=_few_touches(book, mine, month, as_of),
-        value_mix=_value_mix(o[pipeline]),
-        value_diagnosis=rules.diagnosis(classes, settings, book.lang),
-        grid=_grid(o[pipeline]),
-        grid_diagnosis=_grid_diagnosis(o[pipeline], book.lang),
-        stale=_stale(book, mine & snap.stale, snap),
-        vip=_vip(customers, snap.customers["revenue_12m"].sum()),
-        tier_mix=_tier_mix(customers, snap.customers["revenue_12m"].sum()),
+def month_tables(book: ReportBook, month: str, as_of: date) -> MonthTables:
+    return _memo(book, ("month", month, as_of), lambda: _month_tables(book, month, as_of))
+
+
+def _month_tables(book: ReportBook, month: str, as_of: date) -> MonthTables:
+    o, snap, r = book.opportunities, book.snapshot(as_of), len(book.reps)
+    scope, status = o["scope"].to_numpy(), o["status"].to_numpy()
+    closed = in_month(o["closed"], month)
+    won, lost = (status == "Won") & closed, (status == "Lost") & closed
+    touches = snap.touches.to_numpy().astype(float)
+    least = book.settings.min_touches
+    groups = {}
+    for group, mask in (("Won", won), ("Lost", lost), ("Open", snap.open_at)):
+        groups[group] = (scope_counts(mask, scope, r), scope_sums(np.where(mask, touches, 0.0), scope, r),
+                         scope_counts(mask & (touches < least), scope, r))
+    few = lost & (touches < least)
+    few_frame = o[few].assign(touches=snap.touches[few])
+    return MonthTables(
+        metrics=metrics(book, month, as_of), previous=metrics(book, shift_month(month, -1)),
+        year_ago=metrics(book, shift_month(month, -12)),
+        revenue={key: _revenue_by_scope(o[won], key) for key in REVENUE_KEYS},
+        touches=groups, few_touches=ScopedList(few_frame[FEW_TOUCHES], few_frame["scope"].to_numpy()),
     )
 
 
-def _row(table: pd.DataFrame, scope: str) -> pd.Series:
-    return table.loc[scope] if scope in table.index else pd.Series(dtype=float)
+def _revenue_by_scope(won: pd.DataFrame, key: str) -> dict[int, pd.DataFrame]:
+    """Won count and amount per value of one column (blank as None), largest first, for each scope."""
+    frame = pd.DataFrame({"scope": won["scope"].to_numpy(), "key": won[key].astype(object).to_numpy(),
+                          "money": won["amount"].fillna(0.0).to_numpy()})
+    frame["key"] = frame["key"].where(frame["key"].notna(), None)
+    tables = {0: _revenue(frame)}
+    for s, part in frame[frame["scope"] >= 0].groupby("scope", sort=False):
+        tables[1 + int(s)] = _revenue(part)
+    return tables
 
 
-def _revenue(won: pd.DataFrame, key: str) -> pd.DataFrame:
-    """Won count and amount per value of one column (blank as None), largest first."""
-    frame = won.assign(key=won[key].astype(object).where(won[key].notna(), None), money=won["amount"].fillna(0.0))
-    grouped = frame.groupby("key", dropna=False).agg(won_count=("money", "size"), won_amount=("money", "sum"))
+def _revenue(frame: pd.DataFrame) -> pd.DataFrame:
+    grouped = frame.groupby("key", dropna=False, sort=False).agg(won_count=("money", "size"),
+                                                                 won_amount=("money", "sum"))
     grouped = grouped.reset_index().sort_values(["won_amount", "won_count"], ascending=False, kind="stable")
     total = grouped["won_amount"].sum()
     grouped["share"] = grouped["won_amount"] / total if total else None
     return grouped.reset_index(drop=True)
 
 
-def _trend(book: ReportBook, mine: pd.Series, month: str) -> pd.DataFrame:
+NO_REVENUE = pd.DataFrame({"key": [], "won_count": [], "won_amount": [], "share": []})
+
+
+def report_model(book: ReportBook, month: str, as_of: date | None = None, rep: str | None = None) -> Report:
+    """Everything one report shows: the team's when rep is None, else the rep's."""
+    as_of = as_of or default_as_of(month)
+    name, s = TEAM if rep is None else rep, book.scope_of(rep)
+    m, d = month_tables(book, month, as_of), date_tables(book, as_of)
+    table = m.metrics
+    summary = pd.DataFrame({"current": table.loc[name], "previous": m.previous.loc[name],
+                            "year_ago": m.year_ago.loc[name]})
+    reps = None
+    if rep is None:
+        reps = table.drop(index=TEAM)[list(REP_COLUMNS)]
+        reps = reps.sort_values(["won_amount", "weighted_amount"], ascending=False, kind="stable")
+        reps.insert(0, "rank", range(1, len(reps) + 1))
+        reps.index.name = "rep"
+    lists = {"overdue": d.overdue.of(s), "few_touches": m.few_touches.of(s), "stale": d.stale.of(s),
+             "vip": d.vip.of(s)}
+    total_revenue = d.tier_revenue[0].sum()
+    value_counts = d.value_deals[s].astype(int)
+    letters = dict(zip("ABCDEFGHI", d.grid[s].astype(int)))
+    return Report(
+        month=month, as_of=as_of, scope=name, kpis=tidy(table if rep is None else table.loc[[name]]),
+        summary=summary, funnel=funnel_model(book, as_of, rep=rep), reps=reps,
+        revenue={key: m.revenue[key].get(s, NO_REVENUE) for key in REVENUE_KEYS},
+        trend=_trend(book, s, month),
+        overdue=lists["overdue"][0],
+        grade_mix=pd.DataFrame({"grade": list("ABCDE"), "customers": d.grades[s].astype(int),
+                                "overdue": d.overdue_grades[s].astype(int)}),
+        touches=_touches(m, s),
+        few_touches=lists["few_touches"][0],
+        value_mix=_value_mix(value_counts, d.value_amount[s]),
+        value_diagnosis=rules.diagnosis(pd.Series(np.repeat([1, 2, 3, 4], value_counts)), book.settings, book.lang),
+        grid=pd.DataFrame([[letters[rules.opening(ground, lead)] for ground in GRID_GROUNDS] for lead in GRID_LEADS],
+                          index=list(GRID_LEADS), columns=list(GRID_GROUNDS)),
+        grid_diagnosis=NEGLECT[1 if book.lang == "zh" else 0] if letters["A"] >= 2 and letters["G"] == 0 else None,
+        stale=lists["stale"][0],
+        vip=_vip(lists["vip"][0], total_revenue),
+        tier_mix=pd.DataFrame({"tier": ["VIP", "Key", "Regular"], "customers": d.tiers[s].astype(int),
+                               "revenue_12m": d.tier_revenue[s],
+                               "share": d.tier_revenue[s] / total_revenue if total_revenue else None}),
+        more={key: hidden for key, (_, hidden) in lists.items() if hidden},
+    )
+
+
+def _trend(book: ReportBook, scope: int, month: str) -> pd.DataFrame:
     """New and won deals in each of the 12 months ending with the report month."""
-    o = book.opportunities[mine]
-    rows = []
-    for back in range(11, -1, -1):
-        m = shift_month(month, -back)
-        won = (o["status"] == "Won") & in_month(o["closed"], m)
-        rows.append({"month": m, "new_count": int(in_month(o["created"], m).sum()), "won_count": int(won.sum()),
-                     "won_amount": float(o.loc[won, "amount"].fillna(0.0).sum())})
-    return pd.DataFrame(rows)
+    counts = book.months
+    last = int(month[:4]) * 12 + int(month[5:]) - 1 - counts["first"]
+    columns = {}
+    for key in ("new_count", "won_count", "won_amount"):
+        row = counts[key][scope]
+        columns[key] = [row[i] if 0 <= i < len(row) else 0.0 for i in range(last - 11, last + 1)]
+    trend = pd.DataFrame({"month": [shift_month(month, -back) for back in range(11, -1, -1)], **columns})
+    return trend.astype({"new_count": int, "won_count": int})
 
 
-def _overdue(customers: pd.DataFrame) -> pd.DataFrame:
-    late = customers[customers["followup_status"] == "Overdue"]
-    late = late.sort_values(["days_overdue", "customer_id"], ascending=[False, True], kind="stable")
-    return late[["customer_id", "name", "owner", "grade", "tier", "last_contact", "next_due", "days_overdue"]]
-
-
-def _grade_mix(customers: pd.DataFrame) -> pd.DataFrame:
-    grades = list("ABCDE")
-    overdue = customers["followup_status"] == "Overdue"
-    return pd.DataFrame({
-        "grade": grades,
-        "customers": [int((customers["grade"] == g).sum()) for g in grades],
-        "overdue": [int(((customers["grade"] == g) & overdue).sum()) for g in grades],
-    })
-
-
-def _touches(book: ReportBook, mine: pd.Series, month: str, as_of: date) -> pd.DataFrame:
+def _touches(m: MonthTables, scope: int) -> pd.DataFrame:
     """Touches per deal for the deals won and lost in the month and those open at as_of."""
-    o, touches, least = book.opportunities, book.snapshot(as_of).touches, book.settings.min_touches
-    groups = {
-        "Won": (o["status"] == "Won") & in_month(o["closed"], month),
-        "Lost": (o["status"] == "Lost") & in_month(o["closed"], month),
-        "Open": open_at(book, as_of),
-    }
     rows = []
-    for group, mask in groups.items():
-        counts = touches[mask & mine]
-        rows.append({"group": group, "deals": len(counts), "avg_touches": counts.mean() if len(counts) else None,
-                     "fewer_than_min": int((counts < least).sum())})
+    for group, (deals, touches, fewer) in m.touches.items():
+        count = int(deals[scope])
+        rows.append({"group": group, "deals": count, "avg_touches": touches[scope] / count if count else None,
+                     "fewer_than_min": int(fewer[scope])})
     return pd.DataFrame(rows)
 
 
-def _few_touches(book: ReportBook, mine: pd.Series, month: str, as_of: date) -> pd.DataFrame:
-    """Deals lost in the month with fewer than MinTouches touches (section 9)."""
-    o, touches = book.opportunities, book.snapshot(as_of).touches
-    lost = mine & (o["status"] == "Lost") & in_month(o["closed"], month) & (touches < book.settings.min_touches)
-    frame = o[lost].assign(touches=touches[lost])
-    return frame[["opportunity_id", "name", "owner", "customer_id", "amount", "closed", "touches"]]
+def _value_mix(deals: np.ndarray, amount: np.ndarray) -> pd.DataFrame:
+    total = deals.sum()
+    return pd.DataFrame({"value_class": [1, 2, 3, 4], "deals": deals, "amount": amount,
+                         "share": deals / total if total else None})
 
 
-def _value_mix(deals: pd.DataFrame) -> pd.DataFrame:
-    rows = []
-    for value_class in (1, 2, 3, 4):
-        mask = deals["value_class"] == value_class
-        rows.append({"value_class": value_class, "deals": int(mask.sum()),
-                     "amount": float(deals.loc[mask, "amount"].fillna(0.0).sum())})
-    mix = pd.DataFrame(rows)
-    total = mix["deals"].sum()
-    mix["share"] = mix["deals"] / total if total else None
-    return mix
-
-
-def _grid(deals: pd.DataFrame) -> pd.DataFrame:
-    """Open deals per nine-grid letter, laid out lead x territory like DOMAIN.md section 7."""
-    counts = deals["opening"].value_counts()
-    return pd.DataFrame(
-        [[int(counts.get(rules.opening(ground, lead), 0)) for ground in GRID_GROUNDS] for lead in GRID_LEADS],
-        index=list(GRID_LEADS), columns=list(GRID_GROUNDS))
-
-
-def _grid_diagnosis(deals: pd.DataFrame, lang: str) -> str | None:
-    """Section 7: two or more A positions and no G on our own ground."""
-    counts = deals["opening"].value_counts()
-    if counts.get("A", 0) >= 2 and counts.get("G", 0) == 0:
-        return NEGLECT[1 if lang == "zh" else 0]
-    return None
-
-
-def _stale(book: ReportBook, mask: pd.Series, snap) -> pd.DataFrame:
-    frame = book.opportunities[mask].assign(days_in_stage=snap.days_in_stage[mask])
-    frame["rot_days"] = frame["stage"].map(lambda n: book.settings.stage(int(n)).rot_days)
-    frame = frame.sort_values(["days_in_stage", "opportunity_id"], ascending=[False, True], kind="stable")
-    return frame[["opportunity_id", "name", "owner", "customer_id", "stage", "amount", "days_in_stage",
-                  "rot_days"]]
-
-
-def _vip(customers: pd.DataFrame, total: float) -> pd.DataFrame:
-    vip = customers[customers["tier"] == "VIP"].sort_values(["revenue_12m", "customer_id"],
-                                                             ascending=[False, True], kind="stable")
-    vip = vip[["customer_id", "name", "owner", "revenue_12m"]].copy()
+def _vip(vip: pd.DataFrame, total: float) -> pd.DataFrame:
+    vip = vip.copy()
     vip["share"] = vip["revenue_12m"] / total if total else None
     return vip
-
-
-def _tier_mix(customers: pd.DataFrame, total: float) -> pd.DataFrame:
-    rows = []
-    for tier in ("VIP", "Key", "Regular"):
-        mask = customers["tier"] == tier
-        revenue = float(customers.loc[mask, "revenue_12m"].sum())
-        rows.append({"tier": tier, "customers": int(mask.sum()), "revenue_12m": revenue,
-                     "share": revenue / total if total else None})
-    return pd.DataFrame(rows)

@@ -82,31 +82,31 @@ class SheetWriter:
         return row + 1
 
     def table(self, ws, row: int, frame: pd.DataFrame, col: int = 0, kinds: dict | None = None,
-              freeze: bool = False) -> tuple[int, int]:
-        """Headers at `row`, data below; returns (first data row, last data row)."""
+              freeze: bool = False, more: int = 0) -> tuple[int, int]:
+        """Headers at `row`, data below, a line counting the rows left out; returns (first, last data row)."""
         kinds = kinds or {}
-        widths = []
         for j, key in enumerate(frame.columns):
             table = labels.COLUMNS if key in labels.COLUMNS else labels.METRICS if key in labels.METRICS else None
             header = pick(table, key, self.lang) if table else str(key)
-            ws.write(row, col + j, header, self.head)
-            widths.append(max(8, _width(header) + 1))
-        for i, values in enumerate(frame.itertuples(index=False), start=row + 1):
-            for j, (key, value) in enumerate(zip(frame.columns, values)):
+            ws.write_string(row, col + j, header, self.head)
+            number = self.formats[kinds.get(key) or _kind(key)]
+            width = max(8, _width(header) + 1)
+            for i, value in enumerate(frame.iloc[:, j].tolist(), start=row + 1):
                 value = _cell(value)
-                kind = kinds.get(key) or _kind(key)
                 if value is None:
                     continue
-                if isinstance(value, (date, datetime)):
-                    ws.write_datetime(i, col + j, value, self.formats["date"])
-                elif isinstance(value, str):
+                if isinstance(value, str):
                     ws.write_string(i, col + j, value, self.plain)
-                    widths[j] = max(widths[j], _width(value) + 2)
+                    width = max(width, _width(value) + 2)
+                elif isinstance(value, (date, datetime)):
+                    ws.write_datetime(i, col + j, value, self.formats["date"])
+                    width = max(width, 12)
                 else:
-                    ws.write_number(i, col + j, value, self.formats[kind])
-                    widths[j] = max(widths[j], 12 if kind in ("money", "date") else 9)
-        for j, width in enumerate(widths):
+                    ws.write_number(i, col + j, value, number)
+                    width = max(width, 12 if number is self.formats["money"] else 9)
             ws.set_column(col + j, col + j, min(width, 40))
+        if more:
+            ws.write_string(row + len(frame) + 1, col, pick(labels.WORDS, "more", self.lang).format(more), self.plain)
         if freeze:
             ws.freeze_panes(row + 1, 0)
         return row + 1, row + len(frame)
@@ -169,7 +169,7 @@ def write_report(report: Report, path: str | Path, lang: str = "en") -> Path:
     scope = pick(labels.WORDS, "team", lang) if report.scope == TEAM else report.scope
     header = f"{pick(labels.WORDS, 'report', lang)} {report.month} · {scope}"
     title = f"{header} · {pick(labels.WORDS, 'as_of', lang)} {report.as_of}"
-    workbook = xlsxwriter.Workbook(str(path))
+    workbook = xlsxwriter.Workbook(str(path), {"in_memory": True})  # small files: no temporary files
     workbook.set_properties({"title": header})
     writer = SheetWriter(workbook, lang, header)
     _summary(writer, report, title)
@@ -182,7 +182,7 @@ def write_report(report: Report, path: str | Path, lang: str = "en") -> Path:
     ws = writer.sheet("stale", title, 2)
     stages = report.funnel.stages.set_index("stage")["name_zh" if lang == "zh" else "name"]
     stale = report.stale.assign(stage=report.stale["stage"].map(stages))
-    writer.table(ws, 2, stale, freeze=True)
+    writer.table(ws, 2, stale, freeze=True, more=report.more.get("stale", 0))
     _vip(writer, report, title)
     ws = writer.sheet("kpis", title, 2)
     writer.table(ws, 2, report.kpis, kinds={"value": "decimal"}, freeze=True)
@@ -288,10 +288,10 @@ def _followups(writer: SheetWriter, report: Report, title: str) -> None:
     touches = report.touches.assign(group=report.touches["group"].map(lambda g: STATUS.label(g, lang)))
     row = writer.table(ws, row, touches)[1] + 2
     row = writer.heading(ws, row, pick(labels.WORDS, "few_touches", lang))
-    row = writer.table(ws, row, report.few_touches)[1] + 2
+    row = writer.table(ws, row, report.few_touches, more=report.more.get("few_touches", 0))[1] + 3
     row = writer.heading(ws, row, pick(labels.WORDS, "overdue_list", lang))
     overdue = report.overdue.assign(tier=report.overdue["tier"].map(lambda t: TIER.label(t, lang)))
-    writer.table(ws, row, overdue)
+    writer.table(ws, row, overdue, more=report.more.get("overdue", 0))
 
 
 def _portfolio(writer: SheetWriter, report: Report, title: str) -> None:
@@ -327,4 +327,4 @@ def _vip(writer: SheetWriter, report: Report, title: str) -> None:
     pie.set_size({"width": 360, "height": 220})
     ws.insert_chart(2, 6, pie)
     row = writer.heading(ws, max(last + 2, 15), pick(labels.WORDS, "vip_list", lang))
-    writer.table(ws, row, report.vip)
+    writer.table(ws, row, report.vip, more=report.more.get("vip", 0))
