@@ -19,19 +19,21 @@ from .values import as_date, as_number, blank_on_invalid, cell_text, id_key, is_
 DATE = "datetime64[s]"  # whole days; unlike nanoseconds it spans years 1-9999 as Excel does
 
 
-def per_row(rule, *series: pd.Series, dtype=object, **fixed) -> np.ndarray:
-    """rule(*cells, **fixed) for every row of aligned columns, evaluated once per distinct row.
+def per_row(rule, *args, dtype=object, **fixed) -> np.ndarray:
+    """rule(*cells, **fixed) for every row of aligned Series (scalars are broadcast), once per distinct row.
 
     Returns an array (None becomes NaN/NaT when dtype is a number or date type).
     """
-    cells = [s.to_numpy(dtype=object) for s in series]
-    key = _codes(cells[0])
-    for more in cells[1:]:  # one code per distinct combination, kept below the row count
+    cells = [a.to_numpy(dtype=object) if isinstance(a, pd.Series) else a for a in args]
+    varying = [c for c in cells if isinstance(c, np.ndarray)]
+    key = _codes(varying[0])
+    for more in varying[1:]:  # one code per distinct combination, kept below the row count
         key = pd.factorize(key * (len(more) + 3) + _codes(more) + 1)[0]
     inverse, distinct = pd.factorize(key)
     first = np.full(len(distinct), len(key))
     np.minimum.at(first, inverse, np.arange(len(key)))
-    results = np.array([rule(*(c[i] for c in cells), **fixed) for i in first], dtype=dtype)
+    row = lambda i: (c[i] if isinstance(c, np.ndarray) else c for c in cells)  # noqa: E731
+    results = np.array([rule(*row(i), **fixed) for i in first], dtype=dtype)
     return results[inverse] if len(first) else np.array([], dtype=dtype)
 
 
