@@ -39,7 +39,14 @@ def per_row(rule, *args, dtype=object, **fixed) -> np.ndarray:
 
 def per_value(read, series: pd.Series, dtype=object) -> np.ndarray:
     """read(cell) for every cell of one column, evaluated once per distinct value."""
-    return per_row(read, series, dtype=dtype)
+    cells = series.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(cells)
+    results = np.array([*map(read, uniques), read(None)], dtype=dtype)  # code -1: blank
+    out = results[codes]
+    if _has_booleans(uniques):
+        flags = _booleans(cells)
+        out[flags] = [read(v) for v in cells[flags]]
+    return out
 
 
 def _codes(cells: np.ndarray) -> np.ndarray:
@@ -49,10 +56,19 @@ def _codes(cells: np.ndarray) -> np.ndarray:
     not the number 1, so booleans get codes of their own.
     """
     codes, uniques = pd.factorize(cells)
-    if any(type(u) is bool or u in (0, 1) for u in uniques if not isinstance(u, str)):
-        flags = np.fromiter((type(v) is bool for v in cells), dtype=bool, count=len(cells))
+    if _has_booleans(uniques):
+        flags = _booleans(cells)
         codes[flags] = len(uniques) + cells[flags].astype(int)
     return codes
+
+
+def _has_booleans(uniques) -> bool:
+    """Whether a hash table may have merged TRUE/FALSE cells with the numbers 1/0."""
+    return any(type(u) is bool or u in (0, 1) for u in uniques if not isinstance(u, str))
+
+
+def _booleans(cells: np.ndarray) -> np.ndarray:
+    return np.fromiter((type(v) is bool for v in cells), dtype=bool, count=len(cells))
 
 
 def column(frame: pd.DataFrame, key: str) -> pd.Series:

@@ -62,9 +62,11 @@ class SyncSources:
         acts = acts[acts["date"].notna()].sort_values("date", kind="stable")
         # sorted by date, the activities on or before any as_of are a prefix
         self.activity_days = acts["date"].to_numpy()
-        self.customer_keys = _Keys(ids(column(customers, "customer_id")), acts["customer"],
-                                   ids(column(opportunities, "customer_id")))
-        self.opportunity_keys = _Keys(ids(column(opportunities, "opportunity_id")), acts["opportunity"])
+        self.customer_ids = ids(column(customers, "customer_id"))
+        self.deal_ids = ids(column(opportunities, "opportunity_id"))
+        self.deal_customers = ids(column(opportunities, "customer_id"))
+        self.customer_keys = _Keys(self.customer_ids, acts["customer"], self.deal_customers)
+        self.opportunity_keys = _Keys(self.deal_ids, acts["opportunity"])
         self.opportunities = opportunities
 
     @cached_property
@@ -72,10 +74,13 @@ class SyncSources:
         return columns.parsed(STATUS.parse, column(self.opportunities, "status"))
 
     @cached_property
+    def amount(self) -> pd.Series:
+        return columns.numbers(column(self.opportunities, "amount"))
+
+    @cached_property
     def won_deals(self) -> tuple[pd.Series, pd.Series, pd.Series]:
         """Won flags, close dates and amounts: what revenue_12m reads."""
-        o = self.opportunities
-        return (self.status == "Won", columns.dates(column(o, "closed_date")), columns.numbers(column(o, "amount")))
+        return self.status == "Won", columns.dates(column(self.opportunities, "closed_date")), self.amount
 
     def _prefix(self, as_of) -> int:
         return int(np.searchsorted(self.activity_days, np.datetime64(as_date(as_of), "s"), side="right"))
@@ -110,8 +115,7 @@ class SyncSources:
         out["last_contact"] = np.where(self.bad_last, self.last_contact_cells.to_numpy(dtype=object), _cells(last))
         out["touch_count"] = keys.count(touched)[mine]
         out["next_close"] = _cells(self.next_close[mine])
-        customer = pd.Series(keys.uniques.take(keys.codes[2]), dtype=object)
-        revenue = won_in_year(customer, *self.won_deals, as_of)
+        revenue = won_in_year(self.deal_customers, *self.won_deals, as_of)
         # keyed by ID text; a Series lookup also matches a blank ID with deals of no customer
         out["revenue_12m"] = pd.Series(keys.uniques.take(mine), index=self.index, dtype=object).map(
             revenue.to_dict()).fillna(0.0).astype(float)

@@ -21,10 +21,9 @@ import numpy as np
 import pandas as pd
 
 from .. import derive, rules
-from ..columns import column, dates, ids, numbers, parsed, per_row, texts
+from ..columns import column, dates, parsed, per_row, texts
 from ..settings import DEFAULT, Settings
 from ..sync import SyncSources
-from ..vocab import STATUS
 
 REFERENCE = date(2000, 1, 1)
 
@@ -69,16 +68,15 @@ class ReportBook:
         self.sync = SyncSources(customers, opportunities, activities)
         c = lambda key: column(customers, key)  # noqa: E731
         self.customers = pd.DataFrame({
-            "customer_id": ids(c("customer_id")), "name": texts(c("name")), "owner": texts(c("owner")),
+            "customer_id": self.sync.customer_ids, "name": texts(c("name")), "owner": texts(c("owner")),
             "industry": texts(c("industry")), "region": texts(c("region")),
         }, index=customers.index)
         o = lambda key: column(opportunities, key)  # noqa: E731
         stage, status = o("stage"), o("status")
         opps = pd.DataFrame({
-            "opportunity_id": ids(o("opportunity_id")), "customer_id": ids(o("customer_id")),
+            "opportunity_id": self.sync.deal_ids, "customer_id": self.sync.deal_customers,
             "name": texts(o("name")), "owner": texts(o("owner")), "product": texts(o("product")),
-            "status": parsed(STATUS.parse, status), "stage": parsed(settings.stage_index, stage),
-            "amount": numbers(o("amount")), "created": dates(o("created")), "closed": dates(o("closed_date")),
+            "status": self.sync.status, "stage": parsed(settings.stage_index, stage), "amount": self.sync.amount, "created": dates(o("created")), "closed": dates(o("closed_date")),
             "value_class": per_row(rules.value_class, o("short_term_score"), o("long_term_score"), settings=settings,
                                    dtype=float),
             "opening": per_row(rules.opening, o("territory"), o("lead")),
@@ -86,10 +84,10 @@ class ReportBook:
         by_id = self.customers.drop_duplicates("customer_id").set_index("customer_id")
         opps["industry"] = opps["customer_id"].map(by_id["industry"])
         opps["region"] = opps["customer_id"].map(by_id["region"])
-        # a deal open at as_of weighs with its stage's probability, whatever it later became
-        open_probability = per_row(rules.probability, stage, "Open", settings=settings)
-        opps["open_weighted"] = per_row(rules.weighted_amount, o("amount"), pd.Series(open_probability),
-                                        dtype=float)
+        # a deal open at as_of weighs with its stage's probability, whatever it later became; in sums
+        # rules.weighted_amount is amount x probability with blank (or unreadable) amounts adding 0
+        probability = per_row(rules.probability, stage, "Open", settings=settings, dtype=float)
+        opps["open_weighted"] = opps["amount"].fillna(0.0) * probability
         # how far each deal counts in the funnel: rules.funnel asked once per distinct stage and status
         opps["reach"] = per_row(_funnel_position, stage, status, settings=settings, column_name="reached",
                                 dtype=int)

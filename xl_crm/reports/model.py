@@ -270,25 +270,22 @@ def _month_tables(book: ReportBook, month: str, as_of: date) -> MonthTables:
 
 def _revenue_by_scope(won: pd.DataFrame, key: str) -> dict[int, pd.DataFrame]:
     """Won count and amount per value of one column (blank as None), largest first, for each scope."""
-    frame = pd.DataFrame({"scope": won["scope"].to_numpy(), "key": won[key].astype(object).to_numpy(),
+    frame = pd.DataFrame({"scope": won["scope"].to_numpy() + 1, "key": won[key].astype(object).to_numpy(),
                           "money": won["amount"].fillna(0.0).to_numpy()})
     frame["key"] = frame["key"].where(frame["key"].notna(), None)
-    tables = {0: _revenue(frame)}
-    for s, part in frame[frame["scope"] >= 0].groupby("scope", sort=False):
-        tables[1 + int(s)] = _revenue(part)
-    return tables
+    both = pd.concat([frame.assign(scope=0), frame[frame["scope"] > 0]])
+    grouped = both.groupby(["scope", "key"], dropna=False).agg(won_count=("money", "size"),
+                                                               won_amount=("money", "sum")).reset_index()
+    grouped = grouped.sort_values(["scope", "won_amount", "won_count"], ascending=[True, False, False],
+                                  kind="stable")
+    total = grouped.groupby("scope")["won_amount"].transform("sum")
+    grouped["share"] = (grouped["won_amount"] / total).where(total != 0)
+    grouped["key"] = grouped["key"].astype(object).where(grouped["key"].notna(), None)
+    return {int(s): part.drop(columns="scope").reset_index(drop=True) for s, part in grouped.groupby("scope")}
 
 
-def _revenue(frame: pd.DataFrame) -> pd.DataFrame:
-    grouped = frame.groupby("key", dropna=False, sort=False).agg(won_count=("money", "size"),
-                                                                 won_amount=("money", "sum"))
-    grouped = grouped.reset_index().sort_values(["won_amount", "won_count"], ascending=False, kind="stable")
-    total = grouped["won_amount"].sum()
-    grouped["share"] = grouped["won_amount"] / total if total else None
-    return grouped.reset_index(drop=True)
-
-
-NO_REVENUE = pd.DataFrame({"key": [], "won_count": [], "won_amount": [], "share": []})
+NO_REVENUE = pd.DataFrame({"key": pd.Series([], dtype=object), "won_count": pd.Series([], dtype=int),
+                           "won_amount": pd.Series([], dtype=float), "share": pd.Series([], dtype=float)})
 
 
 def report_model(book: ReportBook, month: str, as_of: date | None = None, rep: str | None = None) -> Report:
