@@ -26,6 +26,8 @@ AS_OF = date(2024, 3, 15)
 ROWS = 1000
 BLANKS = [None, "", "   "]
 BAD_TEXT = ["maybe", "N*", "?", "~", "=1+1", "#N/A"]
+# only the ordinary space is trimmed, by TRIM() and by the rules alike
+ODD_SPACES = ["\t", "\u3000", "Now\u3000", "\u00a0Now", "现有需求\u3000", "Y\t"]
 
 
 def _variants(words: vocab.Vocab) -> list[str]:
@@ -50,15 +52,16 @@ def _day(rng: random.Random):
 
 
 def _pick(rng, words: vocab.Vocab):
-    return rng.choice(_variants(words) + BLANKS + BAD_TEXT + [1, False])
+    return rng.choice(_variants(words) + BLANKS + BAD_TEXT + ODD_SPACES + [1, False])
 
 
 def _yes_no(rng):
-    return rng.choice(_variants(vocab.YES_NO) + BLANKS + ["maybe", "N*", 2, 1, 0, 1.0, True, False])
+    return rng.choice(_variants(vocab.YES_NO) + BLANKS + ODD_SPACES + ["maybe", "N*", 2, 1, 0, 1.0, True, False])
 
 
 STAGE_INPUTS = [1, 2, 3, 4, 5, 2.0, 2.5, 0, 6, -1, "3", " 4 ", "02", "2.0", "+2", "1e0", "5.", "200%", "$2",
-                "2-1", "1:00", "Dev*", "Develop?", "six", True, *BLANKS]
+                "2-1", "1:00", "Dev*", "Develop?", "six", "２", "0_2", "3\t", "-1", "0", "12345678901234567890", True,
+                *BLANKS]
 
 
 def _stage(rng):
@@ -69,7 +72,8 @@ def _stage(rng):
 
 def _amount(rng):
     return rng.choice([rng.randint(0, 30_000_000), round(rng.uniform(0, 1e6), 2), 0, -500, 5_000_000,
-                       5_000_000.5, 20_000_000, 20_000_001, "1000", "abc", True, *BLANKS])
+                       5_000_000.5, 20_000_000, 20_000_001, "1000", "abc", True, AS_OF,
+                       datetime(2024, 1, 2, 12), *BLANKS])
 
 
 def _score(rng):

@@ -24,9 +24,6 @@ Ref = Callable[[str], str]
 AS_OF = "INT(AsOf)"
 AFTER_LAST_DATE = to_serial(date.max) + 1  # values.as_date reads serials below this
 BLANK = '""'
-# Characters Python's float() and the spreadsheet's VALUE() both read in a stage number
-# typed as text; VALUE() alone would also read "200%", "$2" or "1:00".
-_NUMBER_CHARS = "0123456789.+-eE"
 
 
 def table_ref(sheet: schema.Sheet | str, lang: str = "en") -> Ref:
@@ -94,17 +91,16 @@ def _first(cases: list[tuple[str, str]], otherwise: str) -> str:
 def _stage_position(stage: str) -> str:
     """Row of a stage in the Settings stage table, from its name in either language or its number.
 
-    An unknown stage is NA(), which the whole formula turns into a blank
-    (settings.stage_index).
+    Text digits count only in their plain form ("2", not "02", "+2" or "2.0"),
+    as settings.stage_index reads them. An unknown stage is NA(), which the
+    whole formula turns into a blank.
     """
     text = f"TRIM({stage})"
     count = "ROWS(StageName)"
-    digits = text
-    for char in _NUMBER_CHARS:
-        digits = f'SUBSTITUTE({digits},"{char}","")'
     value = f"VALUE({text})"
     in_range = lambda n: f"AND({n}=INT({n}),{n}>=1,{n}<={count})"  # noqa: E731
-    by_text = _if(f'AND({digits}="",ISNUMBER({value}))', _if(in_range(value), value, "NA()"), "NA()")
+    by_text = _if(f'AND(ISNUMBER({value}),TEXT({value},"0")={text})',
+                  _if(in_range(value), value, "NA()"), "NA()")
     by_name = (f"IFERROR(MATCH(TRUE,INDEX(StageName={text},0),0),"
                f"IFERROR(MATCH(TRUE,INDEX(StageNameZh={text},0),0),{by_text}))")
     # A boolean is neither a name nor a number (LibreOffice's TRIM(TRUE) would give "1").

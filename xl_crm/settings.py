@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from .values import Invalid, cell_text, is_blank
+from .values import Invalid, as_number, cell_text, is_blank
 
 
 @dataclass(frozen=True)
@@ -91,18 +91,20 @@ class Settings:
         return getattr(self, f"cadence_{grade.lower()}")
 
     def stage_index(self, value) -> int | None:
-        """1-based funnel position of a stage given by English or Chinese name or number."""
+        """1-based funnel position of a stage given by English or Chinese name or number.
+
+        Stage numbers are positions in the stage table (settings_sheet.parse numbers them so).
+        """
         if is_blank(value):
             return None
         text = cell_text(value).casefold()
         for stage in self.stages:
             if text in (stage.name.casefold(), stage.name_zh.casefold()):
                 return stage.number
-        try:
-            number = float(text)
-        except ValueError:
-            number = None
-        if number is not None and number.is_integer() and 1 <= number <= len(self.stages):
+        number = as_number(value) if not isinstance(value, str) else None
+        if isinstance(value, str) and text.isascii() and text.isdigit() and text == str(int(text)):
+            number = int(text)  # digits typed as text, in their plain form: "2", not "02" or "+2"
+        if number is not None and float(number).is_integer() and 1 <= number <= len(self.stages):
             return int(number)
         raise Invalid(f"unknown stage: {value!r}")
 

@@ -24,13 +24,17 @@ class Invalid(ValueError):
 
 
 def is_blank(value) -> bool:
-    """Empty cell, None, NaN/NaT, or text of only white space."""
+    """Empty cell, None, NaN/NaT, or text of only spaces.
+
+    Only the ordinary space counts, as the spreadsheet's TRIM() folds only
+    that one: a tab or a full-width space is text, in the formulas and here.
+    """
     if value is None or value is pd.NaT or value is pd.NA:
         return True
     if isinstance(value, float):
         return math.isnan(value)
     if isinstance(value, str):
-        return not value.strip()
+        return not value.strip(" ")
     return False
 
 
@@ -42,7 +46,7 @@ def cell_text(value) -> str:
         text = str(int(value))
     else:
         text = str(value)
-    return " ".join(text.split())
+    return " ".join(word for word in text.split(" ") if word)
 
 
 def as_date(value) -> date | None:
@@ -63,9 +67,16 @@ def as_date(value) -> date | None:
 
 
 def as_number(value) -> float | None:
-    """A finite number, None for blank; text and booleans are bad input."""
+    """A finite number, None for blank; text and booleans are bad input.
+
+    A date is the number a spreadsheet holds for it (its serial), as formulas see it.
+    """
     if is_blank(value):
         return None
+    if isinstance(value, datetime):
+        return to_serial(value.date()) + (value - datetime.combine(value.date(), datetime.min.time())) / timedelta(1)
+    if isinstance(value, date):
+        return float(to_serial(value))
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise Invalid(f"not a number: {value!r}")
     if not math.isfinite(value):

@@ -75,7 +75,8 @@ def parse(rows: list[list]) -> tuple[Settings, object]:
             if not first:
                 break
             try:
-                stages.append(Stage(int(as_number(row[0])), cell_text(row[1]), cell_text(row[2]),
+                # the funnel order is the table's order, whatever the No column says
+                stages.append(Stage(len(stages) + 1, cell_text(row[1]), cell_text(row[2]),
                                     as_number(row[3]), int(as_number(row[4]))))
             except (Invalid, TypeError, ValueError):
                 break
