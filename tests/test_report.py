@@ -153,3 +153,19 @@ def test_rep_report_holds_only_its_scope():
     assert report.reps is None
     assert report.stale["opportunity_id"].tolist() == ["O7"]
     assert report.overdue["owner"].eq("Ann").all()
+
+
+def test_long_lists_keep_the_most_urgent_rows_and_count_the_rest(monkeypatch):
+    from xl_crm.reports import model
+    monkeypatch.setattr(model, "LIST_ROWS", 1)
+    report = report_model(book(), "2024-03", AS_OF)
+    assert report.overdue["customer_id"].tolist() == ["C4"]  # most days overdue
+    assert report.more == {"overdue": 1, "vip": 1}  # C1 and C2 are both VIP
+
+
+def test_open_weighted_matches_the_rule_row_by_row():
+    from xl_crm import rules
+    f = frames()["opportunities"]
+    weighted = book().opportunities["open_weighted"].fillna(0.0)
+    by_rule = [rules.weighted_amount(a, rules.probability(s, "Open")) or 0.0 for a, s in zip(f["amount"], f["stage"])]
+    assert weighted.tolist() == pytest.approx(by_rule)

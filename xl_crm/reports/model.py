@@ -25,7 +25,7 @@ from ..values import as_date
 from .book import ReportBook, Snapshot, scope_counts, scope_sums, year_before
 from .kpis import TEAM, conversion, default_as_of, in_month, metric_table, reached, shift_month, tidy
 
-LIST_ROWS = 200
+LIST_ROWS = 100
 GRID_LEADS = ("Behind", "Even", "Ahead")
 GRID_GROUNDS = ("Ours", "Neutral", "Theirs")
 NEGLECT = ("Many A positions and no G on our own ground: existing accounts are being neglected.",

@@ -85,13 +85,13 @@ class SheetWriter:
               freeze: bool = False, more: int = 0) -> tuple[int, int]:
         """Headers at `row`, data below, a line counting the rows left out; returns (first, last data row)."""
         kinds = kinds or {}
-        for j, key in enumerate(frame.columns):
+        for j, (key, values) in enumerate(frame.items()):
             table = labels.COLUMNS if key in labels.COLUMNS else labels.METRICS if key in labels.METRICS else None
             header = pick(table, key, self.lang) if table else str(key)
             ws.write_string(row, col + j, header, self.head)
             number = self.formats[kinds.get(key) or _kind(key)]
             width = max(8, _width(header) + 1)
-            for i, value in enumerate(frame.iloc[:, j].tolist(), start=row + 1):
+            for i, value in enumerate(values.tolist(), start=row + 1):
                 value = _cell(value)
                 if value is None:
                     continue
