@@ -24,6 +24,7 @@ from .book import guards
 from .book.new import write_new_workbook
 from .book.package import Package
 from .book.read import find_header, read_workbook
+from .book.save import atomic_write
 from .book.tables import grow_tables, table_with_header
 from .errors import XlCrmError
 from .mapping import DEFAULT, Mapping
@@ -176,7 +177,7 @@ def import_files(sources, into, sheet: str | None = None, mapping: Mapping | Non
             new, _ = _dedupe(spec, pd.concat([f for _, f in items]), {}, on_duplicate, summary, items[0][0])
             out[key] = pd.DataFrame(new, columns=spec.keys, dtype=object)
             summary.added += len(new)
-        write_new_workbook(into, out, lang=lang)
+        atomic_write(into, lambda stream: write_new_workbook(stream, out, lang=lang), backup=backup)
         return summary
     data = read_workbook(into, mapping)
     with Package.open(into) as pkg:

@@ -73,8 +73,6 @@ def as_number(value) -> float | None:
     """
     if is_blank(value):
         return None
-    if isinstance(value, datetime):
-        return to_serial(value.date()) + (value - datetime.combine(value.date(), datetime.min.time())) / timedelta(1)
     if isinstance(value, date):
         return float(to_serial(value))
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
@@ -84,8 +82,11 @@ def as_number(value) -> float | None:
     return float(value)
 
 
-def to_serial(day: date) -> int:
-    """Excel serial number of a date."""
+def to_serial(day: date | datetime) -> float:
+    """Excel serial number of a date, with the time of a datetime as the fraction of a day."""
+    if isinstance(day, datetime):
+        midnight = datetime.combine(day.date(), datetime.min.time(), day.tzinfo)
+        return (day.date() - EXCEL_EPOCH).days + (day - midnight) / timedelta(days=1)
     return (day - EXCEL_EPOCH).days
 
 

@@ -18,7 +18,7 @@ from . import derive, schema, sync, today
 from .book.new import write_new_workbook
 from .book.package import Package
 from .book.read import CrmData, Table, read_workbook
-from .book.save import replace_file
+from .book.save import atomic_write
 from .book.settings_sheet import AS_OF_ROW, as_of_is_formula
 from .book.today_sheet import write_today_sheet
 from .errors import XlCrmError
@@ -91,14 +91,9 @@ def write_standard_workbook(path: Path, frames: dict[str, pd.DataFrame], *, lang
     """
     result = synchronise(frames, day, DEFAULT)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".~xl_crm-", suffix=".xlsx", delete=False) as tmp:
-        temp = Path(tmp.name)
-    try:
-        write_new_workbook(temp, result.frames, lang=lang, settings=DEFAULT, as_of=as_of,
-                           extra_sheets=_generated_sheets(result, day, DEFAULT, lang))
-        replace_file(temp, path, backup=backup)
-    finally:
-        temp.unlink(missing_ok=True)
+    atomic_write(path, lambda stream: write_new_workbook(
+        stream, result.frames, lang=lang, settings=DEFAULT, as_of=as_of,
+        extra_sheets=_generated_sheets(result, day, DEFAULT, lang)), backup=backup)
     return path
 
 

@@ -10,75 +10,57 @@ becomes a formula or a number), dates as dates, numbers as numbers.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import BinaryIO, Callable, Sequence
 
 import numpy as np
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.worksheet import CellFormulaTuple
 
 from .. import derive, schema, vocab
 from ..errors import XlCrmError
 from ..formulas import derived_formulas, table_ref
 from ..settings import DEFAULT, Settings
-from ..values import EXCEL_EPOCH
+from ..values import to_serial
 from . import settings_sheet
 
 SheetCallback = Callable[[xlsxwriter.Workbook], None]
 
 NUMBER_FORMATS = {"date": "yyyy-mm-dd", "money": "#,##0", "percent": "0%", "int": "0", "id": "@"}
 SETTINGS_WIDTHS = (18, 16, 52)
-_EPOCH = datetime.combine(EXCEL_EPOCH, datetime.min.time())
 _FILL = {"red": {"bg_color": "#FFC7CE", "font_color": "#9C0006"},
          "amber": {"bg_color": "#FFEB9C", "font_color": "#9C5700"}}
 
 
-def write_new_workbook(path, frames: dict[str, pd.DataFrame], *, lang: str = "en", settings: Settings = DEFAULT,
-                       as_of: date | None = None, cached: bool = True,
-                       extra_sheets: Sequence[SheetCallback] = ()) -> Path:
-    """A new CRM workbook at `path` holding the given sheets (canonical column keys).
+def write_new_workbook(target: Path | BinaryIO, frames: dict[str, pd.DataFrame], *, lang: str = "en",
+                       settings: Settings = DEFAULT, as_of: date | None = None, cached: bool = True,
+                       extra_sheets: Sequence[SheetCallback] = ()) -> Path | BinaryIO:
+    """A new CRM workbook written to `target` (a path or a binary stream) from canonical frames.
 
     Missing columns are written empty and missing sheets as empty tables.
     `as_of` fixes the Settings AsOf cell (else =TODAY(), and cached results
     use today's date); `cached=False` leaves formula results blank for a
-    spreadsheet to compute. Written to a temporary file, then moved in place.
+    spreadsheet to compute. Callers that replace a user's file write through
+    book.save.atomic_write.
     """
-    path = Path(path)
     if lang not in schema.SETTINGS_NAME:
-        raise XlCrmError(f"{path}: unknown workbook language {lang!r} (use en or zh)")
+        raise XlCrmError(f"{target}: unknown workbook language {lang!r} (use en or zh)")
+    book = xlsxwriter.Workbook(target, {"strings_to_numbers": False, "strings_to_formulas": False,
+                                        "strings_to_urls": False})
+    formats = _Formats(book)
+    for spec in schema.DATA_SHEETS:
+        _write_table(book, formats, spec, frames.get(spec.key), lang, settings, as_of, cached)
+    for callback in extra_sheets:
+        callback(book)
+    _write_settings(book, formats, settings, lang, as_of)
     try:
-        handle, temp = tempfile.mkstemp(suffix=".xlsx", prefix=".~", dir=path.parent)
-        os.close(handle)
-    except OSError as exc:
-        raise XlCrmError(f"{path}: cannot write the workbook ({exc})") from exc
-    try:
-        book = xlsxwriter.Workbook(temp, {"strings_to_numbers": False, "strings_to_formulas": False,
-                                          "strings_to_urls": False})
-        formats = _Formats(book)
-        for spec in schema.DATA_SHEETS:
-            _write_table(book, formats, spec, frames.get(spec.key), lang, settings, as_of, cached)
-        for callback in extra_sheets:
-            callback(book)
-        _write_settings(book, formats, settings, lang, as_of)
         book.close()
-        os.chmod(temp, 0o666 & ~_umask())  # a temporary file is private; the workbook is not
-        os.replace(temp, path)
-    except OSError as exc:
-        raise XlCrmError(f"{path}: cannot write the workbook ({exc})") from exc
-    finally:
-        if os.path.exists(temp):
-            os.remove(temp)
-    return path
-
-
-def _umask() -> int:
-    current = os.umask(0o022)
-    os.umask(current)
-    return current
+    except (OSError, FileCreateError) as exc:
+        raise XlCrmError(f"{target}: cannot write the workbook ({exc})") from exc
+    return target
 
 
 class _Formats:
@@ -104,12 +86,6 @@ class _Formats:
         return self.number(NUMBER_FORMATS.get(column.kind))
 
 
-def _serial(value: date) -> float:
-    if isinstance(value, datetime):
-        return (value.replace(tzinfo=None) - _EPOCH).total_seconds() / 86400
-    return float((value - EXCEL_EPOCH).days)
-
-
 def _cell_writer(sheet, formats: _Formats) -> Callable[[int, int, object], None]:
     """Write one cell keeping the value's type; None stays empty, NaN too (callers map NaT to None).
 
@@ -128,9 +104,9 @@ def _cell_writer(sheet, formats: _Formats) -> Callable[[int, int, object], None]
         elif kind is bool or kind is np.bool_:
             write_boolean(row, col, bool(value), general)
         elif isinstance(value, date):
-            write_number(row, col, _serial(value), date_format)
+            write_number(row, col, to_serial(value), date_format)
         elif isinstance(value, np.datetime64):
-            write_number(row, col, _serial(pd.Timestamp(value).to_pydatetime()), date_format)
+            write_number(row, col, toto_serial(pd.Timestamp(value).to_pydatetime()), date_format)
         elif isinstance(value, (int, float, np.integer, np.floating)):
             if math.isfinite(value):
                 write_number(row, col, float(value))
@@ -151,7 +127,7 @@ def _cached(column: schema.Column, values: pd.Series, lang: str) -> list:
         elif column.vocab is not None:
             out.append(column.vocab.label(value, lang))
         elif isinstance(value, date):
-            out.append(_serial(value))
+            out.append(to_serial(value))
         else:
             out.append(value)
     return out
@@ -256,13 +232,13 @@ def _write_settings(book, formats: _Formats, settings: Settings, lang: str, as_o
     cells, names = settings_sheet.layout(settings, lang, as_of)
     styles = {"header": formats.header, "date": formats.date, "percent": formats.number("0%"),
               "money": formats.number("#,##0"), "number": None, "text": None}
-    today = _serial(as_of or date.today())
+    today = to_serial(as_of or date.today())
     for cell in cells:
         row, col, value, style = cell.row - 1, cell.col, cell.value, styles[cell.style]
         if isinstance(value, str) and value.startswith("="):
             sheet.write_formula(row, col, value, style, today)
         elif isinstance(value, date):
-            sheet.write_number(row, col, _serial(value), formats.date)
+            sheet.write_number(row, col, to_serial(value), formats.date)
         elif isinstance(value, str):
             sheet.write_string(row, col, value, style)
         else:
