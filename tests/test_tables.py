@@ -6,7 +6,8 @@ import openpyxl
 import xlsxwriter
 
 from xl_crm.book.package import Package
-from xl_crm.book.tables import add_columns, grow_tables, sheet_tables, structured_ref, table_with_header
+from xl_crm.book.tables import add_columns, grow_tables, sheet_tables, table_with_header
+from xl_crm.formulas import structured_ref
 
 
 def book(path, total_row=False):

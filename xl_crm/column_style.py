@@ -1,7 +1,7 @@
 """How a standard column is dressed besides its values: number format, dropdown, highlights.
 
-`upgrade` gives the columns it adds to a user's sheet what `init` gives a
-new workbook (xl_crm.book.new): dates, money and percentages formatted,
+`init` (xl_crm.book.new) and `upgrade` (xl_crm.table_columns) dress
+their columns from here, so a new workbook and an adopted one look alike: dates, money and percentages formatted,
 a dropdown on enumerated inputs (other spellings still accepted), overdue
 and stale rows in red, due-today in amber.
 """
@@ -9,8 +9,8 @@ and stale rows in red, due-today in amber.
 from __future__ import annotations
 
 from . import schema, vocab
-from .book.new import NUMBER_FORMATS
 
+NUMBER_FORMATS = {"date": "yyyy-mm-dd", "money": "#,##0", "percent": "0%", "int": "0", "id": "@"}
 # (font colour, fill colour) as ARGB, the colours init uses
 COLOURS = {"red": ("FF9C0006", "FFFFC7CE"), "amber": ("FF9C5700", "FFFFEB9C")}
 

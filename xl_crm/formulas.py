@@ -31,13 +31,14 @@ def table_ref(sheet: schema.Sheet | str, lang: str = "en") -> Ref:
     spec = schema.sheet(sheet) if isinstance(sheet, str) else sheet
     table = schema.TABLE_NAMES[spec.key]
 
-    def ref(key: str) -> str:
-        header = spec.column(key).header(lang)
-        for special in "'[]#":
-            header = header.replace(special, "'" + special)
-        return f"{table}[[#This Row],[{header}]]"
+    return lambda key: structured_ref(table, spec.column(key).header(lang))
 
-    return ref
+
+def structured_ref(table: str, column: str) -> str:
+    """The same row of a table column: Table[[#This Row],[Column]] with the special characters escaped."""
+    for special in "'[]#":
+        column = column.replace(special, "'" + special)
+    return f"{table}[[#This Row],[{column}]]"
 
 
 def derived_formulas(sheet_key: str, lang: str, ref: Ref) -> dict[str, str]:

@@ -24,7 +24,7 @@ from .book.read import CrmData, Table
 from .book.sheetelements import Area, Highlight, Validation
 from .book.sheetxml import Styled, cell_style, col_letters, has_content, row_cells
 from .book.tables import TablePart
-from .formulas import derived_formulas
+from .formulas import derived_formulas, structured_ref
 
 _ROW = "\x00"  # stands for the row number in a formula built once per column
 
@@ -136,7 +136,7 @@ def shown(column: schema.Column, value, lang: str):
 
 
 def _structured(table: Table, positions: dict[str, int], lang: str, excel: TablePart) -> dict[str, str]:
-    ref = lambda key: tables.structured_ref(excel.name, excel.column_name(positions[key]))  # noqa: E731
+    ref = lambda key: structured_ref(excel.name, excel.column_name(positions[key]))  # noqa: E731
     return derived_formulas(table.spec.key, lang, ref)
 
 

@@ -15,7 +15,7 @@ nothing to do.
 from __future__ import annotations
 
 import re
-import tempfile
+import io
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -68,10 +68,8 @@ def _settings_names(lang: str) -> dict[str, str]:
 
 
 def _template(lang: str, settings) -> bytes:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "template.xlsx"
-        write_new_workbook(path, {}, lang=lang, settings=settings, cached=False)
-        return path.read_bytes()
+    """An empty standard workbook, in memory, to copy the missing standard sheets from."""
+    return write_new_workbook(io.BytesIO(), {}, lang=lang, settings=settings, cached=False).getvalue()
 
 
 def upgrade_workbook(path: str | Path, mapping: Mapping | None = None, lang: str | None = None,

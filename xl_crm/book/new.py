@@ -10,7 +10,7 @@ becomes a formula or a number), dates as dates, numbers as numbers.
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import BinaryIO, Callable, Sequence
 
@@ -20,7 +20,8 @@ import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.worksheet import CellFormulaTuple
 
-from .. import derive, schema, vocab
+from .. import derive, schema
+from ..column_style import COLOURS, NUMBER_FORMATS, dropdown, highlights, number_format
 from ..errors import XlCrmError
 from ..formulas import derived_formulas, table_ref
 from ..settings import DEFAULT, Settings
@@ -29,10 +30,8 @@ from . import settings_sheet
 
 SheetCallback = Callable[[xlsxwriter.Workbook], None]
 
-NUMBER_FORMATS = {"date": "yyyy-mm-dd", "money": "#,##0", "percent": "0%", "int": "0", "id": "@"}
 SETTINGS_WIDTHS = (18, 16, 52)
-_FILL = {"red": {"bg_color": "#FFC7CE", "font_color": "#9C0006"},
-         "amber": {"bg_color": "#FFEB9C", "font_color": "#9C5700"}}
+_CRITERIA = {"equal": "==", "greaterThan": ">"}
 
 
 def write_new_workbook(target: Path | BinaryIO, frames: dict[str, pd.DataFrame], *, lang: str = "en",
@@ -70,8 +69,8 @@ class _Formats:
         self.book = book
         self._cache: dict = {}
         self.date = self.number(NUMBER_FORMATS["date"])
-        self.red = book.add_format(_FILL["red"])
-        self.amber = book.add_format(_FILL["amber"])
+        self.colours = {name: book.add_format({"font_color": "#" + font[2:], "bg_color": "#" + fill[2:]})
+                        for name, (font, fill) in COLOURS.items()}
         self.header = book.add_format({"bold": True, "bottom": 1})
         self.general = book.add_format({"num_format": "General"})
 
@@ -83,7 +82,7 @@ class _Formats:
         return self._cache[num_format]
 
     def column(self, column: schema.Column):
-        return self.number(NUMBER_FORMATS.get(column.kind))
+        return self.number(number_format(column))
 
 
 def _cell_writer(sheet, formats: _Formats) -> Callable[[int, int, object], None]:
@@ -106,7 +105,7 @@ def _cell_writer(sheet, formats: _Formats) -> Callable[[int, int, object], None]
         elif isinstance(value, date):
             write_number(row, col, to_serial(value), date_format)
         elif isinstance(value, np.datetime64):
-            write_number(row, col, toto_serial(pd.Timestamp(value).to_pydatetime()), date_format)
+            write_number(row, col, to_serial(pd.Timestamp(value).to_pydatetime()), date_format)
         elif isinstance(value, (int, float, np.integer, np.floating)):
             if math.isfinite(value):
                 write_number(row, col, float(value))
@@ -125,7 +124,7 @@ def _cached(column: schema.Column, values: pd.Series, lang: str) -> list:
         if value is None:
             out.append("")
         elif column.vocab is not None:
-            out.append(column.vocab.label(value, lang))
+            out.append(column.display(value, lang))
         elif isinstance(value, date):
             out.append(to_serial(value))
         else:
@@ -198,31 +197,18 @@ def _conform(spec: schema.Sheet, frame: pd.DataFrame | None) -> pd.DataFrame:
 def _add_validation(sheet, spec: schema.Sheet, rows: int, lang: str) -> None:
     """Dropdowns on input columns with a fixed set of values; other spellings still allowed."""
     for col, column in enumerate(spec.columns):
-        if column.role != schema.INPUT:
-            continue
-        if column.kind == "stage":
-            source = "=StageNameZh" if lang == "zh" else "=StageName"
-        elif column.vocab is not None:
-            source = column.vocab.labels(lang)
-        else:
-            continue
-        sheet.data_validation(1, col, rows, col, {"validate": "list", "source": source, "show_error": False})
+        formula = dropdown(column, lang)
+        if formula:
+            sheet.data_validation(1, col, rows, col, {"validate": "list", "source": "=" + formula,
+                                                      "show_error": False})
 
 
 def _add_highlights(sheet, formats: _Formats, spec: schema.Sheet, rows: int, lang: str) -> None:
     """Overdue and stale rows stand out: red for overdue/stale, amber for due today."""
-    def cell_rule(key: str, criteria: str, value, fmt) -> None:
+    for key, operator, formula, colour in highlights(spec.key, lang):
         col = spec.keys.index(key)
-        sheet.conditional_format(1, col, rows, col,
-                                 {"type": "cell", "criteria": criteria, "value": value, "format": fmt})
-
-    if spec.key == "customers":
-        label = lambda s: '"' + vocab.FOLLOWUP_STATUS.label(s, lang) + '"'  # noqa: E731
-        cell_rule("followup_status", "==", label("Overdue"), formats.red)
-        cell_rule("followup_status", "==", label("Due today"), formats.amber)
-        cell_rule("days_overdue", ">", 0, formats.red)
-    elif spec.key == "opportunities":
-        cell_rule("stale", "==", "TRUE", formats.red)
+        sheet.conditional_format(1, col, rows, col, {"type": "cell", "criteria": _CRITERIA[operator],
+                                                     "value": formula, "format": formats.colours[colour]})
 
 
 def _write_settings(book, formats: _Formats, settings: Settings, lang: str, as_of: date | None) -> None:

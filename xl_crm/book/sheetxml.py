@@ -13,10 +13,10 @@ import math
 import numbers
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Callable
 
-from ..values import EXCEL_EPOCH
+from ..values import to_serial
 from ..errors import XlCrmError
 
 
@@ -81,14 +81,6 @@ def _number(value) -> str:
     return repr(float(value))
 
 
-def date_serial(value: date | datetime) -> float | int:
-    if isinstance(value, datetime):
-        day = (value.date() - EXCEL_EPOCH).days
-        seconds = (value - datetime.combine(value.date(), time(), value.tzinfo)).total_seconds()
-        return day + seconds / 86400 if seconds else day
-    return (value - EXCEL_EPOCH).days
-
-
 def is_missing(value) -> bool:
     """None, NaN, NaT and pandas NA all mean an empty cell."""
     if value is None:
@@ -135,7 +127,7 @@ class Cells:
         if isinstance(value, bool):
             return "b", f"<{p}v>{int(value)}</{p}v>"
         if isinstance(value, (date, datetime)):
-            return None, f"<{p}v>{_number(date_serial(value))}</{p}v>"
+            return None, f"<{p}v>{_number(to_serial(value))}</{p}v>"
         if isinstance(value, numbers.Real):
             if not math.isfinite(float(value)):
                 return None, ""
@@ -159,7 +151,7 @@ class Cells:
         if isinstance(value, bool):
             return self._el(ref, style, "b", f"<{p}v>{int(value)}</{p}v>")
         if isinstance(value, (date, datetime)):
-            return self._el(ref, self.date_style(style), None, f"<{p}v>{_number(date_serial(value))}</{p}v>")
+            return self._el(ref, self.date_style(style), None, f"<{p}v>{_number(to_serial(value))}</{p}v>")
         if isinstance(value, numbers.Real):
             if not math.isfinite(float(value)):
                 return self._el(ref, style, None, "")

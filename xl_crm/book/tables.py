@@ -89,13 +89,6 @@ def table_with_header(pkg: Package, sheet_name: str, header_row: int, columns) -
     return None
 
 
-def structured_ref(table: str, column: str) -> str:
-    """The same row of a table column: Table[[#This Row],[Column]] with the special characters escaped."""
-    for special in "'[]#":
-        column = column.replace(special, "'" + special)
-    return f"{table}[[#This Row],[{column}]]"
-
-
 def _set_ref(tag: bytes, ref: str) -> bytes:
     return re.sub(rb'(\sref=")[^"]*"', lambda m: m.group(1) + ref.encode() + b'"', tag, count=1)
 
