@@ -229,13 +229,20 @@ def test_derived_cells_hold_formulas_and_calculated_columns(recalculated):
         spec = schema.sheet(key)
         sheet = book[spec.name(lang)]
         table = sheet.tables[schema.TABLE_NAMES[key]]
-        expected = formulas.derived_formulas(key, lang, formulas.table_ref(spec, lang))
-        calculated = {c.name: c.calculatedColumnFormula for c in table.tableColumns}
+        letters = {k: xl_col_to_name(j) for j, k in enumerate(spec.keys)}
+
+        def expected(row: int) -> dict[str, str]:
+            return formulas.derived_formulas(key, lang, lambda k: f"${letters[k]}{row}")
+
+        calculated = {c.name: c.calculatedColumnFormula.attr_text for c in table.tableColumns
+                      if c.calculatedColumnFormula is not None}
+        rows = range(2, len(data[key]) + 2)
+        by_row = {row: expected(row) for row in rows[:3]} | {row: expected(row) for row in rows[-2:]}
         for column in spec.role(schema.DERIVED):
             col = spec.keys.index(column.key) + 1
-            cells = [sheet.cell(row, col).value for row in range(2, len(data[key]) + 2)]
-            assert set(cells) == {expected[column.key]}, column.key
-            assert calculated[column.header(lang)] is not None, column.key
+            for row, rendered in by_row.items():  # one shared formula, shifted to every row
+                assert sheet.cell(row, col).value == rendered[column.key], (column.key, row)
+            assert "=" + calculated[column.header(lang)] == by_row[2][column.key], column.key
 
 
 def test_formulas_follow_edited_settings(tmp_path, recalc, sheet_rows):

@@ -26,14 +26,6 @@ AFTER_LAST_DATE = to_serial(date.max) + 1  # values.as_date reads serials below 
 BLANK = '""'
 
 
-def table_ref(sheet: schema.Sheet | str, lang: str = "en") -> Ref:
-    """Structured reference to the same row of a column of the sheet's Excel Table."""
-    spec = schema.sheet(sheet) if isinstance(sheet, str) else sheet
-    table = schema.TABLE_NAMES[spec.key]
-
-    return lambda key: structured_ref(table, spec.column(key).header(lang))
-
-
 def structured_ref(table: str, column: str) -> str:
     """The same row of a table column: Table[[#This Row],[Column]] with the special characters escaped."""
     for special in "'[]#":

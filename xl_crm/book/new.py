@@ -10,6 +10,7 @@ becomes a formula or a number), dates as dates, numbers as numbers.
 from __future__ import annotations
 
 import math
+from xml.sax.saxutils import escape
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO, Callable, Sequence
@@ -18,12 +19,13 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
-from xlsxwriter.worksheet import CellFormulaTuple
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import CellFormulaTuple, Worksheet
 
 from .. import derive, schema
 from ..column_style import COLOURS, NUMBER_FORMATS, dropdown, highlights, number_format
 from ..errors import XlCrmError
-from ..formulas import derived_formulas, table_ref
+from ..formulas import derived_formulas
 from ..settings import DEFAULT, Settings
 from ..values import to_serial
 from . import settings_sheet
@@ -142,10 +144,11 @@ def _derived_values(spec: schema.Sheet, frame: pd.DataFrame, as_of: date | None,
 
 def _write_table(book, formats: _Formats, spec: schema.Sheet, frame: pd.DataFrame | None, lang: str,
                  settings: Settings, as_of: date | None, cached: bool) -> None:
-    sheet = book.add_worksheet(spec.name(lang))
+    sheet = book.add_worksheet(spec.name(lang), worksheet_class=_SharedFormulaSheet)
     frame = _conform(spec, frame)
     rows = max(len(frame), 1)  # a table needs one data row; an empty one reads as no record
-    formulas = derived_formulas(spec.key, lang, table_ref(spec, lang)) if spec.role(schema.DERIVED) else {}
+    first_row = lambda key: f"${xl_col_to_name(spec.keys.index(key))}2"  # noqa: E731
+    formulas = derived_formulas(spec.key, lang, first_row) if spec.role(schema.DERIVED) else {}
     sheet.add_table(0, 0, rows, len(spec.columns) - 1, {
         "name": schema.TABLE_NAMES[spec.key],
         "style": "TableStyleMedium2",
@@ -173,15 +176,46 @@ def _write_table(book, formats: _Formats, spec: schema.Sheet, frame: pd.DataFram
 def _write_calculated_column(sheet, col: int, formula: str, results: list) -> None:
     """A table calculated column: its formula on the table and in every data row, with cached results.
 
-    XlsxWriter re-parses a formula on every write_formula() (some thirty
-    regular expressions), which takes minutes for 200,000 rows of long
-    formulas; here it is prepared once and the same cell records are stored.
+    The formula refers to the first data row (`$F2`); Excel reads a table's
+    calculated column that way and fills it into rows a rep adds. The cells
+    share it as one Excel shared formula, so a 200,000-row column stores
+    the text once. XlsxWriter would also re-parse a formula on every write
+    (some thirty regular expressions), so the cell records are stored directly.
     """
     prepared = sheet._prepare_formula(formula, True)
     sheet.tables[-1]["columns"][col]["formula"] = prepared
+    group = len(sheet.shared_formulas)
+    sheet.shared_formulas.append(col)
+    last = len(results)
+    first = _SharedFormula(prepared, f'<f t="shared" ref="{xl_col_to_name(col)}2:{xl_col_to_name(col)}{last + 1}" '
+                                     f'si="{group}">{escape(prepared)}</f>')
+    rest = _SharedFormula(prepared, f'<f t="shared" si="{group}"/>')
     cells = sheet.table
     for row, result in enumerate(results, 1):
-        cells[row][col] = CellFormulaTuple(prepared, None, result)
+        cells[row][col] = CellFormulaTuple(first if row == 1 else rest, None, result)
+
+
+class _SharedFormula(str):
+    """A formula's text with the <f> element that stores it as an Excel shared formula."""
+
+    def __new__(cls, text: str, element: str):
+        self = super().__new__(cls, text)
+        self.element = element
+        return self
+
+
+class _SharedFormulaSheet(Worksheet):
+    """An XlsxWriter worksheet that writes _SharedFormula cells as shared formulas."""
+
+    def __init__(self):
+        super().__init__()
+        self.shared_formulas: list[int] = []
+
+    def _xml_formula_element(self, formula, result, attributes=[]) -> None:  # noqa: B006 (XlsxWriter's own)
+        if not isinstance(formula, _SharedFormula):
+            return super()._xml_formula_element(formula, result, attributes)
+        attr = "".join(f' {key}="{self._escape_attributes(value)}"' for key, value in attributes)
+        self.fh.write(f"<c{attr}>{formula.element}<v>{self._escape_data(result)}</v></c>")
 
 
 def _conform(spec: schema.Sheet, frame: pd.DataFrame | None) -> pd.DataFrame:
