@@ -7,7 +7,6 @@ import xlsxwriter
 
 from xl_crm.book.package import Package
 from xl_crm.book.tables import add_columns, grow_tables, sheet_tables, table_with_header
-from xl_crm.formulas import structured_ref
 
 
 def book(path, total_row=False):
@@ -30,16 +29,12 @@ def test_a_table_is_read_from_its_part(tmp_path):
         assert table_with_header(pkg, "Data", 3, [2, 4]) is None and table_with_header(pkg, "Data", 2, [2]) is None
 
 
-def test_structured_references_escape_special_characters():
-    assert structured_ref("Sales", "R&D [cost] #1 'x'") == "Sales[[#This Row],[R&D '[cost'] '#1 ''x'']]"
-
-
 def test_widening_adds_calculated_columns_and_keeps_the_rest(tmp_path):
     path = book(tmp_path / "t.xlsx")
     with Package.open(path) as pkg:
         (table,) = sheet_tables(pkg, "Data")
         before = pkg.read(table.part)
-        wider = add_columns(pkg, table, [("Total & more", "Sales[[#This Row],[Qty]]*2"), ("Note", None)])
+        wider = add_columns(pkg, table, [("Total & more", "$D4*2"), ("Note", None)])
         after = pkg.read(table.part)
         assert wider.columns[-2:] == ("Total & more", "Note") and wider.last_col == 5
         assert before.split(b"<tableColumns")[0].replace(b"C3:D5", b"C3:F5") == after.split(b"<tableColumns")[0]
@@ -50,5 +45,5 @@ def test_widening_adds_calculated_columns_and_keeps_the_rest(tmp_path):
     assert table.ref == "C3:F9" and table.autoFilter.ref == "C3:F9"
     assert [c.name for c in table.tableColumns] == ["R&D [cost]", "Qty", "Total & more", "Note"]
     assert [c.id for c in table.tableColumns] == [1, 2, 3, 4]
-    assert table.tableColumns[2].calculatedColumnFormula.attr_text == "Sales[[#This Row],[Qty]]*2"
+    assert table.tableColumns[2].calculatedColumnFormula.attr_text == "$D4*2"
     assert table.tableColumns[3].calculatedColumnFormula is None

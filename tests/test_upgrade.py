@@ -15,7 +15,9 @@ from click.testing import CliRunner
 from fixtures_book import rich_workbook
 from test_guards import rewrite_part
 from test_package import parts_of, values_of
+from xl_crm import schema
 from xl_crm.book import guards
+from xl_crm.check import check_workbook
 from xl_crm.book.styles import Styles
 from xl_crm.book.read import read_workbook
 from xl_crm.errors import XlCrmError
@@ -151,11 +153,17 @@ def test_added_columns_get_formats_dropdowns_and_highlights(tmp_path):
         assert new_styles.items(name)[:len(old_styles.items(name))] == old_styles.items(name)
 
 
+def moved(formula: str, row: int, to: int) -> str:
+    """A formula of `$F{row}` references as filled down to row `to`."""
+    return re.sub(rf"(\$[A-Z]+){row}\b", rf"\g<1>{to}", formula)
+
+
 def table_book(path, right_of_table=None, totals=False):
     wb = xlsxwriter.Workbook(str(path))
     ws = wb.add_worksheet("Book")
     ws.add_table("B2:D5" if totals else "B2:D4", {"name": "Clients", "total_row": totals,
-                           "columns": [{"header": "Customer ID"}, {"header": "Company"}, {"header": "Need"}],
+                           "columns": [{"header": "Customer ID", "total_string": "Total"}, {"header": "Company"},
+                                       {"header": "Need", "total_function": "count"}],
                            "data": [["C1", "Acme", "Now"], ["C2", "Beta", "Future"]]})
     if right_of_table:
         ws.write("E3", right_of_table)
@@ -173,7 +181,11 @@ def test_a_table_takes_the_new_columns_and_the_next_upgrade_finds_nothing(tmp_pa
     table = openpyxl.load_workbook(book)["Book"].tables["Clients"]
     assert table.ref == "B2:V4" and table.autoFilter.ref == "B2:V4"
     columns = {c.name: c.calculatedColumnFormula for c in table.tableColumns}
-    assert "Clients[[#This Row],[Need]]" in columns["Grade"].attr_text and columns["Tier"] is None
+    ws = openpyxl.load_workbook(book)["Book"]
+    grade = next(c for c in ws[2] if c.value == "Grade").column
+    first, second = ws.cell(3, grade).value, ws.cell(4, grade).value
+    assert columns["Grade"].attr_text == first[1:] and "TRIM($D3)" in first and columns["Tier"] is None
+    assert second == moved(first, 3, 4)  # filled down
     assert len({c.id for c in table.tableColumns}) == 21
     once = book.read_bytes()
     again = upgrade_workbook(book, as_of=AS_OF)
@@ -187,7 +199,36 @@ def test_a_table_with_a_totals_row_is_widened_and_its_totals_row_left_alone(tmp_
     ws = openpyxl.load_workbook(book)["Book"]
     assert ws.tables["Clients"].ref == "B2:V5"
     grade = next(c for c in ws[2] if c.value == "Grade").column
-    assert "[#This Row]" in ws.cell(4, grade).value and ws.cell(5, grade).value is None
+    assert "TRIM($D4)" in ws.cell(4, grade).value and ws.cell(5, grade).value is None
+    assert ws["B5"].value == "Total"
+
+
+def test_a_totals_row_is_no_record(tmp_path):
+    book = table_book(tmp_path / "t.xlsx", totals=True)
+    assert list(read_workbook(book).tables["customers"].frame.index) == [3, 4]
+    assert not [p for p in check_workbook(book) if p.row == 5]
+    source = tmp_path / "more.csv"
+    source.write_text("Customer ID,Company,Need\nC3,Gamma,Now\n")
+    import_files([source], book, backup=False)
+    ws = openpyxl.load_workbook(book)["Book"]
+    assert ws["B5"].value == "Total" and ws["B6"].value == "C3"  # below the totals row, never over it
+
+
+def test_added_formulas_are_stored_once_per_column(tmp_path):
+    rows = 400
+    wb = xlsxwriter.Workbook(str(tmp_path / "big.xlsx"))
+    ws = wb.add_worksheet("Accounts")
+    ws.write_row(0, 0, ["Customer ID", "Company", "Need", "Close Date"])
+    for r in range(1, rows + 1):
+        ws.write_row(r, 0, [f"C{r}", f"Company {r}", "Now", f"2026-0{r % 9 + 1}-01"])
+    wb.close()
+    before = len(parts_of(tmp_path / "big.xlsx")["xl/worksheets/sheet1.xml"])
+    upgrade_workbook(tmp_path / "big.xlsx", as_of=AS_OF, backup=False)
+    sheet = parts_of(tmp_path / "big.xlsx")["xl/worksheets/sheet1.xml"]
+    derived = len(schema.CUSTOMERS.role(schema.DERIVED))
+    assert sheet.count(b'<f t="shared" ref="') == derived and sheet.count(b"<f>") == 0
+    assert sheet.count(b"<f t=\"shared\" si=") == derived * (rows - 1)
+    assert (len(sheet) - before) / rows < 1200  # cells with cached values; each formula text is some 500-1500 bytes
 
 
 def test_a_table_with_cells_to_its_right_gets_plain_columns_after_the_used_range(tmp_path):
@@ -201,17 +242,22 @@ def test_a_table_with_cells_to_its_right_gets_plain_columns_after_the_used_range
     assert formula.startswith("=IFERROR(") and "[#This Row]" not in formula and "D3" in formula
 
 
-def test_import_into_an_adopted_table_uses_structured_references(tmp_path):
+def test_import_into_an_adopted_table_adds_shared_formulas_of_their_own(tmp_path):
     book = table_book(tmp_path / "t.xlsx")
     upgrade_workbook(book, as_of=AS_OF, backup=False)
     source = tmp_path / "more.csv"
-    source.write_text("Customer ID,Company,Need\nC3,Gamma,Now\n")
+    source.write_text("Customer ID,Company,Need\nC3,Gamma,Now\nC4,Delta,None\n")
     import_files([source], book, backup=False)
     ws = openpyxl.load_workbook(book)["Book"]
-    assert ws.tables["Clients"].ref == "B2:V5" and ws["B5"].value == "C3"
-    grade = next(c for c in ws[2] if c.value == "Grade")
-    assert ws.cell(5, grade.column).value == ws.cell(3, grade.column).value
-    assert "Clients[[#This Row],[Need]]" in ws.cell(5, grade.column).value
+    assert ws.tables["Clients"].ref == "B2:V6" and ws["B5"].value == "C3"
+    grade = next(c for c in ws[2] if c.value == "Grade").column
+    assert ws.cell(5, grade).value == moved(ws.cell(3, grade).value, 3, 5)
+    assert ws.cell(6, grade).value == moved(ws.cell(3, grade).value, 3, 6)
+    sheet = parts_of(book)["xl/worksheets/sheet1.xml"]
+    groups = re.findall(rb'<f t="shared" ref="[A-Z]+(\d+):[A-Z]+\d+" si="(\d+)"', sheet)
+    derived = len(schema.CUSTOMERS.role(schema.DERIVED))
+    assert len(groups) == 2 * derived and len({si for _, si in groups}) == 2 * derived
+    assert sorted({row for row, _ in groups}) == [b"3", b"5"]
 
 
 def hostile(kind, tmp_path):

@@ -5,7 +5,9 @@ below a title line) on one sheet and as an Excel Table on the other, with
 English headers in one workbook and Chinese in the other. After upgrade
 and a LibreOffice recalculation, every derived cell equals the Python rules
 applied to the cells the workbook holds, and so does the result upgrade
-cached (for its own date); table columns are calculated columns with structured references.
+cached (for its own date). Each added column is one shared formula over
+references to its first data row, which LibreOffice fills down to every
+row; a table's calculated column holds the same formula.
 """
 
 from __future__ import annotations
@@ -123,7 +125,8 @@ def test_synced_columns_hold_the_synced_values(upgraded):
     assert list(customers["touch_count"]) == list(synced["touch_count"]) == [0] * len(customers)
 
 
-def test_table_gets_calculated_columns_and_the_range_a1_formulas(upgraded):
+def test_each_added_column_is_one_first_row_formula_filled_down(upgraded):
+    """Tables and ranges alike: `$F2`-style references to the first data row, shifted to each row."""
     lang, written, _ = upgraded
     book = openpyxl.load_workbook(written)
     for key in ("customers", "opportunities"):
@@ -131,17 +134,19 @@ def test_table_gets_calculated_columns_and_the_range_a1_formulas(upgraded):
         sheet = book[SHEET_NAMES[key]]
         derived = [c.header(lang) for c in spec.role(schema.DERIVED)]
         table_name = LAYOUT[lang][key]
-        header_row = 1 if table_name else 3
-        header = [c.value for c in sheet[header_row]]
-        first = header.index(derived[0]) + 1
-        formula = sheet.cell(header_row + 1, first).value
+        first_row = 2 if table_name else 4
+        header = [c.value for c in sheet[first_row - 1]]
+        calculated = {c.name: c.calculatedColumnFormula for c in sheet.tables[table_name].tableColumns} \
+            if table_name else {}
+        for name in derived:
+            col = header.index(name) + 1
+            first, last = sheet.cell(first_row, col).value, sheet.cell(sheet.max_row, col).value
+            assert "[#This Row]" not in first and re.search(rf"\$[A-Z]{{1,2}}{first_row}\b", first)
+            assert last == re.sub(rf"(\$[A-Z]{{1,2}}){first_row}\b", rf"\g<1>{sheet.max_row}", first)
+            if table_name:
+                assert calculated[name].attr_text == first[1:]
         if table_name:
             table = sheet.tables[table_name]
-            columns = {c.name: c.calculatedColumnFormula for c in table.tableColumns}
-            assert all(columns[h] is not None for h in derived)
             assert table.ref.split(":")[1].rstrip("0123456789") == openpyxl.utils.get_column_letter(len(header))
-            assert f"{table_name}[[#This Row]," in formula
-            assert "[#This Row]" in columns[derived[0]].attr_text
         else:
-            assert not sheet.tables and "[#This Row]" not in formula
-            assert re.search(r"\b[A-Z]{1,2}" + str(header_row + 1) + r"\b", formula)
+            assert not sheet.tables

@@ -26,13 +26,6 @@ AFTER_LAST_DATE = to_serial(date.max) + 1  # values.as_date reads serials below 
 BLANK = '""'
 
 
-def structured_ref(table: str, column: str) -> str:
-    """The same row of a table column: Table[[#This Row],[Column]] with the special characters escaped."""
-    for special in "'[]#":
-        column = column.replace(special, "'" + special)
-    return f"{table}[[#This Row],[{column}]]"
-
-
 def derived_formulas(sheet_key: str, lang: str, ref: Ref) -> dict[str, str]:
     """One formula (text starting with "=") per derived column of a sheet, in schema order."""
     spec = schema.sheet(sheet_key)

@@ -23,7 +23,7 @@ from . import schema
 from .book import guards
 from .book.new import write_new_workbook
 from .book.package import Package
-from .book.read import find_header, read_workbook
+from .book.read import Table, find_header, read_workbook
 from .book.save import atomic_write
 from .book.tables import grow_tables, table_with_header
 from .errors import XlCrmError
@@ -158,6 +158,13 @@ def _dedupe(spec, frame: pd.DataFrame, existing: dict[str, int], on_duplicate: s
     return new, updates
 
 
+def _last_row(pkg: Package, table: Table) -> int:
+    """The row new records go below: the last data row, or a table's totals row (never overwritten)."""
+    last = max([table.header_row, *table.frame.index])
+    excel = table_with_header(pkg, table.sheet_name, table.header_row, table.columns.values())
+    return max(last, excel.last_row) if excel is not None and excel.totals else last
+
+
 def import_files(sources, into, sheet: str | None = None, mapping: Mapping | None = None,
                  on_duplicate: str = "skip", backup: bool = True, lang: str = "en") -> Summary:
     """Import every source into the workbook `into` (created when missing); a Summary of what happened."""
@@ -189,7 +196,7 @@ def import_files(sources, into, sheet: str | None = None, mapping: Mapping | Non
             existing = {}
             if spec.id_column in table.frame:
                 existing = {id_key(v): row for row, v in table.frame[spec.id_column].items() if id_key(v)}
-            cells, last = {}, max([table.header_row, *table.frame.index])
+            cells, last = {}, _last_row(pkg, table)
             new_rows = []
             for path, frame in items:
                 new, updates = _dedupe(spec, frame, existing, on_duplicate, summary, path)
@@ -205,9 +212,10 @@ def import_files(sources, into, sheet: str | None = None, mapping: Mapping | Non
                 summary.added += len(new)
             if new_rows:
                 grow_tables(pkg, table.sheet_name, table.header_row, last)
-            if spec.role(schema.DERIVED) and all(k in table.columns for k in spec.keys):
-                excel = table_with_header(pkg, table.sheet_name, table.header_row, table.columns.values())
-                cells.update(formula_cells(table, table.columns, new_rows, data.lang, None, excel))
+            derived = [c.key for c in spec.role(schema.DERIVED)]
+            if new_rows and derived and all(k in table.columns for k in spec.keys):
+                cells.update(formula_cells(pkg, table, table.columns, derived, range(new_rows[0], last + 1),
+                                           data.lang, None))
             if cells:
                 pkg.set_cells(table.sheet_name, cells)
         if pkg.modified:

@@ -2,12 +2,14 @@
 
 Added columns go to the right of everything the sheet uses. When the
 table is an Excel Table with free cells to its right, they become new
-columns of that table instead: derived columns as calculated columns with
-structured references (`Deals[[#This Row],[Value]]`), so a row a rep adds
-in Excel gets the formulas. Synced columns are written as values and
-derived ones as the same row formulas `init` writes, with cached results
-from xl_crm.derive; number formats, dropdowns and highlights follow
-xl_crm.column_style.
+columns of that table instead: derived columns as calculated columns, so a
+row a rep adds in Excel gets the formulas. Synced columns are written as
+values and derived ones as the same formulas `init` writes: references to
+the first data row (`$F2`), each column stored once as a shared formula
+(a 30,000-row sheet grows by its values, not by 30,000 copies of every
+formula), with cached results from xl_crm.derive; a table's calculated
+column holds the same first-row formula. Number formats, dropdowns and
+highlights follow xl_crm.column_style.
 """
 
 from __future__ import annotations
@@ -19,14 +21,12 @@ import pandas as pd
 
 from . import column_style, derive, schema, sync
 from .book import sheetelements, tables
-from .book.package import Formula, Package
+from .book.package import Package
 from .book.read import CrmData, Table
 from .book.sheetelements import Area, Highlight, Validation
-from .book.sheetxml import Styled, cell_style, col_letters, has_content, row_cells
+from .book.sheetxml import Styled, cell_style, col_letters, has_content, next_shared_group, row_cells, shared_column
 from .book.tables import TablePart
-from .formulas import derived_formulas, structured_ref
-
-_ROW = "\x00"  # stands for the row number in a formula built once per column
+from .formulas import derived_formulas
 
 
 @dataclass(frozen=True)
@@ -135,32 +135,31 @@ def shown(column: schema.Column, value, lang: str):
     return value
 
 
-def _structured(table: Table, positions: dict[str, int], lang: str, excel: TablePart) -> dict[str, str]:
-    ref = lambda key: structured_ref(excel.name, excel.column_name(positions[key]))  # noqa: E731
-    return derived_formulas(table.spec.key, lang, ref)
+def first_row_formulas(table: Table, positions: dict[str, int], lang: str, first_row: int) -> dict[str, str]:
+    """The derived columns' formulas for `first_row`, as `init` writes them: `$F2`-style references.
 
-
-def formula_cells(table: Table, positions: dict[str, int], rows, lang: str, values: pd.DataFrame | None,
-                  excel: TablePart | None = None) -> dict:
-    """The derived columns' formulas for the given Excel rows, with cached results from values.
-
-    Rows inside the Excel Table `excel` use structured references; other rows A1 references to the same row.
+    Filled down (as a shared formula, or by Excel into a table's new rows) the row number follows each row.
     """
-    derived = table.spec.role(schema.DERIVED)
-    if not derived:
-        return {}
-    a1 = derived_formulas(table.spec.key, lang, lambda key: f"{col_letters(positions[key])}{_ROW}")
-    structured = _structured(table, positions, lang, excel) if excel is not None else {}
-    inside = excel.data_rows if excel is not None else range(0)
+    return derived_formulas(table.spec.key, lang, lambda key: f"${col_letters(positions[key])}{first_row}")
+
+
+def formula_cells(pkg: Package, table: Table, positions: dict[str, int], keys, rows: range, lang: str,
+                  values: pd.DataFrame | None) -> dict:
+    """The derived columns `keys` over consecutive Excel rows, each one shared formula, cached results from values.
+
+    The cells must be written before the next call for the same sheet: each column takes the next
+    shared-formula group number the sheet does not use yet.
+    """
+    formulas = first_row_formulas(table, positions, lang, rows.start)
+    group = next_shared_group(pkg.read(pkg.sheet_part(table.sheet_name)))
     cells = {}
-    for column in derived:
+    for key in keys:
+        column = table.spec.column(key)
         cached = {}
         if values is not None:
-            cached = dict(zip(values.index, (shown(column, v, lang) for v in values[column.key].tolist())))
-        col, text = positions[column.key], a1[column.key]
-        for row in rows:
-            formula = structured[column.key] if row in inside else text.replace(_ROW, str(row))
-            cells[(row, col)] = Formula(formula, cached.get(row))
+            cached = dict(zip(values.index, (shown(column, v, lang) for v in values[key].tolist())))
+        cells.update(shared_column(group, positions[key], rows, formulas[key], cached))
+        group += 1
     return cells
 
 
@@ -169,10 +168,9 @@ def add_columns(pkg: Package, data: CrmData, placement: Placement, as_of: date) 
     table, added, lang = placement.table, placement.positions, placement.lang
     spec, rows = table.spec, placement.rows
     positions = {**table.columns, **added}
-    excel = placement.excel
-    if excel is not None:
-        excel = excel.widened([spec.column(k).header(lang) for k in added])
-        calculated = _structured(table, positions, lang, excel)
+    new_derived = [k for k in added if spec.column(k).role == schema.DERIVED]
+    if placement.excel is not None:
+        calculated = first_row_formulas(table, positions, lang, rows.start)
         tables.add_columns(pkg, placement.excel, [(spec.column(k).header(lang), calculated[k][1:] if k in calculated
                                                    else None) for k in added])
     xml = pkg.read(pkg.sheet_part(table.sheet_name))
@@ -193,10 +191,9 @@ def add_columns(pkg: Package, data: CrmData, placement: Placement, as_of: date) 
         if column.role == schema.SYNCED:
             cells.update({(row, col): styled(k, shown(column, v, lang))
                           for row, v in zip(values.index, values[k].tolist()) if row in rows})
-    new_derived = {col: k for k, col in added.items() if spec.column(k).role == schema.DERIVED}
-    for (row, col), formula in formula_cells(table, positions, rows, lang, values, excel).items():
-        if col in new_derived:
-            cells[(row, col)] = styled(new_derived[col], formula)
+    keys = {col: k for k, col in added.items()}
+    for (row, col), formula in formula_cells(pkg, table, positions, new_derived, rows, lang, values).items():
+        cells[(row, col)] = styled(keys[col], formula)
     pkg.set_cells(table.sheet_name, cells)
     _dress(pkg, placement, styles)
 

@@ -5,8 +5,10 @@ headers (xl_crm.mapping); each gets the standard columns it lacks
 (xl_crm.table_columns): empty input columns, synced values, and the
 derived columns as the same native row formulas `init` writes, with its
 number formats, dropdowns and highlights. An Excel Table is widened by
-them (calculated columns with structured references); a plain range gets
-them to the right of everything the sheet uses. Missing standard sheets are copied in from a fresh template
+them (calculated columns); a plain range gets them to the right of
+everything the sheet uses. Either way each derived column is stored once,
+as a shared formula over references to its first data row, as `init`
+writes it. Missing standard sheets are copied in from a fresh template
 (Settings always, with its defined names). Everything else in the file is
 copied byte for byte (xl_crm.book.package), and a second upgrade finds
 nothing to do.

@@ -29,6 +29,22 @@ class Formula:
 
 
 @dataclass(frozen=True)
+class SharedFormula:
+    """A cell of an Excel shared formula: one formula stored once for a block of cells.
+
+    The block's first cell holds the text and the cells it covers (`ref`, e.g. "Z2:Z30001"); every
+    other cell names only the block (`group`, unique in its sheet). Spreadsheets shift the first
+    cell's relative references to each cell, as when a formula is filled down, so a 30,000-row
+    column stores its formula text once instead of 30,000 times.
+    """
+
+    group: int
+    cached: object = None
+    text: str | None = None  # only in the first cell
+    ref: str | None = None  # only in the first cell
+
+
+@dataclass(frozen=True)
 class Styled:
     """A value (or Formula) written with the given cell format instead of the old cell's."""
 
@@ -40,6 +56,7 @@ class Styled:
 Render = Callable[[str, object, bytes | None], bytes | None]
 
 _ROOT = re.compile(rb"<(\w+:)?worksheet\b")
+_SHARED_GROUP = re.compile(rb'<(?:\w+:)?f\b[^>]*?\ssi="(\d+)"')
 _REF = re.compile(rb'\sr="([A-Za-z]*)(\d*)"')
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
@@ -101,6 +118,20 @@ def attr(tag: bytes, name: bytes) -> bytes | None:
     return match.group(1) if match else None
 
 
+def shared_column(group: int, col: int, rows: range, text: str, cached: dict[int, object]
+                  ) -> dict[tuple[int, int], SharedFormula]:
+    """A column of consecutive rows holding one shared formula; text's references are those of rows.start."""
+    ref = f"{cell_ref(rows.start, col)}:{cell_ref(rows[-1], col)}"
+    cells = {(row, col): SharedFormula(group, cached.get(row)) for row in rows}
+    cells[(rows.start, col)] = SharedFormula(group, cached.get(rows.start), text, ref)
+    return cells
+
+
+def next_shared_group(xml: bytes) -> int:
+    """The first shared-formula group number a worksheet does not use yet."""
+    return max((int(m.group(1)) for m in _SHARED_GROUP.finditer(xml)), default=-1) + 1
+
+
 def cell_style(cell: bytes | None) -> int | None:
     if cell is None:
         return None
@@ -134,18 +165,26 @@ class Cells:
             return None, f"<{p}v>{_number(value)}</{p}v>"
         return "str", f"<{p}v>{xml_text(str(value))}</{p}v>"
 
+    def _formula(self, formula: Formula | SharedFormula) -> str:
+        p = self.p
+        if isinstance(formula, SharedFormula):
+            if formula.text is None:
+                return f'<{p}f t="shared" si="{formula.group}"/>'
+            attrs = f't="shared" ref="{formula.ref}" si="{formula.group}"'
+            return f"<{p}f {attrs}>{xml_text(formula.text.removeprefix('='))}</{p}f>"
+        return f"<{p}f>{xml_text(formula.text.removeprefix('='))}</{p}f>"
+
     def value(self, ref: str, value, old: bytes | None) -> bytes:
         """A cell holding value; the old cell's style is kept (dates get a date style based on it)."""
         p = self.p
         style = cell_style(old)
         if isinstance(value, Styled):
             value, style = value.value, value.style
-        if isinstance(value, Formula):
-            text = value.text[1:] if value.text.startswith("=") else value.text
+        if isinstance(value, (Formula, SharedFormula)):
             kind, cached = self._cached(value.cached)
             if isinstance(value.cached, (date, datetime)):
                 style = self.date_style(style)
-            return self._el(ref, style, kind, f"<{p}f>{xml_text(text)}</{p}f>{cached}")
+            return self._el(ref, style, kind, self._formula(value) + cached)
         if is_missing(value):
             return self._el(ref, style, None, "")
         if isinstance(value, bool):

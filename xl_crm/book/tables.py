@@ -44,11 +44,6 @@ class TablePart:
         """The same table with columns of these names added to its right."""
         return replace(self, last_col=self.last_col + len(names), columns=self.columns + tuple(names))
 
-    def column_name(self, col: int) -> str:
-        if not self.first_col <= col <= self.last_col:
-            raise XlCrmError(f"column {col_letters(col)} is outside table {self.name!r}")
-        return self.columns[col - self.first_col]
-
 
 def _attr(tag: bytes, name: str) -> str | None:
     found = re.search(rb"\s" + name.encode() + rb'="([^"]*)"', tag)
