@@ -3,7 +3,8 @@
 Each data sheet is found by its English or Chinese name, or failing that
 by its headers; its header row need not be row 1. Frames are indexed by
 the Excel row number and keyed by canonical column names; cells keep the
-values a spreadsheet holds (numbers, text, dates, booleans, None).
+values a spreadsheet holds (numbers, text, dates, booleans, None). An
+Excel Table's totals row is not a record and is left out.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from .. import schema
 from ..mapping import DEFAULT as DEFAULT_MAPPING, Mapping
 from ..errors import XlCrmError
 from ..settings import DEFAULT, Settings
-from . import guards, settings_sheet
+from . import settings_sheet, tables
+from .package import Package
 
 HEADER_SCAN_ROWS = 20
 
@@ -93,7 +95,19 @@ def read_workbook(path: str | Path, mapping: Mapping | None = None) -> CrmData:
     """Every data sheet, the Settings and the AsOf date of a CRM workbook (headers read through mapping)."""
     mapping = mapping or DEFAULT_MAPPING
     path = Path(path)
-    guards.open_zip(path).close()
+    with Package.open(path) as pkg:
+        return _read(pkg, path, mapping)
+
+
+def _totals_rows(pkg: Package, sheet_name: str, header_row: int, columns: dict[str, int]) -> range:
+    """The totals rows of the Excel Table headed by this row: they sum the records, they are none."""
+    excel = tables.table_with_header(pkg, sheet_name, header_row, columns.values())
+    if excel is None or not excel.totals:
+        return range(0)
+    return range(excel.last_row - excel.totals + 1, excel.last_row + 1)
+
+
+def _read(pkg: Package, path: Path, mapping: Mapping) -> CrmData:
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for every kind of damage
@@ -123,10 +137,10 @@ def read_workbook(path: str | Path, mapping: Mapping | None = None) -> CrmData:
                 continue
             taken.add(name)
             header, columns = found
-            data.tables[spec.key] = Table(
-                spec, name, header + 1, columns, [str(c) for c in rows[header]],
-                frame_from_rows(rows, spec, header, columns),
-            )
+            frame = frame_from_rows(rows, spec, header, columns)
+            totals = _totals_rows(pkg, name, header + 1, columns)
+            data.tables[spec.key] = Table(spec, name, header + 1, columns, [str(c) for c in rows[header]],
+                                          frame[~frame.index.isin(totals)])
             if name == spec.zh:
                 data.lang = "zh"
             break
