@@ -8,10 +8,13 @@ import subprocess
 import zipfile
 from datetime import date
 
+import openpyxl
 import pytest
+import xlsxwriter
 from python_calamine import CalamineWorkbook
 
 from fixtures_book import VBA_PROJECT, rich_workbook, std_sheet_source
+from xl_crm.book import shared_formulas
 from xl_crm.book.package import Formula, Package
 from xl_crm.book.styles import Styles
 from xl_crm.errors import XlCrmError
@@ -168,3 +171,18 @@ def test_edited_workbook_opens_in_libreoffice(tmp_path):
                     "--outdir", str(tmp_path), str(out)], check=True, capture_output=True, timeout=120)
     text = (tmp_path / "out.csv").read_text(encoding="utf-8", errors="replace")
     assert "hello" in text and "Acme Ltd" in text
+
+
+def test_overwriting_the_first_cell_of_a_shared_formula_keeps_the_others(tmp_path):
+    path = tmp_path / "shared.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("Data").write_column("B1", [1, 2, 3, 4])
+    wb.close()
+    with Package.open(path) as pkg:
+        pkg.set_cells("Data", shared_formulas.column(0, 0, range(1, 5), '=IF(B1<3,"<3",$B1*2)', {}))
+        pkg.set_cells("Data", {(1, 0): "mine", (2, 0): 7})  # the first two cells of the block
+        pkg.save(backup=False)
+    sheet = openpyxl.load_workbook(path)["Data"]
+    assert [sheet.cell(r, 1).value for r in range(1, 5)] == ["mine", 7, '=IF(B3<3,"<3",$B3*2)', '=IF(B4<3,"<3",$B4*2)']
+    xml = parts_of(path)["xl/worksheets/sheet1.xml"]
+    assert b'<f t="shared" ref="A3:A4" si="0">IF(B3&lt;3,"&lt;3",$B3*2)</f>' in xml

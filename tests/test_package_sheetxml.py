@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from xl_crm.book.sheetxml import (Cells, Formula, col_index, col_letters, edit_cells, next_shared_group,
-                                  shared_column)
+from xl_crm.book import shared_formulas
+from xl_crm.book.sheetxml import Cells, Formula, col_index, col_letters, edit_cells
 
 HEAD = b'<?xml version="1.0"?><worksheet xmlns="main"><dimension ref="A1:B2"/><sheetData>'
 TAIL = b"</sheetData><drawing r:id=\"rId1\"/></worksheet>"
@@ -69,11 +69,11 @@ def test_set_cached_keeps_shared_formula_and_style():
 
 def test_a_shared_formula_stores_its_text_once_in_a_group_the_sheet_does_not_use():
     xml = HEAD + b'<row r="1"><c r="A1"><f t="shared" ref="A1:A3" si="4">B1</f><v>1</v></c></row>' + TAIL
-    assert next_shared_group(xml) == 5 and next_shared_group(HEAD + TAIL) == 0
-    out = edit_cells(xml, *edits(shared_column(5, 2, range(2, 5), '=IF($B2<1,"a","")', {2: "a", 4: 3})))
+    assert shared_formulas.next_group(xml) == 5 and shared_formulas.next_group(HEAD + TAIL) == 0
+    out = edit_cells(xml, *edits(shared_formulas.column(5, 2, range(2, 5), '=IF($B2<1,"a","")', {2: "a", 4: 3})))
     assert b'<c r="C2" t="str"><f t="shared" ref="C2:C4" si="5">IF($B2&lt;1,"a","")</f><v>a</v></c>' in out
     assert b'<c r="C3"><f t="shared" si="5"/></c>' in out and b'<c r="C4"><f t="shared" si="5"/><v>3</v></c>' in out
-    assert next_shared_group(out) == 6
+    assert shared_formulas.next_group(out) == 6
 
 
 def test_formula_text_and_strings_are_escaped():

@@ -262,6 +262,23 @@ def test_import_into_an_adopted_table_adds_shared_formulas_of_their_own(tmp_path
     assert sorted({row for row, _ in groups}) == [b"3", b"5"]
 
 
+def test_import_over_the_first_rows_of_a_table_keeps_the_formulas_below(tmp_path):
+    path = tmp_path / "blank.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("Book").add_table("B2:D5", {"name": "Clients", "columns": [
+        {"header": "Customer ID"}, {"header": "Company"}, {"header": "Need"}]})  # three empty rows
+    wb.close()
+    upgrade_workbook(path, as_of=AS_OF, backup=False)
+    source = tmp_path / "one.csv"
+    source.write_text("Customer ID,Company,Need\nC1,Acme,Now\n")
+    import_files([source], path, backup=False)
+    ws = openpyxl.load_workbook(path)["Book"]
+    grade = next(c for c in ws[2] if c.value == "Grade").column
+    first = ws.cell(3, grade).value
+    assert ws["B3"].value == "C1" and "TRIM($D3)" in first
+    assert [ws.cell(r, grade).value for r in (4, 5)] == [moved(first, 3, 4), moved(first, 3, 5)]
+
+
 def hostile(kind, tmp_path):
     """A file upgrade must refuse, and the words its one-line refusal must contain."""
     good = rich_workbook(tmp_path / "good.xlsx")

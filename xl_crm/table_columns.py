@@ -20,11 +20,11 @@ from datetime import date
 import pandas as pd
 
 from . import column_style, derive, schema, sync
-from .book import sheetelements, tables
+from .book import shared_formulas, sheetelements, tables
 from .book.package import Package
 from .book.read import CrmData, Table
 from .book.sheetelements import Area, Highlight, Validation
-from .book.sheetxml import Styled, cell_style, col_letters, has_content, next_shared_group, row_cells, shared_column
+from .book.sheetxml import Styled, cell_style, col_letters, has_content, row_cells
 from .book.tables import TablePart
 from .formulas import derived_formulas
 
@@ -151,14 +151,14 @@ def formula_cells(pkg: Package, table: Table, positions: dict[str, int], keys, r
     shared-formula group number the sheet does not use yet.
     """
     formulas = first_row_formulas(table, positions, lang, rows.start)
-    group = next_shared_group(pkg.read(pkg.sheet_part(table.sheet_name)))
+    group = shared_formulas.next_group(pkg.read(pkg.sheet_part(table.sheet_name)))
     cells = {}
     for key in keys:
         column = table.spec.column(key)
         cached = {}
         if values is not None:
             cached = dict(zip(values.index, (shown(column, v, lang) for v in values[key].tolist())))
-        cells.update(shared_column(group, positions[key], rows, formulas[key], cached))
+        cells.update(shared_formulas.column(group, positions[key], rows, formulas[key], cached))
         group += 1
     return cells
 

@@ -19,7 +19,7 @@ import zipfile
 from pathlib import Path
 
 from ..errors import XlCrmError
-from . import guards, parts, sheetxml, workbookxml
+from . import guards, parts, shared_formulas, sheetxml, workbookxml
 from .save import atomic_write
 from .sheetxml import Formula
 from .styles import Styles
@@ -144,12 +144,16 @@ class Package:
         part = self.sheet_part(sheet_name)
         cells = sheetxml.Cells(sheetxml.prefix_of(self.read(part)), self.styles.date_style)
         render = cells.cached if cached else cells.value
-        lost_formula = []
+        lost_formula, lost_masters = [], []
 
         def apply(ref, value, old):
             new = render(ref, value, old)
-            if old is not None and b"<f" in old and b"<f" not in new:
-                lost_formula.append(ref)
+            if old is not None and b"<f" in old:
+                if b"<f" not in new:
+                    lost_formula.append(ref)
+                master = shared_formulas.master(ref, old)
+                if master is not None and shared_formulas.master(ref, new) != master:
+                    lost_masters.append(master)
             return new
 
         edits: dict[int, dict] = {}
@@ -157,14 +161,16 @@ class Package:
             if row < 1 or col < 0:
                 raise XlCrmError(f"{self._where}: sheet {sheet_name!r}: bad cell position row {row}, column {col}")
             edits.setdefault(row, {})[col] = value
-        self.write(part, sheetxml.edit_cells(self.read(part), edits, apply))
+        xml = sheetxml.edit_cells(self.read(part), edits, apply)
+        self.write(part, shared_formulas.reattach(xml, lost_masters) if lost_masters else xml)
         if lost_formula:
             self._drop_calc_chain()
 
     def set_cells(self, sheet_name: str, values: dict[tuple[int, int], object]) -> None:
         """Write values at (1-based row, 0-based column): None clears, Formula(text, cached) writes a formula.
 
-        A cell keeps its style; a date gets a date format derived from it.
+        A cell keeps its style; a date gets a date format derived from it. A shared formula whose first
+        cell is overwritten keeps its other cells' formulas (xl_crm.book.shared_formulas).
         """
         self._edit(sheet_name, values, cached=False)
 

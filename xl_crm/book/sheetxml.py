@@ -56,7 +56,6 @@ class Styled:
 Render = Callable[[str, object, bytes | None], bytes | None]
 
 _ROOT = re.compile(rb"<(\w+:)?worksheet\b")
-_SHARED_GROUP = re.compile(rb'<(?:\w+:)?f\b[^>]*?\ssi="(\d+)"')
 _REF = re.compile(rb'\sr="([A-Za-z]*)(\d*)"')
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
@@ -116,20 +115,6 @@ def _start_tag(cell: bytes) -> bytes:
 def attr(tag: bytes, name: bytes) -> bytes | None:
     match = re.search(rb"\s" + re.escape(name) + rb'="([^"]*)"', tag)
     return match.group(1) if match else None
-
-
-def shared_column(group: int, col: int, rows: range, text: str, cached: dict[int, object]
-                  ) -> dict[tuple[int, int], SharedFormula]:
-    """A column of consecutive rows holding one shared formula; text's references are those of rows.start."""
-    ref = f"{cell_ref(rows.start, col)}:{cell_ref(rows[-1], col)}"
-    cells = {(row, col): SharedFormula(group, cached.get(row)) for row in rows}
-    cells[(rows.start, col)] = SharedFormula(group, cached.get(rows.start), text, ref)
-    return cells
-
-
-def next_shared_group(xml: bytes) -> int:
-    """The first shared-formula group number a worksheet does not use yet."""
-    return max((int(m.group(1)) for m in _SHARED_GROUP.finditer(xml)), default=-1) + 1
 
 
 def cell_style(cell: bytes | None) -> int | None:
