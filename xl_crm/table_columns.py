@@ -135,7 +135,7 @@ def shown(column: schema.Column, value, lang: str):
     return value
 
 
-def first_row_formulas(table: Table, positions: dict[str, int], lang: str, first_row: int) -> dict[str, str]:
+def _first_row_formulas(table: Table, positions: dict[str, int], lang: str, first_row: int) -> dict[str, str]:
     """The derived columns' formulas for `first_row`, as `init` writes them: `$F2`-style references.
 
     Filled down (as a shared formula, or by Excel into a table's new rows) the row number follows each row.
@@ -150,7 +150,7 @@ def formula_cells(pkg: Package, table: Table, positions: dict[str, int], keys, r
     The cells must be written before the next call for the same sheet: each column takes the next
     shared-formula group number the sheet does not use yet.
     """
-    formulas = first_row_formulas(table, positions, lang, rows.start)
+    formulas = _first_row_formulas(table, positions, lang, rows.start)
     group = shared_formulas.next_group(pkg.read(pkg.sheet_part(table.sheet_name)))
     cells = {}
     for key in keys:
@@ -170,7 +170,7 @@ def add_columns(pkg: Package, data: CrmData, placement: Placement, as_of: date) 
     positions = {**table.columns, **added}
     new_derived = [k for k in added if spec.column(k).role == schema.DERIVED]
     if placement.excel is not None:
-        calculated = first_row_formulas(table, positions, lang, rows.start)
+        calculated = _first_row_formulas(table, positions, lang, rows.start)
         tables.add_columns(pkg, placement.excel, [(spec.column(k).header(lang), calculated[k][1:] if k in calculated
                                                    else None) for k in added])
     xml = pkg.read(pkg.sheet_part(table.sheet_name))
