@@ -173,7 +173,7 @@ def test_edited_workbook_opens_in_libreoffice(tmp_path):
     assert "hello" in text and "Acme Ltd" in text
 
 
-def test_overwriting_the_first_cell_of_a_shared_formula_keeps_the_others(tmp_path):
+def test_overwriting_the_first_cell_of_a_shared_formula_keeps_the_others(tmp_path, recalc):
     path = tmp_path / "shared.xlsx"
     wb = xlsxwriter.Workbook(str(path))
     wb.add_worksheet("Data").write_column("B1", [1, 2, 3, 4])
@@ -186,3 +186,4 @@ def test_overwriting_the_first_cell_of_a_shared_formula_keeps_the_others(tmp_pat
     assert [sheet.cell(r, 1).value for r in range(1, 5)] == ["mine", 7, '=IF(B3<3,"<3",$B3*2)', '=IF(B4<3,"<3",$B4*2)']
     xml = parts_of(path)["xl/worksheets/sheet1.xml"]
     assert b'<f t="shared" ref="A3:A4" si="0">IF(B3&lt;3,"&lt;3",$B3*2)</f>' in xml
+    assert [row[0] for row in values_of(recalc(path))["Data"]] == ["mine", 7, 6, 8]
