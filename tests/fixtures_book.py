@@ -155,6 +155,19 @@ def user_workbook(path: Path, sheets: list[dict]) -> Path:
     return path
 
 
+def sheets_workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
+    """A workbook of plain sheets, each given as its rows of typed values."""
+    book = xlsxwriter.Workbook(str(path))
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    for name, rows in sheets.items():
+        sheet = book.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                write_typed(book, sheet, r, c, value, day)
+    book.close()
+    return path
+
+
 def big_workbook(path: Path, rows: int) -> Path:
     """A large customer list (XlsxWriter's streaming mode), as reps keep them: one sheet, a date column."""
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})

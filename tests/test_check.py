@@ -5,27 +5,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
-import xlsxwriter
-
+from fixtures_book import sheets_workbook
 from xl_crm.check import check_workbook
 
 XL_CRM = [sys.executable, "-m", "xl_crm"]
-
-
-def write(path: Path, sheets: dict[str, list[list]]) -> Path:
-    """A plain workbook: each sheet's first row is its headers."""
-    book = xlsxwriter.Workbook(path, {"strings_to_formulas": False})
-    dates = book.add_format({"num_format": "yyyy-mm-dd"})
-    for name, rows in sheets.items():
-        sheet = book.add_worksheet(name)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                if isinstance(value, date):
-                    sheet.write_datetime(r, c, value, dates)
-                elif value is not None:
-                    sheet.write(r, c, value)
-    book.close()
-    return path
 
 
 CLEAN = {
@@ -41,7 +24,7 @@ CLEAN = {
 
 
 def test_clean_workbook_has_no_problems(tmp_path):
-    assert check_workbook(write(tmp_path / "clean.xlsx", CLEAN)) == []
+    assert check_workbook(sheets_workbook(tmp_path / "clean.xlsx", CLEAN)) == []
 
 
 def test_every_bad_value_is_named(tmp_path):
@@ -55,7 +38,7 @@ def test_every_bad_value_is_named(tmp_path):
                           ["O2", "C1", 3, "Pending", -5, 5]],
         "Activities": [["Date", "Customer ID", "Opportunity ID"], ["yesterday", "C1", "O7"]],
     }
-    problems = [str(p) for p in check_workbook(write(tmp_path / "dirty.xlsx", dirty))]
+    problems = [str(p) for p in check_workbook(sheets_workbook(tmp_path / "dirty.xlsx", dirty))]
     expected = [
         "Customers row 2, column D (Expected Close): '2026-13-45': expected a date",
         "Customers row 3, column A (Customer ID): 'C1': duplicate ID (first used in row 2)",
@@ -77,16 +60,16 @@ def test_every_bad_value_is_named(tmp_path):
 
 def test_missing_required_column(tmp_path):
     book = {**CLEAN, "Opportunities": [["Opportunity ID", "Customer ID", "Stage"], ["O1", "C1", 1]]}
-    problems = [str(p) for p in check_workbook(write(tmp_path / "m.xlsx", book))]
+    problems = [str(p) for p in check_workbook(sheets_workbook(tmp_path / "m.xlsx", book))]
     assert any("missing required column 'Status'" in p for p in problems)
 
 
 def test_cli_exit_codes_and_summary(tmp_path):
-    clean = write(tmp_path / "clean.xlsx", CLEAN)
+    clean = sheets_workbook(tmp_path / "clean.xlsx", CLEAN)
     run = subprocess.run([*XL_CRM, "check", str(clean)], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip().endswith("no problems found")
-    dirty = write(tmp_path / "dirty.xlsx", {**CLEAN, "Customers": CLEAN["Customers"] + [["C1", "Dup", "Now"]]})
+    dirty = sheets_workbook(tmp_path / "dirty.xlsx", {**CLEAN, "Customers": CLEAN["Customers"] + [["C1", "Dup", "Now"]]})
     before = dirty.read_bytes()
     run = subprocess.run([*XL_CRM, "check", str(dirty)], capture_output=True, text=True)
     assert run.returncode == 1

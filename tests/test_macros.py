@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from fixtures_book import sheets_workbook
 from xl_crm import macros, schema, sync, udfs
 from xl_crm.book import settings_sheet
 from xl_crm.book.read import read_workbook
@@ -177,20 +178,7 @@ def test_lite_main_exposes_the_functions_and_scripts():
 
 def _workbook_file(path: Path) -> Path:
     """The small CRM as a real .xlsx file (plain ranges, dates as dates, a user sheet)."""
-    import xlsxwriter
-
-    book = xlsxwriter.Workbook(path)
-    day = book.add_format({"num_format": "yyyy-mm-dd"})
-    for name, rows in sheets().items():
-        sheet = book.add_worksheet(name)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                if isinstance(value, date):
-                    sheet.write_datetime(r, c, value, day)
-                elif value is not None:
-                    sheet.write(r, c, value)
-    book.close()
-    return path
+    return sheets_workbook(path, sheets())
 
 
 def test_live_refresh_agrees_with_the_file_refresh(tmp_path):
