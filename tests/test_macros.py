@@ -202,7 +202,6 @@ def test_live_refresh_agrees_with_the_file_refresh(tmp_path):
 
 
 def test_reports_and_upgrade_work_on_the_saved_file(tmp_path):
-    pytest.importorskip("xl_crm.reports.batch")
     path = _workbook_file(tmp_path / "crm.xlsx")
     live = MemoryBook.from_file(path)
     message = macros.write_reports(live)
