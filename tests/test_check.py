@@ -3,7 +3,6 @@
 import subprocess
 import sys
 from datetime import date
-from pathlib import Path
 
 from fixtures_book import sheets_workbook
 from xl_crm.check import check_workbook
