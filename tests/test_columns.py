@@ -55,3 +55,23 @@ def test_rows_are_read_once_per_distinct_combination():
     got = columns.per_row(rule, left, right, scale=3)
     assert got.tolist() == [(1, "x", 3), (1, "x", 3), (True, "x", 3), None, (1, "y", 3), (2, None, 3)]
     assert len(calls) == 5
+
+
+TEXT_CELLS = ["x", " x", "x ", "a  b", "a b", "", "   ", "\tx", "x\t", "赢单", "全角\u3000空格", "7", "C001"]
+FLOAT_CELLS = [1.5, 0.0, 1.0, -2.0, 45000.75, float("inf"), float("-inf"), float("nan"), 3.0]
+
+
+@pytest.mark.parametrize("cells", [TEXT_CELLS, FLOAT_CELLS, FLOAT_CELLS + [True, False], TEXT_CELLS + [None]])
+def test_columns_of_one_type_read_as_the_scalar_readers_read_them(cells):
+    """All-text and all-float columns take the array fast path; it must agree cell by cell."""
+    series = pd.Series(cells * 2, dtype=object)
+    assert columns.ids(series).tolist() == [id_key(v) for v in series]
+    assert columns.texts(series).tolist() == [None if is_blank(v) else cell_text(v) for v in series]
+    numbers = columns.numbers(series)
+    assert [None if np.isnan(x) else x for x in numbers] == [scalar(as_number, v) for v in series]
+
+
+def test_fast_path_keeps_text_that_trim_would_not_change():
+    series = pd.Series(["Deal 1", "Deal 1", " Deal  2 "], dtype=object)
+    assert columns.texts(series).tolist() == ["Deal 1", "Deal 1", "Deal 2"]
+    assert columns.ids(series).tolist() == ["Deal 1", "Deal 1", "Deal  2"]

@@ -35,7 +35,8 @@ class _Keys:
 
     def __init__(self, *keys: pd.Series):
         codes, self.uniques = pd.factorize(pd.concat(keys, ignore_index=True), use_na_sentinel=False)
-        self.blank = next((i for i, k in enumerate(self.uniques) if pd.isna(k)), -1)
+        blank = np.flatnonzero(pd.isna(self.uniques))
+        self.blank = int(blank[0]) if len(blank) else -1
         bounds = np.cumsum([0, *map(len, keys)])
         self.codes = [codes[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
 
