@@ -75,3 +75,18 @@ def test_fast_path_keeps_text_that_trim_would_not_change():
     series = pd.Series(["Deal 1", "Deal 1", " Deal  2 "], dtype=object)
     assert columns.texts(series).tolist() == ["Deal 1", "Deal 1", "Deal 2"]
     assert columns.ids(series).tolist() == ["Deal 1", "Deal 1", "Deal  2"]
+
+
+def test_a_memo_spares_rows_seen_before_and_keeps_booleans_apart():
+    calls = []
+
+    def rule(a, b):
+        calls.append((a, b))
+        return f"{a!r}/{b!r}"
+
+    memo = {}
+    first = columns.per_row(rule, pd.Series([1, 2, 1], dtype=object), "x", memo=memo)
+    again = columns.per_row(rule, pd.Series([2, True, 3], dtype=object), "x", memo=memo)
+    assert first.tolist() == ["1/'x'", "2/'x'", "1/'x'"]
+    assert again.tolist() == ["2/'x'", "True/'x'", "3/'x'"]
+    assert calls == [(1, "x"), (2, "x"), (True, "x"), (3, "x")]

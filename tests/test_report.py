@@ -163,6 +163,15 @@ def test_long_lists_keep_the_most_urgent_rows_and_count_the_rest(monkeypatch):
     assert report.more == {"overdue": 1, "vip": 1}  # C1 and C2 are both VIP
 
 
+def test_rep_lists_are_shorter_than_the_team_lists(monkeypatch):
+    from xl_crm.reports import model
+    monkeypatch.setattr(model, "REP_LIST_ROWS", 1)
+    team, ann = report_model(book(), "2024-03", AS_OF), report_model(book(), "2024-03", AS_OF, rep="Ann")
+    assert team.more == {}
+    assert len(ann.overdue) == 1 and ann.more["overdue"] == 1  # C4 and C1 are both Ann's and overdue
+    assert ann.overdue["customer_id"].tolist() == ["C4"]
+
+
 def test_open_weighted_matches_the_rule_row_by_row():
     from xl_crm import rules
     f = frames()["opportunities"]

@@ -104,3 +104,20 @@ def test_pdf(workbook, tmp_path):
     paths = write_reports(workbook, ["2024-03"], tmp_path, reps=[], pdf=True)
     pdf = tmp_path / "2024-03-team.pdf"
     assert pdf in paths and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_parallel_runs_take_whole_months_when_there_are_enough():
+    from xl_crm.reports.batch import _blocks
+    tasks = [(m, None, rep, None) for m in ("2024-01", "2024-02", "2024-03") for rep in (None, "Ann", "Bob")]
+    assert [[t[0] for t in b] for b in _blocks(tasks, 2)] == [["2024-01"] * 3 + ["2024-02"] * 3, ["2024-03"] * 3]
+    one_month = tasks[:3]
+    assert [[t[2] for t in b] for b in _blocks(one_month, 2)] == [[None, "Ann"], ["Bob"]]
+
+
+def test_a_parallel_batch_writes_what_one_process_writes(workbook, tmp_path):
+    months = ["2024-02", "2024-03", "2024-04"]
+    one = write_reports(workbook, months, tmp_path / "one", reps=["Ann", "Bob"])
+    two = write_reports(workbook, months, tmp_path / "two", reps=["Ann", "Bob"], jobs=2)
+    assert [p.name for p in one] == [p.name for p in two]
+    for a, b in zip(one, two):
+        assert kpis_of(a) == kpis_of(b)

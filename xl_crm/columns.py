@@ -19,10 +19,13 @@ from .values import as_date, as_number, blank_on_invalid, cell_text, id_key, is_
 DATE = "datetime64[s]"  # whole days; unlike nanoseconds it spans years 1-9999 as Excel does
 
 
-def per_row(rule, *args, dtype=object, **fixed) -> np.ndarray:
+def per_row(rule, *args, dtype=object, memo: dict | None = None, **fixed) -> np.ndarray:
     """rule(*cells, **fixed) for every row of aligned Series (scalars are broadcast), once per distinct row.
 
-    Returns an array (None becomes NaN/NaT when dtype is a number or date type).
+    memo: results of earlier calls of the same rule with the same fixed
+    arguments, by row (a batch evaluating a date-free rule at many dates
+    asks each distinct row once in all). Returns an array (None becomes
+    NaN/NaT when dtype is a number or date type).
     """
     cells = [a.to_numpy(dtype=object) if isinstance(a, pd.Series) else a for a in args]
     varying = [c for c in cells if isinstance(c, np.ndarray)]
@@ -32,9 +35,18 @@ def per_row(rule, *args, dtype=object, **fixed) -> np.ndarray:
     inverse, distinct = pd.factorize(key)
     first = np.full(len(distinct), len(key))
     np.minimum.at(first, inverse, np.arange(len(key)))
-    row = lambda i: (c[i] if isinstance(c, np.ndarray) else c for c in cells)  # noqa: E731
-    results = np.array([rule(*row(i), **fixed) for i in first], dtype=dtype)
+    row = lambda i: tuple(c[i] if isinstance(c, np.ndarray) else c for c in cells)  # noqa: E731
+    results = np.array([_evaluate(rule, row(i), fixed, memo) for i in first], dtype=dtype)
     return results[inverse] if len(first) else np.array([], dtype=dtype)
+
+
+def _evaluate(rule, cells: tuple, fixed: dict, memo: dict | None):
+    if memo is None:
+        return rule(*cells, **fixed)
+    key = tuple((type(c), c) for c in cells)  # TRUE is not the number 1 here either
+    if key not in memo:
+        memo[key] = rule(*cells, **fixed)
+    return memo[key]
 
 
 def per_value(read, series: pd.Series, dtype=object, unchanged=None) -> np.ndarray:

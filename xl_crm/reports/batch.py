@@ -14,6 +14,8 @@ from datetime import date
 from pathlib import Path
 from queue import Empty
 
+import numpy as np
+
 from ..book.read import read_workbook
 from ..errors import XlCrmError
 from .book import ReportBook
@@ -80,15 +82,27 @@ def _worker(book: ReportBook, tasks: list[tuple], lang: str, queue) -> None:
         queue.put(f"{tasks[0][3].name}...: {exc}")
 
 
-def _in_parallel(book: ReportBook, tasks: list[tuple], lang: str, jobs: int, on_progress) -> None:
-    """Split the tasks into `jobs` runs of consecutive months, one forked process each.
+def _blocks(tasks: list[tuple], jobs: int) -> list[list[tuple]]:
+    """`jobs` runs of consecutive tasks: whole months when there are enough months to go round.
 
     Consecutive months share their comparison months, so each process
-    computes little that another one also computes; a month split between
-    processes is computed before forking.
+    computes little that another one also computes.
     """
-    size = -(-len(tasks) // jobs)
-    blocks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
+    months = list(dict.fromkeys(t[0] for t in tasks))
+    if len(months) < jobs:
+        size = -(-len(tasks) // jobs)
+        return [tasks[i:i + size] for i in range(0, len(tasks), size)]
+    runs = [set(run) for run in np.array_split(np.array(months, dtype=object), jobs)]
+    return [[t for t in tasks if t[0] in run] for run in runs]
+
+
+def _in_parallel(book: ReportBook, tasks: list[tuple], lang: str, jobs: int, on_progress) -> None:
+    """Split the tasks into `jobs` runs (_blocks), one forked process each.
+
+    A month split between processes is computed before forking, so its
+    tables are computed once and inherited by every process.
+    """
+    blocks = _blocks(tasks, jobs)
     for month, as_of in {(t[0], t[1]) for t in tasks}:
         if sum(any(t[0] == month for t in block) for block in blocks) > 1:
             _prepare(book, month, as_of)
@@ -134,7 +148,7 @@ def write_reports(workbook_path, months: list[str], out_dir="reports", *, as_of:
     months = [check_month(m) for m in months]
     if as_of is not None and len(months) != 1:
         raise XlCrmError("--as-of needs a single --month")
-    data = read_workbook(workbook_path)
+    data = read_workbook(workbook_path, sheets=("customers", "opportunities", "activities"))
     book = ReportBook.from_data(data)
     lang = lang or data.lang
     chosen = book.reps if reps is None else list(dict.fromkeys(reps))

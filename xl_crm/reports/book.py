@@ -110,6 +110,7 @@ class ReportBook:
             frame["scope"] = frame["owner"].map(number).fillna(-1).astype(int)
         self._snapshots: dict[date, Snapshot] = {}
         self.memo: dict = {}  # what the model computes once per batch (month tables)
+        self.stale_memo: dict = {}  # rules.stale by (status, stage, days): the same rows recur at every date
 
     @classmethod
     def from_data(cls, data) -> "ReportBook":
@@ -194,7 +195,8 @@ class Snapshot:
         flags = pd.Series(False, index=o.index)
         days = self.days_in_stage[is_open].astype(object).where(self.days_in_stage[is_open].notna(), None)
         flags[is_open] = per_row(rules.stale, o["status"][is_open], o["stage"][is_open], days,
-                                 settings=self.book.settings) == True  # noqa: E712 (None is not stale)
+                                 settings=self.book.settings, memo=self.book.stale_memo
+                                 ) == True  # noqa: E712 (None is not stale)
         return flags
 
     @cached_property

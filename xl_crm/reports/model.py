@@ -6,8 +6,9 @@ every report. Writers only lay these out. Metric definitions: kpis.py.
 
 Each table is computed once per month (or evaluation date) for every scope
 at once; a report then only picks its scope's rows. Long lists (overdue
-follow-ups, stale deals, ...) keep their first LIST_ROWS rows, most urgent
-first, and count the rest: a manager reads the top of the list.
+follow-ups, stale deals, ...) keep their first LIST_ROWS rows (REP_LIST_ROWS
+in a rep's report, which a rep reads as a to-do list), most urgent first,
+and count the rest: a manager reads the top of the list.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .book import ReportBook, Snapshot, scope_counts, scope_sums, year_before
 from .kpis import TEAM, conversion, default_as_of, in_month, metric_table, reached, shift_month, tidy
 
 LIST_ROWS = 100
+REP_LIST_ROWS = 25
 GRID_LEADS = ("Behind", "Even", "Ahead")
 GRID_GROUNDS = ("Ours", "Neutral", "Theirs")
 NEGLECT = ("Many A positions and no G on our own ground: existing accounts are being neglected.",
@@ -75,7 +77,7 @@ class Report:
     stale: pd.DataFrame
     vip: pd.DataFrame
     tier_mix: pd.DataFrame
-    more: dict[str, int] = field(default_factory=dict)  # list -> rows beyond LIST_ROWS left out
+    more: dict[str, int] = field(default_factory=dict)  # list -> rows left out (beyond LIST_ROWS)
 
 
 def as_book(data, settings: Settings | None = None) -> ReportBook:
@@ -115,9 +117,10 @@ class ScopedList:
         self.rows = {s: order[bounds[s]:bounds[s + 1]] for s in range(len(bounds) - 1)}
 
     def of(self, scope: int) -> tuple[pd.DataFrame, int]:
-        """The scope's first LIST_ROWS rows (0 is the team: every row) and how many more there are."""
+        """The scope's first rows (0 is the team: every row) and how many more there are."""
         rows = np.arange(len(self.frame)) if scope == 0 else self.rows.get(scope - 1, np.array([], dtype=int))
-        return self.frame.iloc[rows[:LIST_ROWS]], max(0, len(rows) - LIST_ROWS)
+        keep = LIST_ROWS if scope == 0 else REP_LIST_ROWS
+        return self.frame.iloc[rows[:keep]], max(0, len(rows) - keep)
 
 
 @dataclass

@@ -38,7 +38,7 @@ def _kind(key: str) -> str:
 
 def _width(value) -> int:
     text = str(value)
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    return len(text) if text.isascii() else sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def _cell(value):
