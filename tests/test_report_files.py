@@ -55,6 +55,8 @@ def test_team_and_rep_files_with_sheets_charts_and_kpis(workbook, tmp_path):
     assert "Reps" not in openpyxl.load_workbook(out / "2024-03-Ann.xlsx", read_only=True).sheetnames
     charts = [n for n in zipfile.ZipFile(team).namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) >= 6
+    rep_charts = [n for n in zipfile.ZipFile(out / "2024-03-Ann.xlsx").namelist() if n.startswith("xl/charts/chart")]
+    assert len(rep_charts) == 2  # funnel and trend: the team report carries the others
     got = kpis_of(team)
     for scope, metrics in EXPECTED.items():
         for metric, value in metrics.items():

@@ -11,6 +11,8 @@ works on datetime64, float and small-label columns with plain pandas.
 
 from __future__ import annotations
 
+from itertools import repeat
+
 import numpy as np
 import pandas as pd
 
@@ -35,14 +37,16 @@ def per_row(rule, *args, dtype=object, memo: dict | None = None, **fixed) -> np.
     inverse, distinct = pd.factorize(key)
     first = np.full(len(distinct), len(key))
     np.minimum.at(first, inverse, np.arange(len(key)))
-    row = lambda i: tuple(c[i] if isinstance(c, np.ndarray) else c for c in cells)  # noqa: E731
-    results = np.array([_evaluate(rule, row(i), fixed, memo) for i in first], dtype=dtype)
+    rows = zip(*(c[first] if isinstance(c, np.ndarray) else repeat(c, len(first)) for c in cells))
+    if memo is None:
+        results = [rule(*row, **fixed) for row in rows]
+    else:
+        results = [_recall(rule, row, fixed, memo) for row in rows]
+    results = np.array(results, dtype=dtype)
     return results[inverse] if len(first) else np.array([], dtype=dtype)
 
 
-def _evaluate(rule, cells: tuple, fixed: dict, memo: dict | None):
-    if memo is None:
-        return rule(*cells, **fixed)
+def _recall(rule, cells: tuple, fixed: dict, memo: dict):
     key = tuple((type(c), c) for c in cells)  # TRUE is not the number 1 here either
     if key not in memo:
         memo[key] = rule(*cells, **fixed)

@@ -3,6 +3,10 @@
 Every sheet prints landscape, fit to one page wide, with its title rows
 repeated, a header naming the report and page numbers in the footer, so
 the PDFs LibreOffice makes from these files read well.
+
+A rep's report has the same sheets but only the funnel and trend charts:
+a batch writes fifty of them per month, and the team report carries the
+other charts for everyone.
 """
 
 from __future__ import annotations
@@ -55,8 +59,8 @@ def _cell(value):
 class SheetWriter:
     """Formats shared by every sheet of one workbook, and the table/heading/print helpers."""
 
-    def __init__(self, workbook: xlsxwriter.Workbook, lang: str, header: str):
-        self.book, self.lang, self.header = workbook, lang, header
+    def __init__(self, workbook: xlsxwriter.Workbook, lang: str, header: str, every_chart: bool = True):
+        self.book, self.lang, self.header, self.every_chart = workbook, lang, header, every_chart
         base = {"font_name": "Arial", "font_size": 10}
         self.title = workbook.add_format({**base, "bold": True, "font_size": 14, "font_color": COLORS[0]})
         self.heading_format = workbook.add_format({**base, "bold": True, "font_size": 11, "font_color": COLORS[0]})
@@ -171,7 +175,7 @@ def write_report(report: Report, path: str | Path, lang: str = "en") -> Path:
     title = f"{header} · {pick(labels.WORDS, 'as_of', lang)} {report.as_of}"
     workbook = xlsxwriter.Workbook(str(path), {"in_memory": True})  # small files: no temporary files
     workbook.set_properties({"title": header})
-    writer = SheetWriter(workbook, lang, header)
+    writer = SheetWriter(workbook, lang, header, every_chart=report.reps is not None)
     _summary(writer, report, title)
     write_funnel_sheet(workbook, report.funnel, lang, writer, title)
     if report.reps is not None:
@@ -201,9 +205,10 @@ def _summary(writer: SheetWriter, report: Report, title: str) -> None:
     ws = writer.sheet("summary", title, 2)
     heads = [pick(labels.WORDS, k, lang) for k in ("metric", "current", "previous", "year_ago", "change")]
     ws.write_row(2, 0, heads, writer.head)
-    for i, metric in enumerate(METRICS, start=3):
+    table = report.summary.reindex(list(METRICS))[["current", "previous", "year_ago"]].to_numpy(dtype=object)
+    for i, (metric, row) in enumerate(zip(METRICS, table), start=3):
         ws.write(i, 0, pick(labels.METRICS, metric, lang), writer.plain)
-        values = [_cell(report.summary.at[metric, c]) for c in ("current", "previous", "year_ago")]
+        values = [_cell(v) for v in row]
         fmt = writer.formats[_metric_kind(metric)]
         for j, value in enumerate(values, start=1):
             if value is not None:
@@ -213,6 +218,8 @@ def _summary(writer: SheetWriter, report: Report, title: str) -> None:
     ws.set_column(0, 0, 30)
     ws.set_column(1, 4, 16)
     ws.freeze_panes(3, 1)
+    if not writer.every_chart:
+        return
     chart = writer.chart("column")
     rows = [i + 3 for i, m in enumerate(METRICS) if m.startswith("conversion_")]
     for j, color in zip((1, 2, 3), COLORS[:3]):
@@ -265,7 +272,7 @@ def _revenue(writer: SheetWriter, report: Report, title: str) -> None:
         frame["key"] = frame["key"].map(lambda v: none if v is None else v)
         row = writer.heading(ws, row, pick(labels.WORDS, f"by_{key}", lang))
         first, last = writer.table(ws, row, frame)
-        if key == "product" and len(frame):
+        if key == "product" and len(frame) and writer.every_chart:
             pie = writer.chart("pie")
             pie.add_series({"categories": _ref(ws, first, last, 0), "values": _ref(ws, first, last, 2)})
             pie.set_size({"width": 360, "height": 240})
@@ -278,12 +285,13 @@ def _followups(writer: SheetWriter, report: Report, title: str) -> None:
     ws = writer.sheet("followups", title, 1)
     row = writer.heading(ws, 2, pick(labels.WORDS, "grade_mix", lang))
     first, last = writer.table(ws, row, report.grade_mix)
-    chart = writer.chart("column")
-    for j, color in ((1, COLORS[1]), (2, COLORS[4])):
-        chart.add_series({"name": [ws.get_name(), row, j], "categories": _ref(ws, first, last, 0),
-                          "values": _ref(ws, first, last, j), "fill": {"color": color}})
-    chart.set_size({"width": 420, "height": 240})
-    ws.insert_chart(2, 5, chart)
+    if writer.every_chart:
+        chart = writer.chart("column")
+        for j, color in ((1, COLORS[1]), (2, COLORS[4])):
+            chart.add_series({"name": [ws.get_name(), row, j], "categories": _ref(ws, first, last, 0),
+                              "values": _ref(ws, first, last, j), "fill": {"color": color}})
+        chart.set_size({"width": 420, "height": 240})
+        ws.insert_chart(2, 5, chart)
     row = writer.heading(ws, max(last + 2, 16), pick(labels.WORDS, "touches", lang))
     touches = report.touches.assign(group=report.touches["group"].map(lambda g: STATUS.label(g, lang)))
     row = writer.table(ws, row, touches)[1] + 2
@@ -299,11 +307,12 @@ def _portfolio(writer: SheetWriter, report: Report, title: str) -> None:
     ws = writer.sheet("portfolio", title, 1)
     row = writer.heading(ws, 2, pick(labels.WORDS, "value_mix", lang))
     first, last = writer.table(ws, row, report.value_mix)
-    pie = writer.chart("pie")
-    pie.add_series({"categories": _ref(ws, first, last, 0), "values": _ref(ws, first, last, 1),
-                    "data_labels": {"percentage": True}, "points": [{"fill": {"color": c}} for c in COLORS[:4]]})
-    pie.set_size({"width": 360, "height": 240})
-    ws.insert_chart(2, 6, pie)
+    if writer.every_chart:
+        pie = writer.chart("pie")
+        pie.add_series({"categories": _ref(ws, first, last, 0), "values": _ref(ws, first, last, 1),
+                        "data_labels": {"percentage": True}, "points": [{"fill": {"color": c}} for c in COLORS[:4]]})
+        pie.set_size({"width": 360, "height": 240})
+        ws.insert_chart(2, 6, pie)
     diagnosis = report.value_diagnosis[1] if report.value_diagnosis else pick(labels.WORDS, "no_alert", lang)
     ws.write(last + 1, 0, f"{pick(labels.WORDS, 'diagnosis', lang)}: {diagnosis}", writer.plain)
     row = writer.heading(ws, max(last + 3, 16), pick(labels.WORDS, "grid", lang))
@@ -321,10 +330,11 @@ def _vip(writer: SheetWriter, report: Report, title: str) -> None:
     row = writer.heading(ws, 2, pick(labels.WORDS, "tier_mix", lang))
     tiers = report.tier_mix.assign(tier=report.tier_mix["tier"].map(lambda t: TIER.label(t, lang)))
     first, last = writer.table(ws, row, tiers)
-    pie = writer.chart("pie")
-    pie.add_series({"categories": _ref(ws, first, last, 0), "values": _ref(ws, first, last, 2),
-                    "data_labels": {"percentage": True}})
-    pie.set_size({"width": 360, "height": 220})
-    ws.insert_chart(2, 6, pie)
+    if writer.every_chart:
+        pie = writer.chart("pie")
+        pie.add_series({"categories": _ref(ws, first, last, 0), "values": _ref(ws, first, last, 2),
+                        "data_labels": {"percentage": True}})
+        pie.set_size({"width": 360, "height": 220})
+        ws.insert_chart(2, 6, pie)
     row = writer.heading(ws, max(last + 2, 15), pick(labels.WORDS, "vip_list", lang))
     writer.table(ws, row, report.vip, more=report.more.get("vip", 0))
