@@ -101,26 +101,23 @@ def _booleans(cells: np.ndarray) -> np.ndarray:
 _TYPE = np.frompyfunc(type, 1, 1)
 
 
-def _strings(uniques: np.ndarray) -> pd.Series | None:
-    """The distinct values as a string Series when all of them are text, else None."""
-    return pd.Series(uniques, dtype=object) if pd.api.types.infer_dtype(uniques, skipna=False) == "string" else None
+def _all_text(uniques: np.ndarray) -> bool:
+    return pd.api.types.infer_dtype(uniques, skipna=False) == "string"
 
 
 def _clean_text(uniques: np.ndarray) -> np.ndarray:
     """Text that TRIM leaves as it is: not blank, no leading, trailing or doubled space."""
-    text = _strings(uniques)
-    if text is None:
+    if not _all_text(uniques):
         return np.zeros(len(uniques), dtype=bool)
-    folded = text.str.startswith(" ") | text.str.endswith(" ") | text.str.contains("  ", regex=False)
-    return ((text != "") & ~folded).to_numpy(dtype=bool)
+    clean = (t != "" and t[0] != " " and t[-1] != " " and "  " not in t for t in uniques)
+    return np.fromiter(clean, dtype=bool, count=len(uniques))
 
 
 def _clean_id(uniques: np.ndarray) -> np.ndarray:
     """Text with no white space around it: an ID that reads as itself."""
-    text = _strings(uniques)
-    if text is None:
+    if not _all_text(uniques):
         return np.zeros(len(uniques), dtype=bool)
-    return ((text != "") & (text.str.strip() == text)).to_numpy(dtype=bool)
+    return np.fromiter((t != "" and t == t.strip() for t in uniques), dtype=bool, count=len(uniques))
 
 
 def _finite_floats(uniques: np.ndarray) -> np.ndarray:

@@ -9,6 +9,7 @@ Excel Table's totals row is not a record and is left out.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,7 +95,8 @@ def frame_from_rows(rows: list[list], spec: schema.Sheet, header: int, columns: 
                          index=range(header + 2, header + 2 + len(body)), dtype=object)
     inputs = [columns[c.key] for c in spec.columns if c.role == schema.INPUT and c.key in columns]
     if len(frame) and inputs:
-        frame = frame[pd.notna(body[:, inputs]).any(axis=1)]
+        keep = pd.notna(body[:, inputs]).any(axis=1)
+        frame = frame if keep.all() else frame[keep]
     return frame
 
 
@@ -102,24 +104,49 @@ def _grid(body: list[list], width: int) -> np.ndarray:
     """Rows as a 2-D object array of at least `width` columns (short rows padded with None)."""
     if not body:
         return np.empty((0, width), dtype=object)
-    longest = max(width, max(map(len, body)))
-    if any(len(r) != longest for r in body):
+    lengths = set(map(len, body))
+    longest = max(width, *lengths)
+    if lengths != {longest}:
         body = [[*r, *[None] * (longest - len(r))] for r in body]
     return np.array(body, dtype=object)
 
 
-def read_workbook(path: str | Path, mapping: Mapping | None = None, sheets=None) -> CrmData:
+def read_workbook(path: str | Path, mapping: Mapping | None = None, sheets=None, threads: int = 1) -> CrmData:
     """Every data sheet, the Settings and the AsOf date of a CRM workbook (headers read through mapping).
 
     sheets: the keys of the data sheets wanted (default all); a sheet left
     out is not parsed when it is found by its name, which saves a batch
-    the time of sheets it does not use.
+    the time of sheets it does not use. threads: sheets parsed at the same
+    time (python-calamine parses outside the GIL, each thread with its own
+    handle on the file).
     """
     mapping = mapping or DEFAULT_MAPPING
     path = Path(path)
     wanted = {s.key for s in schema.DATA_SHEETS} if sheets is None else set(sheets)
     with Package.open(path) as pkg:
-        return _read(pkg, path, mapping, wanted)
+        return _read(pkg, path, mapping, wanted, threads)
+
+
+def _parse(book: CalamineWorkbook, name: str) -> list[list]:
+    return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+
+class _SheetRows:
+    """Each sheet's rows, parsed once; the sheets expected to be read are parsed ahead in threads."""
+
+    def __init__(self, path: Path, book: CalamineWorkbook, ahead: list[str], threads: int):
+        self.book, self.pool, self.parsed = book, None, {}
+        if threads > 1 and len(ahead) > 1:
+            self.pool = ThreadPoolExecutor(min(threads, len(ahead)))
+            own = lambda name: _parse(CalamineWorkbook.from_path(str(path)), name)  # noqa: E731
+            self.parsed = {name: self.pool.submit(own, name) for name in ahead}
+
+    def __call__(self, name: str) -> list[list]:
+        return self.parsed[name].result() if name in self.parsed else _parse(self.book, name)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
 
 
 def _totals_rows(pkg: Package, sheet_name: str, header_row: int, columns: dict[str, int]) -> range:
@@ -130,11 +157,23 @@ def _totals_rows(pkg: Package, sheet_name: str, header_row: int, columns: dict[s
     return range(excel.last_row - excel.totals + 1, excel.last_row + 1)
 
 
-def _read(pkg: Package, path: Path, mapping: Mapping, wanted: set[str]) -> CrmData:
+def _read(pkg: Package, path: Path, mapping: Mapping, wanted: set[str], threads: int) -> CrmData:
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for every kind of damage
         raise XlCrmError(f"{path}: cannot read the workbook ({exc})") from exc
+    names = set(book.sheet_names)
+    ahead = [mapping.sheets.get(spec.key) or next((n for n in (spec.en, spec.zh) if n in names), None)
+             for spec in schema.DATA_SHEETS if spec.key in wanted]
+    sheet_rows = _SheetRows(path, book, [n for n in ahead if n in names], threads)
+    try:
+        return _read_sheets(pkg, path, mapping, wanted, book, sheet_rows)
+    finally:
+        sheet_rows.close()
+
+
+def _read_sheets(pkg: Package, path: Path, mapping: Mapping, wanted: set[str], book: CalamineWorkbook,
+                 sheet_rows: _SheetRows) -> CrmData:
     data = CrmData(path=path, sheet_names=list(book.sheet_names))
     names = set(book.sheet_names)
     if schema.SETTINGS_NAME["zh"] in names and schema.SETTINGS_NAME["en"] not in names:
@@ -159,7 +198,7 @@ def _read(pkg: Package, path: Path, mapping: Mapping, wanted: set[str]) -> CrmDa
         if not pinned:
             candidates += [n for n in book.sheet_names if n not in reserved and n not in taken]
         for name in candidates:
-            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            rows = sheet_rows(name)
             found = find_header(rows, spec, mapping)
             if found is None:
                 continue
@@ -168,7 +207,7 @@ def _read(pkg: Package, path: Path, mapping: Mapping, wanted: set[str]) -> CrmDa
             frame = frame_from_rows(rows, spec, header, columns)
             totals = _totals_rows(pkg, name, header + 1, columns)
             data.tables[spec.key] = Table(spec, name, header + 1, columns, [str(c) for c in rows[header]],
-                                          frame[~frame.index.isin(totals)])
+                                          frame[~frame.index.isin(totals)] if len(totals) else frame)
             if name == spec.zh:
                 data.lang = "zh"
             break

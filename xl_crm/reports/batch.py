@@ -148,7 +148,7 @@ def write_reports(workbook_path, months: list[str], out_dir="reports", *, as_of:
     months = [check_month(m) for m in months]
     if as_of is not None and len(months) != 1:
         raise XlCrmError("--as-of needs a single --month")
-    data = read_workbook(workbook_path, sheets=("customers", "opportunities", "activities"))
+    data = read_workbook(workbook_path, sheets=("customers", "opportunities", "activities"), threads=jobs)
     book = ReportBook.from_data(data)
     lang = lang or data.lang
     chosen = book.reps if reps is None else list(dict.fromkeys(reps))
