@@ -7,6 +7,7 @@ the tables of each month and evaluation date once (model.py).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import re
 from collections.abc import Callable
@@ -163,12 +164,18 @@ def write_reports(workbook_path, months: list[str], out_dir="reports", *, as_of:
         day = as_of or default_as_of(month)
         tasks.append((month, day, None, out / f"{month}-team.xlsx"))
         tasks += [(month, day, rep, out / f"{month}-{names[rep]}.xlsx") for rep in chosen]
-    if jobs > 1 and len(tasks) > 1:
-        _in_parallel(book, tasks, lang, min(jobs, len(tasks)), on_progress)
-    else:
-        for done, task in enumerate(tasks, start=1):
-            _write_one(book, task, lang)
-            on_progress and on_progress(done, len(tasks))
+    # the book's millions of cells live as long as the batch: garbage collections need not walk them
+    # again and again (nor touch, and so copy, the pages forked processes share)
+    gc.freeze()
+    try:
+        if jobs > 1 and len(tasks) > 1:
+            _in_parallel(book, tasks, lang, min(jobs, len(tasks)), on_progress)
+        else:
+            for done, task in enumerate(tasks, start=1):
+                _write_one(book, task, lang)
+                on_progress and on_progress(done, len(tasks))
+    finally:
+        gc.unfreeze()
     paths = [task[3] for task in tasks]
     if pdf:
         paths += to_pdf(paths, jobs)

@@ -7,8 +7,9 @@ every report. Writers only lay these out. Metric definitions: kpis.py.
 Each table is computed once per month (or evaluation date) for every scope
 at once; a report then only picks its scope's rows. Long lists (overdue
 follow-ups, stale deals, ...) keep their first LIST_ROWS rows (REP_LIST_ROWS
-in a rep's report, which a rep reads as a to-do list), most urgent first,
-and count the rest: a manager reads the top of the list.
+in a rep's report, which a rep reads as a to-do list and without the owner
+column), most urgent first, and count the rest: a manager reads the top of
+the list.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from .book import ReportBook, Snapshot, scope_counts, scope_sums, year_before
 from .kpis import TEAM, conversion, default_as_of, in_month, metric_table, reached, shift_month, tidy
 
 LIST_ROWS = 100
-REP_LIST_ROWS = 25
+REP_LIST_ROWS = 20
 GRID_LEADS = ("Behind", "Even", "Ahead")
 GRID_GROUNDS = ("Ours", "Neutral", "Theirs")
 NEGLECT = ("Many A positions and no G on our own ground: existing accounts are being neglected.",
@@ -117,10 +118,12 @@ class ScopedList:
         self.rows = {s: order[bounds[s]:bounds[s + 1]] for s in range(len(bounds) - 1)}
 
     def of(self, scope: int) -> tuple[pd.DataFrame, int]:
-        """The scope's first rows (0 is the team: every row) and how many more there are."""
-        rows = np.arange(len(self.frame)) if scope == 0 else self.rows.get(scope - 1, np.array([], dtype=int))
-        keep = LIST_ROWS if scope == 0 else REP_LIST_ROWS
-        return self.frame.iloc[rows[:keep]], max(0, len(rows) - keep)
+        """The scope's first rows (0 is the team: every row; a rep's lack the owner) and how many more there are."""
+        if scope == 0:
+            return self.frame.iloc[:LIST_ROWS], max(0, len(self.frame) - LIST_ROWS)
+        rows = self.rows.get(scope - 1, np.array([], dtype=int))
+        mine = self.frame.iloc[rows[:REP_LIST_ROWS]]
+        return mine.drop(columns="owner"), max(0, len(rows) - REP_LIST_ROWS)
 
 
 @dataclass
@@ -339,11 +342,10 @@ def _trend(book: ReportBook, scope: int, month: str) -> pd.DataFrame:
     counts = book.months
     last = int(month[:4]) * 12 + int(month[5:]) - 1 - counts["first"]
     columns = {}
-    for key in ("new_count", "won_count", "won_amount"):
+    for key, kind in (("new_count", int), ("won_count", int), ("won_amount", float)):
         row = counts[key][scope]
-        columns[key] = [row[i] if 0 <= i < len(row) else 0.0 for i in range(last - 11, last + 1)]
-    trend = pd.DataFrame({"month": [shift_month(month, -back) for back in range(11, -1, -1)], **columns})
-    return trend.astype({"new_count": int, "won_count": int})
+        columns[key] = np.array([row[i] if 0 <= i < len(row) else 0.0 for i in range(last - 11, last + 1)], dtype=kind)
+    return pd.DataFrame({"month": [shift_month(month, -back) for back in range(11, -1, -1)], **columns})
 
 
 def _touches(m: MonthTables, scope: int) -> pd.DataFrame:

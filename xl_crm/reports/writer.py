@@ -95,25 +95,39 @@ class SheetWriter:
             ws.write_string(row, col + j, header, self.head)
             number = self.formats[kinds.get(key) or _kind(key)]
             width = max(8, _width(header) + 1)
-            for i, value in enumerate(values.tolist(), start=row + 1):
-                value = _cell(value)
-                if value is None:
-                    continue
-                if isinstance(value, str):
-                    ws.write_string(i, col + j, value, self.plain)
-                    width = max(width, _width(value) + 2)
-                elif isinstance(value, (date, datetime)):
-                    ws.write_datetime(i, col + j, value, self.formats["date"])
-                    width = max(width, 12)
-                else:
-                    ws.write_number(i, col + j, value, number)
-                    width = max(width, 12 if number is self.formats["money"] else 9)
+            if values.dtype.kind in "fiu":  # a number column: NaN is blank, nothing else to look at
+                width = self._numbers(ws, row + 1, col + j, values.tolist(), number, width)
+            else:
+                width = self._cells(ws, row + 1, col + j, values.tolist(), number, width)
             ws.set_column(col + j, col + j, min(width, 40))
         if more:
             ws.write_string(row + len(frame) + 1, col, pick(labels.WORDS, "more", self.lang).format(more), self.plain)
         if freeze:
             ws.freeze_panes(row + 1, 0)
         return row + 1, row + len(frame)
+
+    def _numbers(self, ws, first: int, col: int, values: list, number, width: int) -> int:
+        cells = [(i, v) for i, v in enumerate(values, start=first) if v == v]
+        for i, value in cells:
+            ws.write_number(i, col, value, number)
+        return max(width, 12 if number is self.formats["money"] else 9) if cells else width
+
+    def _cells(self, ws, first: int, col: int, values: list, number, width: int) -> int:
+        """Cells of any kind (text, dates, numbers, blanks); returns the column width they need."""
+        for i, value in enumerate(values, start=first):
+            value = _cell(value)
+            if value is None:
+                continue
+            if isinstance(value, str):
+                ws.write_string(i, col, value, self.plain)
+                width = max(width, _width(value) + 2)
+            elif isinstance(value, (date, datetime)):
+                ws.write_datetime(i, col, value, self.formats["date"])
+                width = max(width, 12)
+            else:
+                ws.write_number(i, col, value, number)
+                width = max(width, 12 if number is self.formats["money"] else 9)
+        return width
 
     def chart(self, kind: str, subtype: str | None = None):
         chart = self.book.add_chart({"type": kind, **({"subtype": subtype} if subtype else {})})
