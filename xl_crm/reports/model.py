@@ -113,6 +113,7 @@ class ScopedList:
 
     def __init__(self, frame: pd.DataFrame, scope: np.ndarray):
         self.frame = frame.reset_index(drop=True)
+        self.rep_frame = self.frame.drop(columns="owner")  # a rep's own list needs no owner column
         order = np.argsort(scope, kind="stable")
         bounds = np.searchsorted(scope[order], np.arange(scope.max(initial=-1) + 2))
         self.rows = {s: order[bounds[s]:bounds[s + 1]] for s in range(len(bounds) - 1)}
@@ -122,8 +123,7 @@ class ScopedList:
         if scope == 0:
             return self.frame.iloc[:LIST_ROWS], max(0, len(self.frame) - LIST_ROWS)
         rows = self.rows.get(scope - 1, np.array([], dtype=int))
-        mine = self.frame.iloc[rows[:REP_LIST_ROWS]]
-        return mine.drop(columns="owner"), max(0, len(rows) - REP_LIST_ROWS)
+        return self.rep_frame.iloc[rows[:REP_LIST_ROWS]], max(0, len(rows) - REP_LIST_ROWS)
 
 
 @dataclass
@@ -287,7 +287,10 @@ def _revenue_by_scope(won: pd.DataFrame, key: str) -> dict[int, pd.DataFrame]:
     total = grouped.groupby("scope")["won_amount"].transform("sum")
     grouped["share"] = (grouped["won_amount"] / total).where(total != 0)
     grouped["key"] = grouped["key"].astype(object).where(grouped["key"].notna(), None)
-    return {int(s): part.drop(columns="scope").reset_index(drop=True) for s, part in grouped.groupby("scope")}
+    scopes = grouped.pop("scope").to_numpy()  # sorted: each scope's rows are one run
+    starts = np.flatnonzero(np.r_[True, scopes[1:] != scopes[:-1]]) if len(scopes) else np.array([], dtype=int)
+    ends = np.r_[starts[1:], len(scopes)]
+    return {int(scopes[a]): grouped.iloc[a:b].reset_index(drop=True) for a, b in zip(starts, ends)}
 
 
 NO_REVENUE = pd.DataFrame({"key": pd.Series([], dtype=object), "won_count": pd.Series([], dtype=int),
