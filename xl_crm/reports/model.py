@@ -184,7 +184,7 @@ def _date_tables(book: ReportBook, snap: Snapshot) -> DateTables:
     everyone = np.ones(len(c), dtype=bool)
     tier = _codes(c["tier"], ("VIP", "Key", "Regular"))
     value_class = o["value_class"].fillna(0).to_numpy().astype(int) - 1
-    letters = _codes(o["opening"], "ABCDEFGHI")
+    letters = _memo(book, ("opening letters",), lambda: _codes(o["opening"], "ABCDEFGHI"))  # date-free
     overdue = c[late].sort_values(["days_overdue", "customer_id"], ascending=[False, True], kind="stable")
     stale_rows = snap.stale.to_numpy()
     stale = o[stale_rows].assign(days_in_stage=snap.days_in_stage[stale_rows])
