@@ -179,3 +179,18 @@ def test_open_weighted_matches_the_rule_row_by_row():
     weighted = book().opportunities["open_weighted"].fillna(0.0)
     by_rule = [rules.weighted_amount(a, rules.probability(s, "Open")) or 0.0 for a, s in zip(f["amount"], f["stage"])]
     assert weighted.tolist() == pytest.approx(by_rule)
+
+
+def test_a_dropped_book_is_freed_at_once():
+    """Snapshots do not keep their book alive: a batch's workbook memory returns when the batch ends."""
+    import gc
+    import weakref
+    b = book()
+    report_model(b, "2024-03", AS_OF)
+    gone = weakref.ref(b)
+    gc.disable()
+    try:
+        del b
+        assert gone() is None
+    finally:
+        gc.enable()

@@ -14,6 +14,7 @@ counts for the team only).
 
 from __future__ import annotations
 
+import weakref
 from datetime import date
 from functools import cached_property
 
@@ -162,10 +163,15 @@ def _month_number(days: pd.Series) -> np.ndarray:
 
 
 class Snapshot:
-    """Everything that depends on as_of, for every row of the workbook (each part built when first asked)."""
+    """Everything that depends on as_of, for every row of the workbook (each part built when first asked).
+
+    A snapshot lives with its book (ReportBook.snapshot): it holds the book weakly.
+    """
 
     def __init__(self, book: ReportBook, as_of: date):
-        self.book, self.as_of = book, as_of
+        # a weak reference: the book holds its snapshots, and without a cycle its memory (the whole
+        # workbook) is returned as soon as the batch drops it, not at some later garbage collection
+        self.book, self.as_of = weakref.proxy(book), as_of
         o, day = book.opportunities, pd.Timestamp(as_of)
         started = o["created"].isna() | (o["created"] <= day)
         closed_later = o["status"].isin(["Won", "Lost"]) & (o["closed"] > day)
