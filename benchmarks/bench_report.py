@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
+import sys
 import tempfile
 import time
 from datetime import date, timedelta
@@ -142,6 +143,7 @@ def main() -> None:
         print(f"month {month:.2f} s", flush=True)
         year = timed(write_reports, book, [f"2025-{m:02d}" for m in range(1, 13)], tmp / "year", jobs=args.jobs)
         lines = [
+            "command: .venv/bin/python benchmarks/bench_report.py " + " ".join(sys.argv[1:]),
             f"workbook: {int(100_000 * s)} opportunities, {int(10_000 * s)} customers, "
             f"{int(200_000 * s)} activities, 50 reps; --jobs {args.jobs}",
             f"python-calamine read:               {read:7.2f} s",
