@@ -41,7 +41,8 @@ def workbook(tmp_path) -> Path:
 
 def kpis_of(path: Path) -> dict:
     ws = openpyxl.load_workbook(path, read_only=True)["KPIs"]
-    rows = list(ws.iter_rows(min_row=3, values_only=True))[1:]
+    header, *rows = ws.iter_rows(values_only=True)
+    assert header == ("scope", "metric", "value")
     return {(s, m): v for s, m, v in rows}
 
 

@@ -69,7 +69,8 @@ class SheetWriter:
         self.formats = {kind: workbook.add_format({**base, "num_format": fmt}) for kind, fmt in FORMATS.items()}
         self.plain = workbook.add_format(base)
 
-    def sheet(self, key: str, title: str, repeat_to: int = 1):
+    def sheet(self, key: str, title: str | None, repeat_to: int = 1):
+        """A printable sheet; its title in A1 (a tidy data sheet has none: its headers are row 1)."""
         ws = self.book.add_worksheet(pick(labels.SHEETS, key, self.lang))
         ws.set_landscape()
         ws.set_paper(9)  # A4
@@ -78,7 +79,8 @@ class SheetWriter:
         ws.repeat_rows(0, repeat_to)
         ws.set_header(f"&L&9{self.header}&R&9&A")
         ws.set_footer("&C&9&P / &N")
-        ws.write(0, 0, title, self.title)
+        if title:
+            ws.write(0, 0, title, self.title)
         return ws
 
     def heading(self, ws, row: int, text: str) -> int:
@@ -202,8 +204,8 @@ def write_report(report: Report, path: str | Path, lang: str = "en") -> Path:
     stale = report.stale.assign(stage=report.stale["stage"].map(stages))
     writer.table(ws, 2, stale, freeze=True, more=report.more.get("stale", 0))
     _vip(writer, report, title)
-    ws = writer.sheet("kpis", title, 2)
-    writer.table(ws, 2, report.kpis, kinds={"value": "decimal"}, freeze=True)
+    ws = writer.sheet("kpis", None, 0)  # tidy: scope, metric, value from row 1, for machines to read
+    writer.table(ws, 0, report.kpis, kinds={"value": "decimal"}, freeze=True)
     ws.set_column(0, 0, 24)
     ws.set_column(1, 1, 22)
     workbook.close()
