@@ -28,6 +28,7 @@ import pandas as pd
 import xlwings as xw
 
 from . import rules
+from .columns import per_row
 from .book import settings_sheet
 from .settings import DEFAULT, Settings
 from .values import Invalid, as_date, as_number, is_blank, parse_iso_date
@@ -110,32 +111,25 @@ def _strict(rule: Callable) -> Callable:
 def _cellwise(fn: Callable, *args):
     """Apply fn(*cells) over scalars or ranges; the result has the ranges' shape.
 
-    Equal cell tuples are evaluated once (a 100,000-row column repeats
-    itself a lot); an Invalid becomes its message in that cell.
+    Equal cell tuples are evaluated once (columns.per_row: a 100,000-row
+    column repeats itself a lot); an Invalid becomes its message in that cell.
     """
     try:
         arrays = np.broadcast_arrays(*(np.array(a, dtype=object) for a in args))
     except ValueError:
         return "ranges differ in size"
     shape = arrays[0].shape
-    seen: dict = {}
-    out = []
-    for cells in zip(*(a.flat for a in arrays)):
-        key = (cells, tuple(map(type, cells)))  # 1, 1.0 and True are equal keys but not equal cells
+
+    def cell(*cells):
         try:
-            result = seen[key]
-        except KeyError:
-            try:
-                result = _excel(fn(*cells))
-            except Invalid as exc:
-                result = str(exc)
-            except TypeError:  # an unhashable cell such as an error object
-                result = "cannot read this cell"
-            seen[key] = result
-        out.append(result)
+            return _excel(fn(*cells))
+        except Invalid as exc:
+            return str(exc)
+
+    out = per_row(cell, *(a.ravel() for a in arrays))
     if not shape:
         return out[0]
-    return np.array(out, dtype=object).reshape(shape).tolist()
+    return out.reshape(shape).tolist()
 
 
 def _flat(value) -> list:
