@@ -126,10 +126,10 @@ def _cellwise(fn: Callable, *args):
         except Invalid as exc:
             return str(exc)
 
-    out = per_row(cell, *(a.ravel() for a in arrays))
-    if not shape:
-        return out[0]
-    return out.reshape(shape).tolist()
+    if arrays[0].size == 1:  # one cell: Excel calls a filled-down formula once per row, keep it cheap
+        result = cell(*(a.item() for a in arrays))
+        return result if not shape else np.full(shape, result, dtype=object).tolist()
+    return per_row(cell, *(a.ravel() for a in arrays)).reshape(shape).tolist()
 
 
 def _flat(value) -> list:
