@@ -194,3 +194,17 @@ def test_a_dropped_book_is_freed_at_once():
         assert gone() is None
     finally:
         gc.enable()
+
+
+def test_comparison_dates_count_overdue_without_the_other_follow_up_columns():
+    """A comparison month needs only followup_status: the same count, and the full columns unchanged."""
+    from xl_crm import derive
+
+    b, day = book(), date(2024, 2, 29)
+    snap = b.snapshot(day)
+    overdue = snap.overdue
+    assert "customers" not in vars(snap)  # the cheaper path did not build every derived column
+    full = derive.customer_columns(snap._inputs, day)
+    assert (overdue == (full["followup_status"] == "Overdue").to_numpy()).all()
+    assert overdue.sum() > 0
+    pd.testing.assert_frame_equal(snap.customers[full.columns], full)

@@ -18,16 +18,28 @@ def _col(frame: pd.DataFrame, key: str) -> pd.Series:
     return frame[key] if key in frame else pd.Series(None, index=frame.index, dtype=object)
 
 
-def customer_columns(customers: pd.DataFrame, as_of, settings: Settings = DEFAULT) -> pd.DataFrame:
-    """grade, cadence_days, next_due, days_overdue, followup_status, urgency."""
+def followup_columns(customers: pd.DataFrame, as_of, settings: Settings = DEFAULT) -> pd.DataFrame:
+    """grade, cadence_days, next_due, followup_status: all a count of overdue customers needs."""
     c = lambda key: _col(customers, key)  # noqa: E731
     out = pd.DataFrame(index=customers.index)
     out["grade"] = vec(rules.grade, c("need"), c("expected_close"), as_of, c("next_close"), settings=settings)
     out["cadence_days"] = vec(rules.cadence_days, out["grade"], c("tier"), settings=settings)
     out["next_due"] = vec(rules.next_due, c("last_contact"), out["cadence_days"], c("next_action_date"), as_of)
-    out["days_overdue"] = vec(rules.days_overdue, out["next_due"], as_of)
     out["followup_status"] = vec(rules.followup_status, c("last_contact"), c("next_action_date"),
                                  out["next_due"], as_of)
+    return out
+
+
+def customer_columns(customers: pd.DataFrame, as_of, settings: Settings = DEFAULT,
+                     followup: pd.DataFrame | None = None) -> pd.DataFrame:
+    """grade, cadence_days, next_due, days_overdue, followup_status, urgency.
+
+    followup: followup_columns already computed for the same rows and as_of.
+    """
+    f = followup_columns(customers, as_of, settings) if followup is None else followup
+    out = f[["grade", "cadence_days", "next_due"]].copy()
+    out["days_overdue"] = vec(rules.days_overdue, out["next_due"], as_of)
+    out["followup_status"] = f["followup_status"]
     out["urgency"] = vec(rules.urgency, out["next_due"], as_of)
     return out
 

@@ -181,12 +181,30 @@ class Snapshot:
         """Deals created in the 12 months ending as_of: the funnel's cohort."""
 
     @cached_property
+    def _synced(self) -> pd.DataFrame:
+        """last_contact, touch_count, next_close, revenue_12m and tier at as_of (sync)."""
+        return self.book.sync.customers_at(self.as_of, self.book.settings)
+
+    @cached_property
+    def _inputs(self) -> pd.DataFrame:
+        """The workbook's customer rows with the synced values: what derive reads."""
+        return self.book.raw_customers.assign(**self._synced)
+
+    @cached_property
+    def _followup(self) -> pd.DataFrame:
+        return derive.followup_columns(self._inputs, self.as_of, self.book.settings)
+
+    @cached_property
+    def overdue(self) -> np.ndarray:
+        """Customers whose follow-up is Overdue at as_of: a comparison month needs no other derived column."""
+        return (self._followup["followup_status"] == "Overdue").to_numpy()
+
+    @cached_property
     def customers(self) -> pd.DataFrame:
         """Typed customer columns, the synced values at as_of and the derived follow-up columns."""
         book = self.book
-        synced = book.sync.customers_at(self.as_of, book.settings)
-        derived = derive.customer_columns(book.raw_customers.assign(**synced), self.as_of, book.settings)
-        return pd.concat([book.customers, synced, derived], axis=1)
+        derived = derive.customer_columns(self._inputs, self.as_of, book.settings, self._followup)
+        return pd.concat([book.customers, self._synced, derived], axis=1)
 
     @cached_property
     def days_in_stage(self) -> pd.Series:

@@ -24,7 +24,7 @@ How each metric is read, for month M (first..last day) and as_of:
   each weighs amount x its stage's probability (rules.probability as Open).
 - activities: Activities rows dated in M (by the activity's owner).
 - overdue_followups: customers whose follow-up status at as_of is Overdue
-  (derive.customer_columns over the values sync.customer_sync gives at as_of).
+  (derive.followup_columns over the values sync.customer_sync gives at as_of).
 - stale_count: deals stale at as_of (rules.stale: Open and longer in their
   stage than the stage's rot_days).
 - conversion_k_(k+1): rules.funnel's conversion over the cohort of deals
@@ -130,9 +130,7 @@ def metric_table(book: ReportBook, month: str, as_of: date, reps: list[str] | No
     out["weighted_amount"] = money(pipeline, o["open_weighted"].fillna(0.0).to_numpy())
     acts = book.activities
     out["activities"] = count(in_month(acts["date"], month), acts["scope"].to_numpy())
-    customers = snap.customers
-    out["overdue_followups"] = count((customers["followup_status"] == "Overdue").to_numpy(),
-                                     customers["scope"].to_numpy())
+    out["overdue_followups"] = count(snap.overdue, book.customers["scope"].to_numpy())
     out["stale_count"] = count(snap.stale.to_numpy())
     conversions = conversion(reached(book, snap.cohort))
     for k in range(1, min(5, len(book.settings.stages))):

@@ -180,7 +180,7 @@ def _date_tables(book: ReportBook, snap: Snapshot) -> DateTables:
     c = snap.customers
     c_scope = c["scope"].to_numpy()
     grade = _codes(c["grade"], "ABCDE")
-    late = (c["followup_status"] == "Overdue").to_numpy()
+    late = snap.overdue
     everyone = np.ones(len(c), dtype=bool)
     tier = _codes(c["tier"], ("VIP", "Key", "Regular"))
     value_class = o["value_class"].fillna(0).to_numpy().astype(int) - 1
