@@ -117,7 +117,8 @@ class SheetWriter:
     def _cells(self, ws, first: int, col: int, values: list, number, width: int) -> int:
         """Cells of any kind (text, dates, numbers, blanks); returns the column width they need."""
         for i, value in enumerate(values, start=first):
-            value = _cell(value)
+            if not isinstance(value, str):  # most cells are text: they need no conversion
+                value = _cell(value)
             if value is None:
                 continue
             if isinstance(value, str):
