@@ -16,7 +16,7 @@ from . import schema
 from .book.read import CrmData, Table, read_workbook
 from .mapping import Mapping
 from .settings import Settings
-from .sync import ids
+from .columns import ids
 from .values import Invalid, as_date, as_number, cell_text, is_blank
 
 ERROR, WARNING = "error", "warning"

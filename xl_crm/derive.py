@@ -10,17 +10,14 @@ from __future__ import annotations
 import pandas as pd
 
 from . import rules
+from .columns import column
 from .rules import vectorised as vec
 from .settings import DEFAULT, Settings
 
 
-def _col(frame: pd.DataFrame, key: str) -> pd.Series:
-    return frame[key] if key in frame else pd.Series(None, index=frame.index, dtype=object)
-
-
 def followup_columns(customers: pd.DataFrame, as_of, settings: Settings = DEFAULT) -> pd.DataFrame:
     """grade, cadence_days, next_due, followup_status: all a count of overdue customers needs."""
-    c = lambda key: _col(customers, key)  # noqa: E731
+    c = lambda key: column(customers, key)  # noqa: E731
     out = pd.DataFrame(index=customers.index)
     out["grade"] = vec(rules.grade, c("need"), c("expected_close"), as_of, c("next_close"), settings=settings)
     out["cadence_days"] = vec(rules.cadence_days, out["grade"], c("tier"), settings=settings)
@@ -46,7 +43,7 @@ def customer_columns(customers: pd.DataFrame, as_of, settings: Settings = DEFAUL
 
 def opportunity_columns(opps: pd.DataFrame, as_of, settings: Settings = DEFAULT) -> pd.DataFrame:
     """probability ... approval_level: the opportunity row formulas."""
-    c = lambda key: _col(opps, key)  # noqa: E731
+    c = lambda key: column(opps, key)  # noqa: E731
     out = pd.DataFrame(index=opps.index)
     out["probability"] = vec(rules.probability, c("stage"), c("status"), settings=settings)
     out["weighted_amount"] = vec(rules.weighted_amount, c("amount"), out["probability"])

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import columns
-from .columns import column
+from .columns import column, ids
 from .rules import tiers
 from .rules.pyramid import won_in_year
 from .settings import DEFAULT, Settings
@@ -23,11 +23,6 @@ from .vocab import STATUS
 
 SYNCED_CUSTOMER = ("last_contact", "touch_count", "next_close", "revenue_12m", "tier")
 _NAT = np.iinfo(np.int64).min  # NaT's integer value
-
-
-def ids(series: pd.Series) -> pd.Series:
-    """IDs as text keys (numbers typed into an ID column match their text)."""
-    return columns.ids(series)
 
 
 class _Keys:

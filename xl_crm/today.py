@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .sync import ids
+from .columns import ids
 from .values import Invalid, as_date
 
 DUE = ("Overdue", "Due today", "Not contacted")
