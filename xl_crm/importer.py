@@ -27,11 +27,11 @@ from .book.read import Table, find_header, read_workbook
 from .book.save import atomic_write
 from .book.tables import grow_tables, table_with_header
 from .errors import XlCrmError
+from .load import decode_csv
 from .mapping import DEFAULT, Mapping
 from .table_columns import formula_cells
 from .values import Invalid, as_date, id_key, is_blank, parse_iso_date
 
-ENCODINGS = ("utf-8-sig", "gb18030")
 _NUMBER_NOISE = re.compile(r"[,\s¥$€£￥元]")
 
 
@@ -49,15 +49,7 @@ class Summary:
 
 def read_csv(path: Path) -> list[list]:
     """Rows of a CSV file in UTF-8 (with or without BOM) or GB18030/GBK, as Chinese Excel saves it."""
-    raw = path.read_bytes()
-    for encoding in ENCODINGS:
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise XlCrmError(f"{path}: not UTF-8 or GB18030 text")
+    text = decode_csv(path)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:

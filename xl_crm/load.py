@@ -71,7 +71,7 @@ def load_csv(path: Path, spec: schema.Sheet) -> pd.DataFrame:
 
 
 def _records(path: Path) -> list[list[str]]:
-    text = _decode(path)
+    text = decode_csv(path)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         return list(reader)
@@ -79,7 +79,7 @@ def _records(path: Path) -> list[list[str]]:
         raise XlCrmError(f"{path.name}, row {reader.line_num}: malformed CSV ({exc})") from exc
 
 
-def _decode(path: Path) -> str:
+def decode_csv(path: Path) -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030."""
     try:
         raw = path.read_bytes()
