@@ -201,3 +201,19 @@ def test_chinese_workbook_with_gb18030_csv(tmp_path):
     assert "未联系" in status and "逾期" in status
     data = read_workbook(book)
     assert data.lang == "zh" and data.frame("customers")["name"].tolist()[3] == "-minus corp"
+
+
+def test_fixed_as_of_tells_a_date_from_today(tmp_path):
+    from xl_crm.book.package import Package
+    from xl_crm.book.settings_sheet import fixed_as_of
+    from xl_crm.workbook import init_workbook
+
+    fixed, live = tmp_path / "fixed.xlsx", tmp_path / "live.xlsx"
+    init_workbook(fixed, as_of=AS_OF)
+    init_workbook(live)
+    with Package.open(fixed) as package:
+        assert fixed_as_of(package, read_workbook(fixed)) == AS_OF
+    data = read_workbook(live)
+    assert data.as_of == date.today()  # the cached TODAY() result reads like a date
+    with Package.open(live) as package:
+        assert fixed_as_of(package, data) is None

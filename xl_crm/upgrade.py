@@ -82,9 +82,9 @@ def upgrade_workbook(path: str | Path, mapping: Mapping | None = None, lang: str
         refuse_if_open(path)
     data = read_workbook(path, mapping)
     plan = Plan(path, lang or detect_lang(data))
-    as_of = as_of or data.as_of or date.today()
     plan.found = {k: _describe(t) for k, t in data.tables.items()}
     with Package.open(path) as pkg:
+        as_of = as_of or settings_sheet.fixed_as_of(pkg, data) or date.today()
         existing = {n.lower() for n in pkg.sheet_names}
         template = None
         settings_present = any(n.lower() in existing for n in schema.SETTINGS_NAME.values())

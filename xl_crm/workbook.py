@@ -19,7 +19,7 @@ from .book.new import write_new_workbook
 from .book.package import Package
 from .book.read import CrmData, Table, read_workbook
 from .book.save import atomic_write
-from .book.settings_sheet import AS_OF_ROW, as_of_is_formula
+from .book.settings_sheet import AS_OF_ROW, fixed_as_of
 from .book.today_sheet import write_today_sheet
 from .errors import XlCrmError
 from .load import load_csv_dir
@@ -157,7 +157,7 @@ def refresh_workbook(path: str | Path, *, as_of: date | None = None, backup: boo
     path = Path(path)
     data = read_workbook(path, mapping)
     with Package.open(path) as package:
-        plan = plan_refresh(data, as_of or _fixed_as_of(package, data) or date.today())
+        plan = plan_refresh(data, as_of or fixed_as_of(package, data) or date.today())
         for sheet_name, cells in plan.values.items():
             if cells:
                 package.set_cells(sheet_name, cells)
@@ -178,11 +178,3 @@ def refresh_workbook(path: str | Path, *, as_of: date | None = None, backup: boo
         package.full_recalc_on_load()
         package.save(backup=backup)
     return path
-
-
-def _fixed_as_of(package: Package, data: CrmData) -> date | None:
-    """The AsOf cell's date when it is fixed; None when it is =TODAY() or missing."""
-    name = schema.SETTINGS_NAME[data.lang]
-    if data.as_of is None or name not in package.sheet_names:
-        return None
-    return None if as_of_is_formula(package.read(package.sheet_part(name))) else data.as_of

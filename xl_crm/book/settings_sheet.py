@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
+from ..schema import SETTINGS_NAME
 from ..settings import DEFAULT, THRESHOLDS, Settings, Stage
 from ..values import Invalid, as_date, as_number, cell_text, is_blank
 
@@ -101,10 +103,18 @@ def parse(rows: list[list]) -> tuple[Settings, object]:
     return settings, as_of
 
 
-def as_of_is_formula(sheet_xml: bytes) -> bool:
-    """Whether the AsOf cell holds a formula (=TODAY()) rather than a fixed date.
+def fixed_as_of(package, data) -> date | None:
+    """The AsOf cell's date when it is fixed; None when it is =TODAY() or there is none.
 
-    A cached TODAY() result reads like a date, so only the sheet XML can tell.
+    A cached TODAY() result reads like a date (data.as_of), so only the
+    Settings sheet's XML can tell the two apart.
     """
+    name = next((n for n in SETTINGS_NAME.values() if n in package.sheet_names), None)
+    if data.as_of is None or name is None:
+        return None
+    return None if _as_of_is_formula(package.read(package.sheet_part(name))) else data.as_of
+
+
+def _as_of_is_formula(sheet_xml: bytes) -> bool:
     cell = re.search(rb'<(?:\w+:)?c\b[^>]*\br="B%d"[^>]*?(?:/>|>(.*?)</(?:\w+:)?c>)' % AS_OF_ROW, sheet_xml, re.S)
     return bool(cell and cell.group(1) and re.search(rb"<(?:\w+:)?f\b", cell.group(1)))
