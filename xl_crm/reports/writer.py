@@ -88,19 +88,31 @@ class SheetWriter:
         return row + 1
 
     def table(self, ws, row: int, frame: pd.DataFrame, col: int = 0, kinds: dict | None = None,
-              freeze: bool = False, more: int = 0) -> tuple[int, int]:
-        """Headers at `row`, data below, a line counting the rows left out; returns (first, last data row)."""
-        kinds = kinds or {}
-        for j, (key, values) in enumerate(frame.items()):
-            table = labels.COLUMNS if key in labels.COLUMNS else labels.METRICS if key in labels.METRICS else None
-            header = pick(table, key, self.lang) if table else str(key)
+              freeze: bool = False, more: int = 0, shown: dict | None = None, headers: dict | None = None,
+              keys: list | None = None) -> tuple[int, int]:
+        """Headers at `row`, data below, a line counting the rows left out; returns (first, last data row).
+
+        keys: the columns written (default all); shown: key -> how each value reads (a label);
+        headers: key -> the header's label key when it differs from the column's key. Values are
+        relabelled here, on plain lists, rather than by reshaping the model's frames for every file.
+        """
+        kinds, shown, headers = kinds or {}, shown or {}, headers or {}
+        columns = frame.items() if keys is None else ((key, frame[key]) for key in keys)
+        for j, (key, values) in enumerate(columns):
+            name = headers.get(key, key)
+            table = labels.COLUMNS if name in labels.COLUMNS else labels.METRICS if name in labels.METRICS else None
+            header = pick(table, name, self.lang) if table else str(name)
             ws.write_string(row, col + j, header, self.head)
             number = self.formats[kinds.get(key) or _kind(key)]
             width = max(8, _width(header) + 1)
-            if values.dtype.kind in "fiu":  # a number column: NaN is blank, nothing else to look at
-                width = self._numbers(ws, row + 1, col + j, values.tolist(), number, width)
+            number_column = values.dtype.kind in "fiu" and key not in shown
+            values = values.tolist()
+            if key in shown:
+                values = [shown[key](v) for v in values]
+            if number_column:  # a number column: NaN is blank, nothing else to look at
+                width = self._numbers(ws, row + 1, col + j, values, number, width)
             else:
-                width = self._cells(ws, row + 1, col + j, values.tolist(), number, width)
+                width = self._cells(ws, row + 1, col + j, values, number, width)
             ws.set_column(col + j, col + j, min(width, 40))
         if more:
             ws.write_string(row + len(frame) + 1, col, pick(labels.WORDS, "more", self.lang).format(more), self.plain)
@@ -150,18 +162,17 @@ def write_funnel_sheet(workbook: xlsxwriter.Workbook, model: FunnelModel, lang: 
     as_of = pick(labels.WORDS, "as_of", lang)
     ws = writer.sheet("funnel", title or f"{pick(labels.SHEETS, 'funnel', lang)} · {as_of} {model.as_of}", 3)
     row = writer.heading(ws, 2, pick(labels.WORDS, "stage_table", lang))
-    stages = model.stages.drop(columns="name" if lang == "zh" else "name_zh")
-    stages = stages.rename(columns={"name_zh": "name"})
-    first, last = writer.table(ws, row, stages)
+    stages = [key for key in model.stages.columns if key != ("name" if lang == "zh" else "name_zh")]
+    first, last = writer.table(ws, row, model.stages, keys=stages, headers={"name_zh": "name"})
     row = last + 2
     ws.write(row, 0, pick(labels.WORDS, "win_rate_line", lang), writer.plain)
     if model.win_rate is not None:
         ws.write_number(row, 5, model.win_rate, writer.formats["percent"])
     ws.write(row, 6, f"{model.won} / {model.won + model.lost}", writer.plain)
     # the funnel shape: a transparent spacer bar centres each stage's bar
-    spacer_col = len(stages.columns) + 1
-    widest = max(int(stages["reached"].max()), 1)
-    for i, reached in enumerate(stages["reached"]):
+    spacer_col = len(stages) + 1
+    widest = max(int(model.stages["reached"].max()), 1)
+    for i, reached in enumerate(model.stages["reached"].tolist()):
         ws.write_number(first + i, spacer_col, (widest - int(reached)) / 2)
     ws.set_column(spacer_col, spacer_col, None, None, {"hidden": True})
     chart = writer.chart("bar", "stacked")
@@ -169,7 +180,7 @@ def write_funnel_sheet(workbook: xlsxwriter.Workbook, model: FunnelModel, lang: 
     chart.add_series({"categories": names, "values": _ref(ws, first, last, spacer_col),
                       "fill": {"none": True}, "border": {"none": True}})
     chart.add_series({"name": pick(labels.COLUMNS, "reached", lang), "categories": names,
-                      "values": _ref(ws, first, last, stages.columns.get_loc("reached")), "fill": {"color": COLORS[1]}, "gap": 10,
+                      "values": _ref(ws, first, last, stages.index("reached")), "fill": {"color": COLORS[1]}, "gap": 10,
                       "data_labels": {"value": True, "position": "center", "font": {"color": "white"}}})
     chart.set_y_axis({"reverse": True})
     chart.set_x_axis({"visible": False, "major_gridlines": {"visible": False}})
@@ -201,9 +212,10 @@ def write_report(report: Report, path: str | Path, lang: str = "en") -> Path:
     _followups(writer, report, title)
     _portfolio(writer, report, title)
     ws = writer.sheet("stale", title, 2)
-    stages = report.funnel.stages.set_index("stage")["name_zh" if lang == "zh" else "name"]
-    stale = report.stale.assign(stage=report.stale["stage"].map(stages))
-    writer.table(ws, 2, stale, freeze=True, more=report.more.get("stale", 0))
+    stage_names = dict(zip(report.funnel.stages["stage"].tolist(),
+                           report.funnel.stages["name_zh" if lang == "zh" else "name"].tolist()))
+    writer.table(ws, 2, report.stale, freeze=True, more=report.more.get("stale", 0),
+                 shown={"stage": stage_names.get})
     _vip(writer, report, title)
     ws = writer.sheet("kpis", None, 0)  # tidy: scope, metric, value from row 1, for machines to read
     writer.table(ws, 0, report.kpis, kinds={"value": "decimal"}, freeze=True)
@@ -285,10 +297,9 @@ def _revenue(writer: SheetWriter, report: Report, title: str) -> None:
     row = max(trend_last + 2, 19)
     none = pick(labels.WORDS, "none", lang)
     for key in ("owner", "product", "industry", "region"):
-        frame = report.revenue[key].copy()
-        frame["key"] = frame["key"].map(lambda v: none if v is None else v)
+        frame = report.revenue[key]
         row = writer.heading(ws, row, pick(labels.WORDS, f"by_{key}", lang))
-        first, last = writer.table(ws, row, frame)
+        first, last = writer.table(ws, row, frame, shown={"key": lambda v: none if v is None else v})
         if key == "product" and len(frame) and writer.every_chart:
             pie = writer.chart("pie")
             pie.add_series({"categories": _ref(ws, first, last, 0), "values": _ref(ws, first, last, 2)})
@@ -310,13 +321,12 @@ def _followups(writer: SheetWriter, report: Report, title: str) -> None:
         chart.set_size({"width": 420, "height": 240})
         ws.insert_chart(2, 5, chart)
     row = writer.heading(ws, max(last + 2, 16), pick(labels.WORDS, "touches", lang))
-    touches = report.touches.assign(group=report.touches["group"].map(lambda g: STATUS.label(g, lang)))
-    row = writer.table(ws, row, touches)[1] + 2
+    row = writer.table(ws, row, report.touches, shown={"group": lambda g: STATUS.label(g, lang)})[1] + 2
     row = writer.heading(ws, row, pick(labels.WORDS, "few_touches", lang))
     row = writer.table(ws, row, report.few_touches, more=report.more.get("few_touches", 0))[1] + 3
     row = writer.heading(ws, row, pick(labels.WORDS, "overdue_list", lang))
-    overdue = report.overdue.assign(tier=report.overdue["tier"].map(lambda t: TIER.label(t, lang)))
-    writer.table(ws, row, overdue, more=report.more.get("overdue", 0))
+    writer.table(ws, row, report.overdue, more=report.more.get("overdue", 0),
+                 shown={"tier": lambda t: TIER.label(t, lang)})
 
 
 def _portfolio(writer: SheetWriter, report: Report, title: str) -> None:
@@ -345,8 +355,7 @@ def _vip(writer: SheetWriter, report: Report, title: str) -> None:
     lang = writer.lang
     ws = writer.sheet("vip", title, 1)
     row = writer.heading(ws, 2, pick(labels.WORDS, "tier_mix", lang))
-    tiers = report.tier_mix.assign(tier=report.tier_mix["tier"].map(lambda t: TIER.label(t, lang)))
-    first, last = writer.table(ws, row, tiers)
+    first, last = writer.table(ws, row, report.tier_mix, shown={"tier": lambda t: TIER.label(t, lang)})
     if writer.every_chart:
         pie = writer.chart("pie")
         pie.add_series({"categories": _ref(ws, first, last, 0), "values": _ref(ws, first, last, 2),
