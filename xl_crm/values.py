@@ -40,6 +40,8 @@ def is_blank(value) -> bool:
 
 def cell_text(value) -> str:
     """The text a spreadsheet's TRIM() gives for a cell: inner runs of spaces folded."""
+    if type(value) is str and "  " not in value and value[:1] != " " and value[-1:] != " ":
+        return value  # already as TRIM() leaves it: most cells are
     if isinstance(value, bool):
         text = "TRUE" if value else "FALSE"
     elif isinstance(value, (float, np.floating)) and float(value).is_integer():
@@ -51,6 +53,8 @@ def cell_text(value) -> str:
 
 def as_date(value) -> date | None:
     """A calendar date, None for blank; numbers are Excel serial days, time parts dropped."""
+    if type(value) is date:  # the common case, first
+        return value
     if is_blank(value):
         return None
     if isinstance(value, datetime):

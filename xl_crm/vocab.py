@@ -18,6 +18,7 @@ class Vocab:
     name: str
     entries: tuple[tuple[str, ...], ...]
     _lookup: dict[str, str] = field(init=False, repr=False, compare=False)
+    _exact: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         lookup = {}
@@ -25,6 +26,9 @@ class Vocab:
             for spelling in entry:
                 lookup[spelling.casefold()] = entry[0]
         object.__setattr__(self, "_lookup", lookup)
+        # spellings exactly as listed: what most cells hold, found without folding anything
+        exact = {spelling: lookup[spelling.casefold()] for entry in self.entries for spelling in entry}
+        object.__setattr__(self, "_exact", exact)
 
     @property
     def values(self) -> list[str]:
@@ -36,6 +40,8 @@ class Vocab:
 
     def parse(self, value) -> str | None:
         """Canonical label, None for blank; raises Invalid for an unknown value."""
+        if type(value) is str and value in self._exact:
+            return self._exact[value]
         if is_blank(value):
             return None
         try:

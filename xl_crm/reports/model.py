@@ -188,7 +188,7 @@ def _date_tables(book: ReportBook, snap: Snapshot) -> DateTables:
     overdue = c[late].sort_values(["days_overdue", "customer_id"], ascending=[False, True], kind="stable")
     stale_rows = snap.stale.to_numpy()
     stale = o[stale_rows].assign(days_in_stage=snap.days_in_stage[stale_rows])
-    stale["rot_days"] = stale["stage"].map(lambda k: settings.stage(int(k)).rot_days)
+    stale["rot_days"] = stale["stage"].map({st.number: st.rot_days for st in settings.stages})
     stale = stale.sort_values(["days_in_stage", "opportunity_id"], ascending=[False, True], kind="stable")
     vip = c[c["tier"] == "VIP"].sort_values(["revenue_12m", "customer_id"], ascending=[False, True],
                                             kind="stable")
