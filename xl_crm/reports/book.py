@@ -77,7 +77,8 @@ class ReportBook:
         opps = pd.DataFrame({
             "opportunity_id": self.sync.deal_ids, "customer_id": self.sync.deal_customers,
             "name": texts(o("name")), "owner": texts(o("owner")), "product": texts(o("product")),
-            "status": self.sync.status, "stage": parsed(settings.stage_index, stage), "amount": self.sync.amount, "created": dates(o("created")), "closed": dates(o("closed_date")),
+            "status": self.sync.status, "stage": parsed(settings.stage_index, stage), "amount": self.sync.amount,
+            "created": dates(o("created")), "closed": dates(o("closed_date")),
             "value_class": per_row(rules.value_class, o("short_term_score"), o("long_term_score"), settings=settings,
                                    dtype=float),
             "opening": per_row(rules.opening, o("territory"), o("lead")),

@@ -25,7 +25,7 @@ from ..book.read import CrmData
 from ..settings import Settings
 from ..values import as_date
 from .book import ReportBook, Snapshot, scope_counts, scope_sums, year_before
-from .kpis import TEAM, conversion, default_as_of, in_month, metric_table, reached, shift_month, tidy
+from .kpis import METRICS, TEAM, conversion, default_as_of, in_month, metric_table, reached, shift_month, tidy
 
 LIST_ROWS = 100
 REP_LIST_ROWS = 20
@@ -242,8 +242,8 @@ class MonthTables:
     """What every report of one month shows, for every scope."""
 
     metrics: pd.DataFrame
-    previous: pd.DataFrame
-    year_ago: pd.DataFrame
+    kpis: pd.DataFrame  # tidy() of metrics: each scope's METRICS rows in turn
+    comparison: np.ndarray  # scope x METRICS x (current, previous month, same month a year ago)
     revenue: dict[str, dict[int, pd.DataFrame]]  # key -> scope -> table
     touches: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]  # group -> deals, touches, fewer per scope
     few_touches: ScopedList
@@ -266,9 +266,11 @@ def _month_tables(book: ReportBook, month: str, as_of: date) -> MonthTables:
                          scope_counts(mask & (touches < least), scope, r))
     few = lost & (touches < least)
     few_frame = o[few].assign(touches=snap.touches[few])
+    tables = [metrics(book, month, as_of), metrics(book, shift_month(month, -1)),
+              metrics(book, shift_month(month, -12))]  # one row per scope, in the same order
     return MonthTables(
-        metrics=metrics(book, month, as_of), previous=metrics(book, shift_month(month, -1)),
-        year_ago=metrics(book, shift_month(month, -12)),
+        metrics=tables[0], kpis=tidy(tables[0]),
+        comparison=np.stack([t.reindex(columns=list(METRICS)).to_numpy(dtype=float) for t in tables], axis=2),
         revenue={key: _revenue_by_scope(o[won], key) for key in REVENUE_KEYS},
         touches=groups, few_touches=ScopedList(few_frame[FEW_TOUCHES], few_frame["scope"].to_numpy()),
     )
@@ -303,8 +305,10 @@ def report_model(book: ReportBook, month: str, as_of: date | None = None, rep: s
     name, s = TEAM if rep is None else rep, book.scope_of(rep)
     m, d = month_tables(book, month, as_of), date_tables(book, as_of)
     table = m.metrics
-    summary = pd.DataFrame({"current": table.loc[name], "previous": m.previous.loc[name],
-                            "year_ago": m.year_ago.loc[name]})
+    summary = pd.DataFrame(m.comparison[s], index=pd.Index(METRICS, dtype=object),
+                           columns=["current", "previous", "year_ago"])
+    width = len(METRICS)
+    kpis = m.kpis if rep is None else m.kpis.iloc[s * width:(s + 1) * width].reset_index(drop=True)
     reps = None
     if rep is None:
         reps = table.drop(index=TEAM)[list(REP_COLUMNS)]
@@ -317,7 +321,7 @@ def report_model(book: ReportBook, month: str, as_of: date | None = None, rep: s
     value_counts = d.value_deals[s].astype(int)
     letters = dict(zip("ABCDEFGHI", d.grid[s].astype(int)))
     return Report(
-        month=month, as_of=as_of, scope=name, kpis=tidy(table if rep is None else table.loc[[name]]),
+        month=month, as_of=as_of, scope=name, kpis=kpis,
         summary=summary, funnel=funnel_model(book, as_of, rep=rep), reps=reps,
         revenue={key: m.revenue[key].get(s, NO_REVENUE) for key in REVENUE_KEYS},
         trend=_trend(book, s, month),
