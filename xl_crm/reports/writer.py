@@ -4,9 +4,10 @@ Every sheet prints landscape, fit to one page wide, with its title rows
 repeated, a header naming the report and page numbers in the footer, so
 the PDFs LibreOffice makes from these files read well.
 
-A rep's report has the same sheets but only the funnel and trend charts:
-a batch writes fifty of them per month, and the team report carries the
-other charts for everyone.
+A rep's report has the same sheets but only the funnel and trend charts,
+and none of the by-rep breakdowns (they would hold one row, the rep's own,
+which the Summary already shows): a batch writes fifty of them per month,
+and the team report carries the rest for everyone.
 """
 
 from __future__ import annotations
@@ -59,8 +60,8 @@ def _cell(value):
 class SheetWriter:
     """Formats shared by every sheet of one workbook, and the table/heading/print helpers."""
 
-    def __init__(self, workbook: xlsxwriter.Workbook, lang: str, header: str, every_chart: bool = True):
-        self.book, self.lang, self.header, self.every_chart = workbook, lang, header, every_chart
+    def __init__(self, workbook: xlsxwriter.Workbook, lang: str, header: str, team: bool = True):
+        self.book, self.lang, self.header, self.team = workbook, lang, header, team  # team: every chart and table
         base = {"font_name": "Arial", "font_size": 10}
         self.title = workbook.add_format({**base, "bold": True, "font_size": 14, "font_color": COLORS[0]})
         self.heading_format = workbook.add_format({**base, "bold": True, "font_size": 11, "font_color": COLORS[0]})
@@ -189,9 +190,9 @@ def write_funnel_sheet(workbook: xlsxwriter.Workbook, model: FunnelModel, lang: 
     chart.show_hidden_data()
     chart.set_size({"width": 520, "height": 300})
     ws.insert_chart(row + 2, 0, chart)
-    row += 18
-    row = writer.heading(ws, row, pick(labels.WORDS, "by_rep", lang))
-    writer.table(ws, row, model.by_rep.reset_index(names="rep"))
+    if writer.team:
+        row = writer.heading(ws, row + 18, pick(labels.WORDS, "by_rep", lang))
+        writer.table(ws, row, model.by_rep.reset_index(names="rep"))
     return ws
 
 
@@ -203,7 +204,7 @@ def write_report(report: Report, path: str | Path, lang: str = "en") -> Path:
     title = f"{header} · {pick(labels.WORDS, 'as_of', lang)} {report.as_of}"
     workbook = xlsxwriter.Workbook(str(path), {"in_memory": True})  # small files: no temporary files
     workbook.set_properties({"title": header})
-    writer = SheetWriter(workbook, lang, header, every_chart=report.reps is not None)
+    writer = SheetWriter(workbook, lang, header, team=report.reps is not None)
     _summary(writer, report, title)
     write_funnel_sheet(workbook, report.funnel, lang, writer, title)
     if report.reps is not None:
@@ -247,7 +248,7 @@ def _summary(writer: SheetWriter, report: Report, title: str) -> None:
     ws.set_column(0, 0, 30)
     ws.set_column(1, 4, 16)
     ws.freeze_panes(3, 1)
-    if not writer.every_chart:
+    if not writer.team:
         return
     chart = writer.chart("column")
     rows = [i + 3 for i, m in enumerate(METRICS) if m.startswith("conversion_")]
@@ -296,11 +297,11 @@ def _revenue(writer: SheetWriter, report: Report, title: str) -> None:
     ws.insert_chart(2, 6, chart)
     row = max(trend_last + 2, 19)
     none = pick(labels.WORDS, "none", lang)
-    for key in ("owner", "product", "industry", "region"):
+    for key in ("owner", "product", "industry", "region") if writer.team else ("product", "industry", "region"):
         frame = report.revenue[key]
         row = writer.heading(ws, row, pick(labels.WORDS, f"by_{key}", lang))
         first, last = writer.table(ws, row, frame, shown={"key": lambda v: none if v is None else v})
-        if key == "product" and len(frame) and writer.every_chart:
+        if key == "product" and len(frame) and writer.team:
             pie = writer.chart("pie")
             pie.add_series({"categories": _ref(ws, first, last, 0), "values": _ref(ws, first, last, 2)})
             pie.set_size({"width": 360, "height": 240})
@@ -313,7 +314,7 @@ def _followups(writer: SheetWriter, report: Report, title: str) -> None:
     ws = writer.sheet("followups", title, 1)
     row = writer.heading(ws, 2, pick(labels.WORDS, "grade_mix", lang))
     first, last = writer.table(ws, row, report.grade_mix)
-    if writer.every_chart:
+    if writer.team:
         chart = writer.chart("column")
         for j, color in ((1, COLORS[1]), (2, COLORS[4])):
             chart.add_series({"name": [ws.get_name(), row, j], "categories": _ref(ws, first, last, 0),
@@ -334,7 +335,7 @@ def _portfolio(writer: SheetWriter, report: Report, title: str) -> None:
     ws = writer.sheet("portfolio", title, 1)
     row = writer.heading(ws, 2, pick(labels.WORDS, "value_mix", lang))
     first, last = writer.table(ws, row, report.value_mix)
-    if writer.every_chart:
+    if writer.team:
         pie = writer.chart("pie")
         pie.add_series({"categories": _ref(ws, first, last, 0), "values": _ref(ws, first, last, 1),
                         "data_labels": {"percentage": True}, "points": [{"fill": {"color": c}} for c in COLORS[:4]]})
@@ -356,7 +357,7 @@ def _vip(writer: SheetWriter, report: Report, title: str) -> None:
     ws = writer.sheet("vip", title, 1)
     row = writer.heading(ws, 2, pick(labels.WORDS, "tier_mix", lang))
     first, last = writer.table(ws, row, report.tier_mix, shown={"tier": lambda t: TIER.label(t, lang)})
-    if writer.every_chart:
+    if writer.team:
         pie = writer.chart("pie")
         pie.add_series({"categories": _ref(ws, first, last, 0), "values": _ref(ws, first, last, 2),
                         "data_labels": {"percentage": True}})
