@@ -98,16 +98,18 @@ class SheetWriter:
         relabelled here, on plain lists, rather than by reshaping the model's frames for every file.
         """
         kinds, shown, headers = kinds or {}, shown or {}, headers or {}
-        columns = frame.items() if keys is None else ((key, frame[key]) for key in keys)
-        for j, (key, values) in enumerate(columns):
+        names = list(frame.columns)
+        cells, dtypes = frame.to_numpy(dtype=object).T, frame.dtypes.tolist()  # one conversion per table
+        for j, key in enumerate(names if keys is None else keys):
+            at = j if keys is None else names.index(key)
             name = headers.get(key, key)
             table = labels.COLUMNS if name in labels.COLUMNS else labels.METRICS if name in labels.METRICS else None
             header = pick(table, name, self.lang) if table else str(name)
             ws.write_string(row, col + j, header, self.head)
             number = self.formats[kinds.get(key) or _kind(key)]
             width = max(8, _width(header) + 1)
-            number_column = values.dtype.kind in "fiu" and key not in shown
-            values = values.tolist()
+            number_column = dtypes[at].kind in "fiu" and key not in shown
+            values = cells[at].tolist()
             if key in shown:
                 values = [shown[key](v) for v in values]
             if number_column:  # a number column: NaN is blank, nothing else to look at
@@ -235,10 +237,10 @@ def _summary(writer: SheetWriter, report: Report, title: str) -> None:
     ws = writer.sheet("summary", title, 2)
     heads = [pick(labels.WORDS, k, lang) for k in ("metric", "current", "previous", "year_ago", "change")]
     ws.write_row(2, 0, heads, writer.head)
-    table = report.summary.reindex(list(METRICS))[["current", "previous", "year_ago"]].to_numpy(dtype=object)
-    for i, (metric, row) in enumerate(zip(METRICS, table), start=3):
+    table = report.summary[["current", "previous", "year_ago"]].to_numpy(dtype=float).tolist()
+    for i, (metric, row) in enumerate(zip(report.summary.index, table), start=3):
         ws.write(i, 0, pick(labels.METRICS, metric, lang), writer.plain)
-        values = [_cell(v) for v in row]
+        values = [v if v == v else None for v in row]
         fmt = writer.formats[_metric_kind(metric)]
         for j, value in enumerate(values, start=1):
             if value is not None:
