@@ -230,3 +230,18 @@ def test_vectorised_equals_scalar(rows):
 
 def test_default_stage_table():
     assert [s.rot_days for s in DEFAULT.stages] == [20, 30, 30, 10, 10]
+
+
+@pytest.mark.parametrize("counts, expected", [
+    ((0, 0, 0, 0), None),  # no open deals: nothing to diagnose
+    ((5, 5, 0, 0), None),  # exactly MixAlert (50%) is not more than it
+    ((6, 5, 0, 0), 1),
+    ((0, 1, 0, 3), 4),
+    ((2, 1, 1, 0), None),
+])
+def test_portfolio_diagnosis_when_one_class_holds_more_than_mix_alert(counts, expected):
+    result = rules.diagnosis(counts)
+    assert (result and result[0]) == expected
+    if expected:
+        assert result[1] == rules.value.DIAGNOSES[expected][0]
+        assert rules.diagnosis(counts, lang="zh")[1] == rules.value.DIAGNOSES[expected][1]

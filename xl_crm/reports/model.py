@@ -39,7 +39,7 @@ REVENUE_KEYS = ("owner", "product", "industry", "region")
 OVERDUE = ["customer_id", "name", "owner", "grade", "tier", "last_contact", "next_due", "days_overdue"]
 FEW_TOUCHES = ["opportunity_id", "name", "owner", "customer_id", "amount", "closed", "touches"]
 STALE = ["opportunity_id", "name", "owner", "customer_id", "stage", "amount", "days_in_stage", "rot_days"]
-VIP = ["customer_id", "name", "owner", "revenue_12m"]
+VIP = ["customer_id", "name", "owner", "revenue_12m", "share"]
 
 
 @dataclass
@@ -192,6 +192,8 @@ def _date_tables(book: ReportBook, snap: Snapshot) -> DateTables:
     stale = stale.sort_values(["days_in_stage", "opportunity_id"], ascending=[False, True], kind="stable")
     vip = c[c["tier"] == "VIP"].sort_values(["revenue_12m", "customer_id"], ascending=[False, True],
                                             kind="stable")
+    total = c["revenue_12m"].sum()
+    vip = vip.assign(share=vip["revenue_12m"] / total if total else None)  # of the whole team's revenue
     return DateTables(
         open_count=_by_scope(book, pipeline, scope, stage, n), open_amount=_by_scope(book, pipeline, scope, stage, n,
                                                                                      money),
@@ -227,12 +229,13 @@ def funnel_model(data, as_of, settings: Settings | None = None, rep: str | None 
     })
     reps = book.reps if rep is None else [rep]
     rows = [1 + book.reps.index(name) for name in reps]
-    by_rep = pd.DataFrame(conversion(t.reached[rows])[:, :-1], index=pd.Index(reps, dtype=object),
-                          columns=[f"conversion_{k}_{k + 1}" for k in range(1, len(stages))])
-    by_rep.insert(0, "deals", t.deals[rows].astype(int))
+    rates = conversion(t.reached[rows])
     decided = t.won[rows] + t.lost[rows]
     with np.errstate(divide="ignore", invalid="ignore"):
-        by_rep["win_rate"] = np.where(decided > 0, t.won[rows] / decided, np.nan)
+        win_rate = np.where(decided > 0, t.won[rows] / decided, np.nan)
+    by_rep = pd.DataFrame({"deals": t.deals[rows].astype(int),
+                           **{f"conversion_{k}_{k + 1}": rates[:, k - 1] for k in range(1, len(stages))},
+                           "win_rate": win_rate}, index=pd.Index(reps, dtype=object))
     won, lost = int(t.won[s]), int(t.lost[s])
     return FunnelModel(as_of, table, won, lost, won / (won + lost) if won + lost else None, by_rep)
 
@@ -331,12 +334,12 @@ def report_model(book: ReportBook, month: str, as_of: date | None = None, rep: s
         touches=_touches(m, s),
         few_touches=lists["few_touches"][0],
         value_mix=_value_mix(value_counts, d.value_amount[s]),
-        value_diagnosis=rules.diagnosis(pd.Series(np.repeat([1, 2, 3, 4], value_counts)), book.settings, book.lang),
+        value_diagnosis=rules.diagnosis(value_counts, book.settings, book.lang),
         grid=pd.DataFrame([[letters[rules.opening(ground, lead)] for ground in GRID_GROUNDS] for lead in GRID_LEADS],
                           index=list(GRID_LEADS), columns=list(GRID_GROUNDS)),
         grid_diagnosis=NEGLECT[1 if book.lang == "zh" else 0] if letters["A"] >= 2 and letters["G"] == 0 else None,
         stale=lists["stale"][0],
-        vip=_vip(lists["vip"][0], total_revenue),
+        vip=lists["vip"][0],
         tier_mix=pd.DataFrame({"tier": ["VIP", "Key", "Regular"], "customers": d.tiers[s].astype(int),
                                "revenue_12m": d.tier_revenue[s],
                                "share": d.tier_revenue[s] / total_revenue if total_revenue else None}),
@@ -369,9 +372,3 @@ def _value_mix(deals: np.ndarray, amount: np.ndarray) -> pd.DataFrame:
     total = deals.sum()
     return pd.DataFrame({"value_class": [1, 2, 3, 4], "deals": deals, "amount": amount,
                          "share": deals / total if total else None})
-
-
-def _vip(vip: pd.DataFrame, total: float) -> pd.DataFrame:
-    vip = vip.copy()
-    vip["share"] = vip["revenue_12m"] / total if total else None
-    return vip

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from ..settings import DEFAULT, Settings
 from ..values import Invalid, as_number, blank_on_invalid
 
@@ -33,13 +31,16 @@ def value_class(short_term_score, long_term_score, settings: Settings = DEFAULT)
     return 3 if high_short else 4
 
 
-def diagnosis(classes: pd.Series, settings: Settings = DEFAULT, lang: str = "en") -> tuple[int, str] | None:
-    """The portfolio warning when one value class holds more than MixAlert of the deals."""
-    counts = classes.dropna().astype(int).value_counts()
-    total = counts.sum()
+def diagnosis(counts, settings: Settings = DEFAULT, lang: str = "en") -> tuple[int, str] | None:
+    """The portfolio warning when one value class holds more than MixAlert of the deals.
+
+    counts: how many deals are in classes 1, 2, 3 and 4, in that order.
+    """
+    counts = [int(n) for n in counts]
+    total = sum(counts)
     if total == 0:
         return None
-    top = int(counts.idxmax())
-    if counts[top] / total <= settings.mix_alert:
+    top = 1 + counts.index(max(counts))
+    if counts[top - 1] / total <= settings.mix_alert:
         return None
     return top, DIAGNOSES[top][1 if lang == "zh" else 0]
