@@ -62,6 +62,7 @@ class SheetWriter:
 
     def __init__(self, workbook: xlsxwriter.Workbook, lang: str, header: str, team: bool = True):
         self.book, self.lang, self.header, self.team = workbook, lang, header, team  # team: every chart and table
+        self.widths: dict[tuple[str, int], int] = {}  # (sheet, column) -> the widest its tables need
         base = {"font_name": "Arial", "font_size": 10}
         self.title = workbook.add_format({**base, "bold": True, "font_size": 14, "font_color": COLORS[0]})
         self.heading_format = workbook.add_format({**base, "bold": True, "font_size": 11, "font_color": COLORS[0]})
@@ -116,6 +117,8 @@ class SheetWriter:
                 width = self._numbers(ws, row + 1, col + j, values, number, width)
             else:
                 width = self._cells(ws, row + 1, col + j, values, number, width)
+            width = max(width, self.widths.get((ws.name, col + j), 0))  # tables sharing a column all fit
+            self.widths[ws.name, col + j] = width
             ws.set_column(col + j, col + j, min(width, 40))
         if more:
             ws.write_string(row + len(frame) + 1, col, pick(labels.WORDS, "more", self.lang).format(more), self.plain)
@@ -302,13 +305,15 @@ def _revenue(writer: SheetWriter, report: Report, title: str) -> None:
     for key in ("owner", "product", "industry", "region") if writer.team else ("product", "industry", "region"):
         frame = report.revenue[key]
         row = writer.heading(ws, row, pick(labels.WORDS, f"by_{key}", lang))
-        first, last = writer.table(ws, row, frame, shown={"key": lambda v: none if v is None else v})
-        if key == "product" and len(frame) and writer.team:
-            pie = writer.chart("pie")
-            pie.add_series({"categories": _ref(ws, first, last, 0), "values": _ref(ws, first, last, 2)})
-            pie.set_size({"width": 360, "height": 240})
-            ws.insert_chart(row, 6, pie)
-        row = max(last + 2, row + (14 if key == "product" else 0))
+        first, last = writer.table(ws, row, frame, shown={"key": lambda v: none if v is None else v},
+                                   headers={"key": "rep" if key == "owner" else key})
+        pie = key == "product" and len(frame) and writer.team
+        if pie:
+            chart = writer.chart("pie")
+            chart.add_series({"categories": _ref(ws, first, last, 0), "values": _ref(ws, first, last, 2)})
+            chart.set_size({"width": 360, "height": 240})
+            ws.insert_chart(row, 6, chart)
+        row = max(last + 2, row + 14) if pie else last + 2  # room for the pie below its table
 
 
 def _followups(writer: SheetWriter, report: Report, title: str) -> None:
