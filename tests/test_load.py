@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from xl_crm.errors import XlCrmError
-from xl_crm.load import load_csv_dir
+from xl_crm.load import ignored_columns, load_csv_dir
+from xl_crm.mapping import load_mapping
 
 CUSTOMERS = (
     "Customer ID,客户名称,need,Expected Close,Revenue 12M,Notes\n"
@@ -90,3 +91,34 @@ def test_repeated_column_is_refused(tmp_path):
 def test_not_a_folder(tmp_path):
     with pytest.raises(XlCrmError, match="not a folder"):
         load_csv_dir(tmp_path / "nowhere")
+
+
+def test_headers_go_through_the_mapping_and_what_is_not_loaded_is_named(tmp_path):
+    write(tmp_path, "accounts.csv", "Account ID,Company,Sales Rep,Founded\nA1,Acme,Li,1990\n")
+    (tmp_path / "map.toml").write_text('[customers]\nsheet = "accounts"\n', encoding="utf-8")
+    frames = load_csv_dir(tmp_path, load_mapping(tmp_path / "map.toml"))
+    assert frames["customers"].iloc[0].to_dict() == {"customer_id": "A1", "name": "Acme", "owner": "Li"}
+    assert ignored_columns(frames) == [
+        "accounts.csv: columns not loaded (no standard column by that name; map them with --mapping): Founded"]
+    assert load_csv_dir(tmp_path) == {}  # without the mapping there is no customers.csv
+
+
+EXPORT = ("opportunity_id,sales_agent,account,deal_stage,close_value\n"
+          "O1,Moses,Acme,Won,1054\nO2,Darcel,Acme,Lost,0\nO3,Darcel,,Engaging,\nO4,Moses,Acme,,\n")
+
+
+def test_one_stage_column_ending_in_won_and_lost_gives_the_status(tmp_path):
+    write(tmp_path, "opportunities.csv", EXPORT)
+    (tmp_path / "map.toml").write_text(
+        '[opportunities.columns]\nsales_agent = "owner"\naccount = "customer_id"\ndeal_stage = "stage"\n'
+        'close_value = "amount"\n', encoding="utf-8")
+    opps = load_csv_dir(tmp_path, load_mapping(tmp_path / "map.toml"))["opportunities"]
+    assert opps["status"].tolist() == ["Won", "Lost", "Open", None]
+    assert opps["stage"].tolist() == [5, None, "Engaging", None]  # won: past the last stage; lost: unknown
+    assert opps.attrs["ignored"] == []
+
+
+def test_a_status_column_is_taken_as_it_is(tmp_path):
+    write(tmp_path, "opportunities.csv", "opportunity_id,stage,status\nO1,Won,Open\n")
+    opps = load_csv_dir(tmp_path)["opportunities"]
+    assert opps.iloc[0].tolist() == ["O1", "Won", "Open"]  # check reports the stage; nothing is guessed

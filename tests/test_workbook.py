@@ -217,3 +217,23 @@ def test_fixed_as_of_tells_a_date_from_today(tmp_path):
     assert data.as_of == date.today()  # the cached TODAY() result reads like a date
     with Package.open(live) as package:
         assert fixed_as_of(package, data) is None
+
+
+def test_init_loads_an_export_through_a_mapping_and_names_what_it_left_out(tmp_path):
+    data = tmp_path / "export"
+    data.mkdir()
+    (data / "opportunities.csv").write_text(
+        "opportunity_id,sales_agent,account,deal_stage,close_value,engage_date,close_date,series\n"
+        "O1,Moses,Acme,Won,1054,2024-03-02,2024-04-10,x\nO2,Moses,,Engaging,,2024-04-01,,y\n", encoding="utf-8")
+    mapping = tmp_path / "map.toml"
+    mapping.write_text('[opportunities.columns]\nsales_agent = "owner"\naccount = "customer_id"\n'
+                       'deal_stage = "stage"\nclose_value = "amount"\nengage_date = "created"\n'
+                       'close_date = "closed_date"\n', encoding="utf-8")
+    run = xl_crm("init", tmp_path / "crm.xlsx", "--data", data, "--mapping", mapping, "--as-of", "2024-04-30")
+    assert "opportunities.csv: columns not loaded" in run.stdout and run.stdout.rstrip().endswith("crm.xlsx")
+    assert "series" in run.stdout.splitlines()[0]
+    xl_crm("report", tmp_path / "crm.xlsx", "--month", "2024-04", "--out", tmp_path / "reports")
+    kpis = pd.read_excel(tmp_path / "reports" / "2024-04-Moses.xlsx", sheet_name="KPIs", engine="calamine")
+    kpis = kpis.set_index("metric")
+    assert kpis.loc["won_count", "value"] == 1 and kpis.loc["won_amount", "value"] == 1054
+    assert kpis.loc["open_count", "value"] == 1 and kpis.loc["new_count", "value"] == 1

@@ -1,10 +1,14 @@
 """Load the four data sheets from CSV files (customers.csv, opportunities.csv, ...).
 
-Headers may be canonical keys, English or Chinese headers; unknown columns
-are dropped. Each cell is typed by its column's kind the way a user would
-expect it in the workbook: ISO dates become dates, numbers become numbers,
-and everything else stays exactly the text that was in the file (an id
-"00123" stays "00123", a name "=1+1" stays text) so `check` can report it.
+Headers are read through a Mapping, as `upgrade` and `import` read them:
+canonical keys, English or Chinese headers, the usual synonyms, and a
+mapping file's own names (which may also name the file: `sheet = "accounts"`
+reads accounts.csv). A header no column takes is not loaded, and the frame
+says so in attrs["ignored"], so the user learns what was left out. Each
+cell is typed by its column's kind the way a user would expect it in the
+workbook: ISO dates become dates, numbers become numbers, and everything
+else stays exactly the text that was in the file (an id "00123" stays
+"00123", a name "=1+1" stays text) so `check` can report it.
 """
 
 from __future__ import annotations
@@ -18,7 +22,10 @@ import pandas as pd
 
 from . import schema
 from .errors import XlCrmError
+from .mapping import DEFAULT as DEFAULT_MAPPING, Mapping
+from .settings import DEFAULT as DEFAULT_SETTINGS
 from .values import Invalid, is_blank, parse_iso_date
+from .vocab import STATUS
 
 NUMBER_KINDS = {"number", "money", "int", "score", "percent"}
 _NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d*)?([eE][+-]?\d+)?")
@@ -26,29 +33,68 @@ _DIGITS = re.compile(r"\d+")
 _ISO_DATE = re.compile(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}([ T].*)?")
 
 
-def load_csv_dir(directory) -> dict[str, pd.DataFrame]:
+def load_csv_dir(directory, mapping: Mapping | None = None) -> dict[str, pd.DataFrame]:
     """The sheets found in `directory` as canonical frames indexed by CSV row (header = row 1)."""
-    directory = Path(directory)
+    directory, mapping = Path(directory), mapping or DEFAULT_MAPPING
     if not directory.is_dir():
         raise XlCrmError(f"{directory}: not a folder")
     frames = {}
     for spec in schema.DATA_SHEETS:
-        path = directory / f"{spec.key}.csv"
+        path = directory / f"{mapping.sheets.get(spec.key, spec.key)}.csv"
         if path.is_file():
-            frames[spec.key] = load_csv(path, spec)
+            frames[spec.key] = load_csv(path, spec, mapping)
+    if "opportunities" in frames:
+        frames["opportunities"] = _status_from_stage(frames["opportunities"])
     return frames
 
 
-def load_csv(path: Path, spec: schema.Sheet) -> pd.DataFrame:
+def _status_from_stage(opps: pd.DataFrame) -> pd.DataFrame:
+    """Many CRM exports have one stage column ending in Won and Lost, and no status column.
+
+    Read such a file as DOMAIN.md does: Won and Lost are statuses; a won
+    deal passed the last stage, a lost one's furthest stage is unknown
+    (blank, for `check` to report), and any other stage is an open deal's.
+    """
+    if "status" in opps.columns or "stage" not in opps.columns:
+        return opps
+    cells = opps["stage"].tolist()
+    closed = [_closed_status(cell) for cell in cells]
+    last = len(DEFAULT_SETTINGS.stages)
+    stage = [cell if state is None else last if state == "Won" else None for cell, state in zip(cells, closed)]
+    status = [state or (None if is_blank(cell) else "Open") for cell, state in zip(cells, closed)]
+    column = lambda values: pd.Series(values, index=opps.index, dtype=object)  # noqa: E731
+    return opps.assign(stage=column(stage), status=column(status))
+
+
+def _closed_status(cell) -> str | None:
+    try:
+        status = STATUS.parse(cell)
+    except Invalid:
+        return None
+    return status if status in ("Won", "Lost") else None
+
+
+def ignored_columns(frames: dict[str, pd.DataFrame]) -> list[str]:
+    """One line per file whose headers were not all loaded."""
+    return [f"{frame.attrs['file']}: columns not loaded (no standard column by that name; map them with "
+            f"--mapping): {', '.join(frame.attrs['ignored'])}" for frame in frames.values() if frame.attrs["ignored"]]
+
+
+def load_csv(path: Path, spec: schema.Sheet, mapping: Mapping = DEFAULT_MAPPING) -> pd.DataFrame:
     """One CSV file as a canonical frame of typed cells (None for blanks)."""
     rows = _records(path)
     if not rows:
-        return pd.DataFrame(columns=[], dtype=object)
+        frame = pd.DataFrame(columns=[], dtype=object)
+        frame.attrs.update(file=path.name, ignored=[])
+        return frame
     header, body = rows[0], rows[1:]
     columns: dict[str, int] = {}
+    ignored = []
     for j, text in enumerate(header):
-        key = schema.column_key(spec, text) if text.strip() else None
+        key = mapping.column_key(spec, text)
         if key is None:
+            if text.strip():
+                ignored.append(text.strip())
             continue
         if key in columns:
             raise XlCrmError(f"{path.name}, row 1, column {j + 1}: header {text!r} repeats column "
@@ -67,7 +113,9 @@ def load_csv(path: Path, spec: schema.Sheet) -> pd.DataFrame:
         index.append(number)
         for key in data:
             data[key].append(cells[key])
-    return pd.DataFrame(data, index=pd.Index(index, dtype=int), dtype=object)
+    frame = pd.DataFrame(data, index=pd.Index(index, dtype=int), dtype=object)
+    frame.attrs.update(file=path.name, ignored=ignored)
+    return frame
 
 
 def _records(path: Path) -> list[list[str]]:

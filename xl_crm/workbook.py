@@ -22,7 +22,7 @@ from .book.save import atomic_write
 from .book.settings_sheet import AS_OF_ROW, fixed_as_of
 from .book.today_sheet import write_today_sheet
 from .errors import XlCrmError
-from .load import load_csv_dir
+from .load import ignored_columns, load_csv_dir
 from .mapping import Mapping
 from .reports import funnel_model, write_funnel_sheet
 from .settings import DEFAULT, Settings
@@ -69,8 +69,12 @@ def _generated_sheets(result: Synced, as_of: date, settings: Settings, lang: str
 
 
 def init_workbook(path: str | Path, *, lang: str = "en", data_dir: str | Path | None = None,
-                  as_of: date | None = None, force: bool = False, backup: bool = True) -> Path:
-    """Write the standard workbook, optionally filled from CSV files, with synced values computed."""
+                  as_of: date | None = None, force: bool = False, backup: bool = True,
+                  mapping: Mapping | None = None) -> list[str]:
+    """Write the standard workbook, optionally filled from CSV files, with synced values computed.
+
+    Returns what the user should know about the data: the CSV columns that were not loaded.
+    """
     path = Path(path)
     if lang not in ("en", "zh"):
         raise XlCrmError(f"unknown language {lang!r}: use en or zh")
@@ -78,9 +82,9 @@ def init_workbook(path: str | Path, *, lang: str = "en", data_dir: str | Path | 
         raise XlCrmError(f"{path} already exists: use --force to overwrite it")
     if path.suffix.lower() != ".xlsx":
         raise XlCrmError(f"{path}: the standard workbook is an .xlsx file")
-    frames = load_csv_dir(data_dir) if data_dir else {}
-    return write_standard_workbook(path, frames, lang=lang, as_of=as_of, day=as_of or date.today(),
-                                   backup=backup)
+    frames = load_csv_dir(data_dir, mapping) if data_dir else {}
+    write_standard_workbook(path, frames, lang=lang, as_of=as_of, day=as_of or date.today(), backup=backup)
+    return ignored_columns(frames)
 
 
 def write_standard_workbook(path: Path, frames: dict[str, pd.DataFrame], *, lang: str, day: date,

@@ -21,12 +21,16 @@ from ..workbook import init_workbook, refresh_workbook
               help="Sheet names, headers and labels in English or Chinese.")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Folder with customers.csv, opportunities.csv, contacts.csv, activities.csv.")
+@MAPPING
 @AS_OF
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @NO_BACKUP
-def init(path, lang, data_dir, as_of, force, no_backup):
+def init(path, lang, data_dir, mapping_file, as_of, force, no_backup):
     """Write the standard CRM workbook at PATH."""
-    init_workbook(path, lang=lang, data_dir=data_dir, as_of=as_of, force=force, backup=not no_backup)
+    notes = init_workbook(path, lang=lang, data_dir=data_dir, as_of=as_of, force=force, backup=not no_backup,
+                          mapping=load_mapping(mapping_file))
+    for note in notes:
+        click.echo(f"{data_dir}/{note}")
     click.echo(f"wrote {path}")
 
 
