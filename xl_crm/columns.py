@@ -47,7 +47,7 @@ def per_row(rule, *args, dtype=object, memo: dict | None = None, **fixed) -> np.
 
 
 def _recall(rule, cells: tuple, fixed: dict, memo: dict):
-    key = tuple((type(c), c) for c in cells)  # TRUE is not the number 1 here either
+    key = (tuple(map(type, cells)), cells)  # TRUE is not the number 1 here either
     if key not in memo:
         memo[key] = rule(*cells, **fixed)
     return memo[key]
