@@ -9,9 +9,9 @@ workbook holds them). For each it times, in one run:
   read   python-calamine reading every sheet (the yardstick)
   month  one month's team report and 50 rep reports, parse included
   year   a 12-month batch, parse included
-each the best of --repeat runs (the machines are shared: the best run is
-the one least disturbed), and writes the ratios to
-benchmarks/results/report.txt.
+each the best of --repeat rounds in which the three take turns (the
+machines are shared: the best run is the one least disturbed), and writes
+the ratios to benchmarks/results/report.txt.
 
     .venv/bin/python benchmarks/bench_report.py [--scale 0.1] [--jobs 2] [--repeat 3]
 """
@@ -124,22 +124,25 @@ def read_all(path: Path) -> None:
         book.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
 
-def timed(repeat: int, fn, *args, **kwargs) -> float:
-    """The shortest of `repeat` runs, in seconds."""
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn(*args, **kwargs)
-        best = min(best, time.perf_counter() - start)
-    return best
+def timed(fn, *args, **kwargs) -> float:
+    start = time.perf_counter()
+    fn(*args, **kwargs)
+    return time.perf_counter() - start
 
 
 def measure(book: Path, out: Path, jobs: int, repeat: int) -> tuple[float, float, float]:
-    """Seconds to read the workbook, to write one month's reports and to write a 12-month batch."""
-    read = timed(repeat, read_all, book)
-    month = timed(repeat, write_reports, book, ["2025-11"], out / "month", jobs=jobs)
-    year = timed(repeat, write_reports, book, [f"2025-{m:02d}" for m in range(1, 13)], out / "year", jobs=jobs)
-    return read, month, year
+    """The best seconds to read the workbook, to write one month's reports and to write a 12-month batch.
+
+    The three take turns, `repeat` rounds of them, so a busy spell of the
+    machine slows one round of all three rather than one of them only.
+    """
+    best = [float("inf")] * 3
+    for _ in range(repeat):
+        runs = (timed(read_all, book),
+                timed(write_reports, book, ["2025-11"], out / "month", jobs=jobs),
+                timed(write_reports, book, [f"2025-{m:02d}" for m in range(1, 13)], out / "year", jobs=jobs))
+        best = [min(b, r) for b, r in zip(best, runs)]
+    return tuple(best)
 
 
 def main() -> None:
