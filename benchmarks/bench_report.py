@@ -156,8 +156,8 @@ def main() -> None:
     n = args.repeat
     lines = [
         "command: .venv/bin/python benchmarks/bench_report.py " + " ".join(sys.argv[1:]),
-        f"{int(100_000 * s)} opportunities, {int(10_000 * s)} customers, {int(200_000 * s)} activities, "
-        f"50 reps; --jobs {args.jobs}; each time the best of {n} runs",
+        (f"{int(100_000 * s)} opportunities, {int(10_000 * s)} customers, {int(200_000 * s)} activities, "
+         f"50 reps; --jobs {args.jobs}; each time the best of {n} rounds"),
     ]
     try:
         frames = data_frames(int(100_000 * s), int(10_000 * s), int(200_000 * s), 50)

@@ -12,6 +12,7 @@ and the team report carries the rest for everyone.
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from pathlib import Path
 
@@ -243,7 +244,7 @@ def _summary(writer: SheetWriter, report: Report, title: str) -> None:
     table = report.summary[["current", "previous", "year_ago"]].to_numpy(dtype=float).tolist()
     for i, (metric, row) in enumerate(zip(report.summary.index, table), start=3):
         ws.write(i, 0, pick(labels.METRICS, metric, lang), writer.plain)
-        values = [v if v == v else None for v in row]
+        values = [None if math.isnan(v) else v for v in row]
         fmt = writer.formats[_metric_kind(metric)]
         for j, value in enumerate(values, start=1):
             if value is not None:
