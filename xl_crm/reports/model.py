@@ -269,12 +269,13 @@ def _month_tables(book: ReportBook, month: str, as_of: date) -> MonthTables:
                          scope_counts(mask & (touches < least), scope, r))
     few = lost & (touches < least)
     few_frame = o[few].assign(touches=snap.touches[few])
+    won_deals = o.loc[won, ["scope", "amount", *REVENUE_KEYS]]
     tables = [metrics(book, month, as_of), metrics(book, shift_month(month, -1)),
               metrics(book, shift_month(month, -12))]  # one row per scope, in the same order
     return MonthTables(
         metrics=tables[0], kpis=tidy(tables[0]),
         comparison=np.stack([t.reindex(columns=list(METRICS)).to_numpy(dtype=float) for t in tables], axis=2),
-        revenue={key: _revenue_by_scope(o[won], key) for key in REVENUE_KEYS},
+        revenue={key: _revenue_by_scope(won_deals, key) for key in REVENUE_KEYS},
         touches=groups, few_touches=ScopedList(few_frame[FEW_TOUCHES], few_frame["scope"].to_numpy()),
     )
 
