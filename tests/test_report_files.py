@@ -1,5 +1,6 @@
 """Report files: sheets, charts, KPIs read back, file names, the CLI and --pdf."""
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -124,3 +125,18 @@ def test_a_parallel_batch_writes_what_one_process_writes(workbook, tmp_path):
     assert [p.name for p in one] == [p.name for p in two]
     for a, b in zip(one, two):
         assert kpis_of(a) == kpis_of(b)
+
+
+def test_without_fork_a_parallel_batch_is_written_in_one_process(workbook, tmp_path, monkeypatch):
+    import multiprocessing
+    from xl_crm.reports import batch
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])  # as on Windows
+    monkeypatch.setattr(batch, "_in_parallel", lambda *args: pytest.fail("forked without fork"))
+    paths = write_reports(workbook, ["2024-03"], tmp_path, reps=["Ann"], jobs=2)
+    assert [p.name for p in paths] == ["2024-03-team.xlsx", "2024-03-Ann.xlsx"]
+    assert kpis_of(paths[1]) == kpis_of(write_reports(workbook, ["2024-03"], tmp_path / "one", reps=["Ann"])[1])
+
+
+def test_jobs_default_to_the_cpus_this_process_may_use():
+    from xl_crm.reports.batch import default_jobs
+    assert 1 <= default_jobs() <= (os.cpu_count() or 1)

@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from . import main
 from ..errors import XlCrmError
 from ..values import Invalid, parse_iso_date
-from ..reports.batch import month_list, write_reports
+from ..reports.batch import default_jobs, month_list, write_reports
 
 PROGRESS_FROM = 10  # files; smaller batches finish before a bar would help
 
@@ -26,7 +26,8 @@ PROGRESS_FROM = 10  # files; smaller batches finish before a bar would help
 @click.option("--rep", "reps", multiple=True, metavar="NAME", help="Only this rep's report (repeatable).")
 @click.option("--lang", type=click.Choice(["en", "zh"]), help="Report language (default: the workbook's).")
 @click.option("--pdf", is_flag=True, help="Also print each report to PDF with LibreOffice.")
-@click.option("--jobs", type=click.IntRange(1), default=1, show_default=True, help="Parallel worker processes.")
+@click.option("--jobs", type=click.IntRange(1), default=default_jobs, show_default="one per CPU",
+              help="Processes writing reports at the same time.")
 def report(workbook, month, first, last, as_of, out_dir, reps, lang, pdf, jobs):
     """Write DIR/<YYYY-MM>-team.xlsx and DIR/<YYYY-MM>-<rep>.xlsx from WORKBOOK."""
     if bool(month) == bool(first):

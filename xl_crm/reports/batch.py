@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import re
 from collections.abc import Callable
 from datetime import date
@@ -136,6 +137,11 @@ def _in_parallel(book: ReportBook, tasks: list[tuple], lang: str, jobs: int, on_
             process.join()
 
 
+def default_jobs() -> int:
+    """The processes a batch uses unless told: one per CPU this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def write_reports(workbook_path, months: list[str], out_dir="reports", *, as_of: date | None = None,
                   reps: list[str] | None = None, lang: str | None = None, pdf: bool = False, jobs: int = 1,
                   on_progress: Callable[[int, int], None] | None = None) -> list[Path]:
@@ -144,7 +150,8 @@ def write_reports(workbook_path, months: list[str], out_dir="reports", *, as_of:
     reps: only these reps' files (default: every rep who owns a deal or logged
     an activity). as_of: the evaluation date (one month only; default the
     month's last day, or today while it runs). jobs: processes writing in
-    parallel. on_progress(done, total) is called after each file.
+    parallel (where processes cannot be forked, as on Windows, one after
+    another). on_progress(done, total) is called after each file.
     """
     months = [check_month(m) for m in months]
     if as_of is not None and len(months) != 1:
@@ -168,7 +175,7 @@ def write_reports(workbook_path, months: list[str], out_dir="reports", *, as_of:
     # again and again (nor touch, and so copy, the pages forked processes share)
     gc.freeze()
     try:
-        if jobs > 1 and len(tasks) > 1:
+        if jobs > 1 and len(tasks) > 1 and "fork" in multiprocessing.get_all_start_methods():
             _in_parallel(book, tasks, lang, min(jobs, len(tasks)), on_progress)
         else:
             for done, task in enumerate(tasks, start=1):
