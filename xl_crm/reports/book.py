@@ -44,6 +44,16 @@ def scope_sums(values: np.ndarray, scope: np.ndarray, reps: int) -> np.ndarray:
     return np.concatenate([[values.sum()], per_rep])
 
 
+def scope_table(column: np.ndarray, scope: np.ndarray, reps: int, width: int,
+                weights: np.ndarray | None = None) -> np.ndarray:
+    """(1 + reps) x width: per value 0..width-1 of `column`, the rows (or their weights) of the team, then each rep."""
+    team = np.bincount(column, weights=weights, minlength=width)
+    mine = scope >= 0
+    per_rep = np.bincount(scope[mine] * width + column[mine], weights=None if weights is None else weights[mine],
+                          minlength=reps * width)
+    return np.vstack([team, per_rep.reshape(reps, width)])
+
+
 def scope_counts(mask: np.ndarray, scope: np.ndarray, reps: int) -> np.ndarray:
     """How many rows of the mask, for the team and for each rep."""
     mine = mask & (scope >= 0)
@@ -142,16 +152,12 @@ class ReportBook:
         first = int(known.min()) if len(known) else 0
         width = (int(known.max()) - first + 1) if len(known) else 1
         won = (o["status"] == "Won").to_numpy() & (closed >= 0)
-        out = {"first": first, "new_count": np.zeros((1 + reps, width)), "won_count": np.zeros((1 + reps, width)),
-               "won_amount": np.zeros((1 + reps, width))}
-        scope = 1 + o["scope"].to_numpy()
-        money = o["amount"].fillna(0.0).to_numpy()
-        for key, rows, months, values in (("new_count", created >= 0, created, 1.0), ("won_count", won, closed, 1.0),
+        scope, money = o["scope"].to_numpy(), o["amount"].fillna(0.0).to_numpy()
+        out = {"first": first}
+        for key, rows, months, values in (("new_count", created >= 0, created, None), ("won_count", won, closed, None),
                                           ("won_amount", won, closed, money)):
-            weights = np.broadcast_to(values, rows.shape)[rows]
-            np.add.at(out[key][0], months[rows] - first, weights)
-            mine = rows & (scope > 0)
-            np.add.at(out[key], (scope[mine], months[mine] - first), np.broadcast_to(values, rows.shape)[mine])
+            out[key] = scope_table(months[rows] - first, scope[rows], reps, width,
+                                   None if values is None else values[rows]).astype(float)
         return out
 
 

@@ -45,7 +45,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from .book import ReportBook, scope_counts, scope_sums
+from .book import ReportBook, scope_counts, scope_sums, scope_table
 
 TEAM = "Team"
 COUNTS = ("new_count", "won_count", "lost_count", "open_count", "activities", "overdue_followups", "stale_count")
@@ -84,10 +84,7 @@ def reached(book: ReportBook, rows: np.ndarray) -> np.ndarray:
     """rules.funnel's reached(k) per scope (rows) and stage (columns) over some deals."""
     o, n = book.opportunities, len(book.settings.stages)
     reach, scope = o["reach"].to_numpy()[rows], o["scope"].to_numpy()[rows]
-    at_least = np.zeros((book.scopes, n + 1), dtype=int)  # deals whose furthest stage is exactly k
-    np.add.at(at_least[0], reach, 1)
-    mine = scope >= 0
-    np.add.at(at_least, (1 + scope[mine], reach[mine]), 1)
+    at_least = scope_table(reach, scope, len(book.reps), n + 1)  # deals whose furthest stage is exactly k
     return np.cumsum(at_least[:, ::-1], axis=1)[:, ::-1][:, 1:]  # reached(k) = furthest >= k
 
 

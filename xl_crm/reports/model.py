@@ -24,7 +24,7 @@ from .. import rules
 from ..book.read import CrmData
 from ..settings import Settings
 from ..values import as_date
-from .book import ReportBook, Snapshot, scope_counts, scope_sums, year_before
+from .book import ReportBook, Snapshot, scope_counts, scope_sums, scope_table, year_before
 from .kpis import METRICS, TEAM, conversion, default_as_of, in_month, metric_table, reached, shift_month, tidy
 
 LIST_ROWS = 100
@@ -151,13 +151,9 @@ class DateTables:
 def _by_scope(book: ReportBook, rows: np.ndarray, scope: np.ndarray, column: np.ndarray, width: int,
               weights: np.ndarray | None = None) -> np.ndarray:
     """scope x column-value table of counts (or weight sums) over some rows; column values 0..width-1."""
-    table = np.zeros((book.scopes, width))
-    values = np.ones(len(rows)) if weights is None else weights
     keep = rows & (column >= 0)
-    np.add.at(table[0], column[keep], values[keep])
-    mine = keep & (scope >= 0)
-    np.add.at(table, (1 + scope[mine], column[mine]), values[mine])
-    return table
+    return scope_table(column[keep], scope[keep], len(book.reps), width,
+                       None if weights is None else weights[keep]).astype(float)
 
 
 def _codes(series: pd.Series, labels) -> np.ndarray:
