@@ -21,13 +21,17 @@ def scalar(read, value):
         return None
 
 
-@pytest.mark.parametrize("order", [CELLS, CELLS[::-1]])
-def test_each_cell_reads_as_the_scalar_reader_reads_it(order):
-    series = pd.Series(order * 3, dtype=object)
+def assert_ids_texts_numbers_read_as_scalars(series: pd.Series) -> None:
     assert columns.ids(series).tolist() == [id_key(v) for v in series]
     assert columns.texts(series).tolist() == [None if is_blank(v) else cell_text(v) for v in series]
     numbers = columns.numbers(series)
     assert [None if np.isnan(x) else x for x in numbers] == [scalar(as_number, v) for v in series]
+
+
+@pytest.mark.parametrize("order", [CELLS, CELLS[::-1]])
+def test_each_cell_reads_as_the_scalar_reader_reads_it(order):
+    series = pd.Series(order * 3, dtype=object)
+    assert_ids_texts_numbers_read_as_scalars(series)
     days = columns.dates(series)
     assert [None if pd.isna(x) else x.date() for x in days] == [scalar(as_date, v) for v in series]
 
@@ -64,11 +68,7 @@ FLOAT_CELLS = [1.5, 0.0, 1.0, -2.0, 45000.75, float("inf"), float("-inf"), float
 @pytest.mark.parametrize("cells", [TEXT_CELLS, FLOAT_CELLS, FLOAT_CELLS + [True, False], TEXT_CELLS + [None]])
 def test_columns_of_one_type_read_as_the_scalar_readers_read_them(cells):
     """All-text and all-float columns take the array fast path; it must agree cell by cell."""
-    series = pd.Series(cells * 2, dtype=object)
-    assert columns.ids(series).tolist() == [id_key(v) for v in series]
-    assert columns.texts(series).tolist() == [None if is_blank(v) else cell_text(v) for v in series]
-    numbers = columns.numbers(series)
-    assert [None if np.isnan(x) else x for x in numbers] == [scalar(as_number, v) for v in series]
+    assert_ids_texts_numbers_read_as_scalars(pd.Series(cells * 2, dtype=object))
 
 
 def test_fast_path_keeps_text_that_trim_would_not_change():
