@@ -15,8 +15,8 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from xl_crm import udfs
-from xl_crm.values import to_serial
+from xl_crm.excel import udfs
+from xl_crm.model.cells import to_serial
 
 RESULTS = Path(__file__).parent / "results" / "udfs.txt"
 AS_OF = date(2025, 6, 30)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from python_calamine import CalamineWorkbook
 
-from xl_crm.book import soffice
+from xl_crm.ooxml import soffice
 from xl_crm.errors import XlCrmError
 
 

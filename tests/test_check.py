@@ -5,7 +5,7 @@ import sys
 from datetime import date
 
 from fixtures_book import sheets_workbook
-from xl_crm.check import check_workbook
+from xl_crm.commands.check import check_workbook
 
 XL_CRM = [sys.executable, "-m", "xl_crm"]
 

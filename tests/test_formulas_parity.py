@@ -1,4 +1,4 @@
-"""The native row formulas give exactly what xl_crm.derive gives, as LibreOffice computes them.
+"""The native row formulas give exactly what xl_crm.compute.derive gives, as LibreOffice computes them.
 
 Workbooks with random and boundary rows (English and Chinese) are written
 with no cached results, recalculated by LibreOffice headless, read back,
@@ -17,10 +17,12 @@ import pandas as pd
 import pytest
 from xlsxwriter.utility import xl_col_to_name
 
-from xl_crm import derive, formulas, schema, vocab
-from xl_crm.book.new import write_new_workbook
-from xl_crm.settings import DEFAULT, Stage
-from xl_crm.values import to_serial
+from xl_crm.compute import derive
+from xl_crm.sheets import formulas
+from xl_crm.model import schema, vocab
+from xl_crm.sheets.new import write_new_workbook
+from xl_crm.model.settings import DEFAULT, Stage
+from xl_crm.model.cells import to_serial
 
 AS_OF = date(2024, 3, 15)
 ROWS = 1000
@@ -188,7 +190,7 @@ def expected_cell(column: schema.Column, value, lang: str):
 
 
 def mismatches(path, data, lang, settings, sheet_rows) -> list[str]:
-    """Every derived cell of the recalculated workbook that differs from xl_crm.derive."""
+    """Every derived cell of the recalculated workbook that differs from xl_crm.compute.derive."""
     problems = []
     for key, compute in (("customers", derive.customer_columns), ("opportunities", derive.opportunity_columns)):
         spec = schema.sheet(key)

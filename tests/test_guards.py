@@ -7,9 +7,9 @@ import zipfile
 import pytest
 
 from fixtures_book import rich_workbook
-from xl_crm.book import guards
-from xl_crm.book.package import Package
-from xl_crm.book.read import read_workbook
+from xl_crm.ooxml import guards
+from xl_crm.ooxml.package import Package
+from xl_crm.sheets.read import read_workbook
 from xl_crm.errors import XlCrmError
 
 

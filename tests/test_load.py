@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from xl_crm.errors import XlCrmError
-from xl_crm.load import ignored_columns, load_csv_dir
-from xl_crm.mapping import load_mapping
+from xl_crm.adopt.load import ignored_columns, load_csv_dir
+from xl_crm.model.mapping import load_mapping
 
 CUSTOMERS = (
     "Customer ID,客户名称,need,Expected Close,Revenue 12M,Notes\n"

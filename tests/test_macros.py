@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 
 from fixtures_book import sheets_workbook
-from xl_crm import macros, schema, sync, udfs
-from xl_crm.book import settings_sheet
-from xl_crm.book.read import read_workbook
+from xl_crm.excel import macros, udfs
+from xl_crm.model import schema
+from xl_crm.compute import sync
+from xl_crm.sheets import settings_sheet
+from xl_crm.sheets.read import read_workbook
 from xl_crm.errors import XlCrmError
-from xl_crm.live import MemoryBook, _runs
+from xl_crm.excel.live import MemoryBook, _runs
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = date(2025, 6, 30)
@@ -182,7 +184,7 @@ def _workbook_file(path: Path) -> Path:
 
 
 def test_live_refresh_agrees_with_the_file_refresh(tmp_path):
-    from xl_crm.workbook import refresh_workbook
+    from xl_crm.commands.workbook import refresh_workbook
 
     path = _workbook_file(tmp_path / "crm.xlsx")
     live = MemoryBook.from_file(path)

@@ -8,10 +8,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from xl_crm import derive, schema
-from xl_crm.book import settings_sheet, soffice
-from xl_crm.book.new import write_new_workbook
-from xl_crm.book.read import read_workbook
+from xl_crm.compute import derive
+from xl_crm.model import schema
+from xl_crm.sheets import settings_sheet
+from xl_crm.ooxml import soffice
+from xl_crm.sheets.new import write_new_workbook
+from xl_crm.sheets.read import read_workbook
 from xl_crm.errors import XlCrmError
 
 AS_OF = date(2024, 6, 30)

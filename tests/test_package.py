@@ -13,9 +13,9 @@ import xlsxwriter
 from python_calamine import CalamineWorkbook
 
 from fixtures_book import VBA_PROJECT, rich_workbook, std_sheet_source
-from xl_crm.book import shared_formulas
-from xl_crm.book.package import Formula, Package
-from xl_crm.book.styles import Styles
+from xl_crm.ooxml import shared_formulas
+from xl_crm.ooxml.package import Formula, Package
+from xl_crm.ooxml.styles import Styles
 from xl_crm.errors import XlCrmError
 
 INDEX_PARTS = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"}

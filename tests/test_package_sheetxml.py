@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from xl_crm.book import shared_formulas
-from xl_crm.book.sheetxml import Cells, Formula, col_index, col_letters, edit_cells
+from xl_crm.ooxml import shared_formulas
+from xl_crm.ooxml.sheetxml import Cells, Formula, col_index, col_letters, edit_cells
 
 HEAD = b'<?xml version="1.0"?><worksheet xmlns="main"><dimension ref="A1:B2"/><sheetData>'
 TAIL = b"</sheetData><drawing r:id=\"rId1\"/></worksheet>"

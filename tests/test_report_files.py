@@ -12,7 +12,7 @@ import pytest
 import xlsxwriter
 
 from test_report import AS_OF, EXPECTED, frames
-from xl_crm import schema
+from xl_crm.model import schema
 from xl_crm.reports import write_reports
 
 XL_CRM = Path(sys.executable).parent / "xl-crm"

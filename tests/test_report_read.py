@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 import xlsxwriter
 
-from xl_crm import schema
-from xl_crm.book.read import read_workbook
+from xl_crm.model import schema
+from xl_crm.sheets.read import read_workbook
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 from xl_crm import rules
-from xl_crm.settings import DEFAULT, Settings
-from xl_crm.values import to_serial
+from xl_crm.model.settings import DEFAULT, Settings
+from xl_crm.model.cells import to_serial
 
 AS_OF = date(2026, 11, 23)
 

@@ -12,8 +12,8 @@ import zipfile
 import pytest
 
 from fixtures_book import rich_workbook
-from xl_crm.book.package import Package
-from xl_crm.book.save import atomic_write, backup_path
+from xl_crm.ooxml.package import Package
+from xl_crm.ooxml.save import atomic_write, backup_path
 from xl_crm.errors import XlCrmError
 
 
@@ -55,8 +55,8 @@ def test_killed_mid_save_leaves_the_old_workbook_and_the_next_save_cleans_up(tmp
     original = book.read_bytes()
     script = textwrap.dedent(f"""
         import os, signal
-        from xl_crm.book.package import Package
-        from xl_crm.book import save
+        from xl_crm.ooxml.package import Package
+        from xl_crm.ooxml import save
         pkg = Package.open({str(book)!r})
         pkg.set_cells("Customers", {{(2, 10): "x"}})
         real = pkg.write_to
@@ -88,7 +88,7 @@ def test_save_keeps_file_permissions(tmp_path):
 
 
 def test_replace_file_installs_a_written_file_with_backup_and_lock_check(tmp_path):
-    from xl_crm.book.save import replace_file
+    from xl_crm.ooxml.save import replace_file
     target, temp = tmp_path / "book.xlsx", tmp_path / ".tmp"
     target.write_bytes(b"old")
     temp.write_bytes(b"new")

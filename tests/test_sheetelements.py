@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import re
 
-from xl_crm.book.sheetelements import (Area, Highlight, Validation, add_column_formats, add_highlights,
-                                       add_validations, parse_sqref)
+from xl_crm.ooxml.sheetelements import (
+    Area,
+    Highlight,
+    Validation,
+    add_column_formats,
+    add_highlights,
+    add_validations,
+    parse_sqref,
+)
 
 NS = b'<worksheet xmlns="main" xmlns:x14="x14" xmlns:xm="xm">'
 DATA = b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>priority="99" &lt;dataValidation</t></is></c></row></sheetData>'

@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 
-from xl_crm import sync
+from xl_crm.compute import sync
 
 AS_OF = date(2026, 11, 23)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import openpyxl
 import xlsxwriter
 
-from xl_crm.book.package import Package
-from xl_crm.book.tables import add_columns, grow_tables, sheet_tables, table_with_header
+from xl_crm.ooxml.package import Package
+from xl_crm.ooxml.tables import add_columns, grow_tables, sheet_tables, table_with_header
 
 
 def book(path, total_row=False):

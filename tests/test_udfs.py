@@ -5,10 +5,11 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from xl_crm import rules, udfs
-from xl_crm.book import settings_sheet
-from xl_crm.settings import DEFAULT
-from xl_crm.values import to_serial
+from xl_crm import rules
+from xl_crm.excel import udfs
+from xl_crm.sheets import settings_sheet
+from xl_crm.model.settings import DEFAULT
+from xl_crm.model.cells import to_serial
 
 AS_OF = date(2025, 6, 30)
 DT = datetime(2025, 6, 30)
@@ -109,7 +110,7 @@ def test_next_due_and_followup_status_follow_the_rules():
                           "last_contact": [AS_OF - timedelta(days=d) for d in (2, 8, 400, 10)],
                           "next_action_date": [None, None, None, AS_OF + timedelta(days=1)],
                           "tier": ["VIP", None, "Key", "Regular"]}, dtype=object)
-    derived = __import__("xl_crm.derive", fromlist=["x"]).customer_columns(frame, AS_OF)
+    derived = __import__("xl_crm.compute.derive", fromlist=["x"]).customer_columns(frame, AS_OF)
     column = lambda key: [[v] for v in frame[key]]  # noqa: E731
     grades = udfs.crm_grade(column("need"), column("expected_close"), AS_OF)
     assert [g for [g] in grades] == list(derived["grade"])

@@ -15,15 +15,15 @@ from click.testing import CliRunner
 from fixtures_book import rich_workbook
 from test_guards import rewrite_part
 from test_package import parts_of, values_of
-from xl_crm import schema
-from xl_crm.book import guards
-from xl_crm.check import check_workbook
-from xl_crm.book.styles import Styles
-from xl_crm.book.read import read_workbook
+from xl_crm.model import schema
+from xl_crm.ooxml import guards
+from xl_crm.commands.check import check_workbook
+from xl_crm.ooxml.styles import Styles
+from xl_crm.sheets.read import read_workbook
 from xl_crm.errors import XlCrmError
-from xl_crm.importer import import_files
-from xl_crm.mapping import load_mapping
-from xl_crm.upgrade import upgrade_workbook
+from xl_crm.adopt.import_ import import_files
+from xl_crm.model.mapping import load_mapping
+from xl_crm.adopt.upgrade import upgrade_workbook
 
 AS_OF = date(2026, 1, 10)
 

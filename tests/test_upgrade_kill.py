@@ -20,7 +20,7 @@ import zipfile
 from python_calamine import CalamineWorkbook
 
 from fixtures_book import big_workbook
-from xl_crm.book.save import TEMP_SUFFIX
+from xl_crm.ooxml.save import TEMP_SUFFIX
 
 ROWS = 30_000
 # (what starts the clock, seconds after it): the start of the process, or the temporary file appearing

@@ -1,4 +1,4 @@
-"""Columns added by `upgrade` compute what xl_crm.derive computes, as LibreOffice recalculates them.
+"""Columns added by `upgrade` compute what xl_crm.compute.derive computes, as LibreOffice recalculates them.
 
 A user's workbook holds random and boundary rows as a plain range (header
 below a title line) on one sheet and as an Excel Table on the other, with
@@ -21,11 +21,12 @@ import pytest
 
 from fixtures_book import user_workbook
 from test_formulas_parity import AS_OF, expected_cell, frames, same
-from xl_crm import derive, schema, sync
-from xl_crm.book.package import Package
-from xl_crm.book.read import read_workbook
-from xl_crm.book.sheetxml import col_index
-from xl_crm.upgrade import upgrade_workbook
+from xl_crm.compute import derive, sync
+from xl_crm.model import schema
+from xl_crm.ooxml.package import Package
+from xl_crm.sheets.read import read_workbook
+from xl_crm.ooxml.sheetxml import col_index
+from xl_crm.adopt.upgrade import upgrade_workbook
 
 ROWS = 150
 INPUTS = {"customers": ["customer_id", "name", "need", "expected_close", "last_contact", "next_action_date"],

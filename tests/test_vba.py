@@ -13,7 +13,7 @@ import types
 import pytest
 import xlwings as xw
 
-import xl_crm.udfs
+import xl_crm.excel.udfs
 
 EXPECTED = {
     "crm_grade": "need, expected_close, Optional as_of, Optional settings",
@@ -35,7 +35,7 @@ EXPECTED = {
 
 @pytest.fixture
 def registered(monkeypatch):
-    """xl_crm.udfs loaded as the Windows add-in loads it: with xlwings' real decorators."""
+    """xl_crm.excel.udfs loaded as the Windows add-in loads it: with xlwings' real decorators."""
     client = types.ModuleType("win32com.client")
     client.Dispatch = lambda *a, **k: None
     win32com = types.ModuleType("win32com")
@@ -51,7 +51,7 @@ def registered(monkeypatch):
     monkeypatch.setattr(xw, "func", udfs.xlfunc)
     monkeypatch.setattr(xw, "arg", udfs.xlarg)
     monkeypatch.setattr(xw, "ret", udfs.xlret)
-    spec = importlib.util.spec_from_file_location("xl_crm.udfs", xl_crm.udfs.__file__)
+    spec = importlib.util.spec_from_file_location("xl_crm.excel.udfs", xl_crm.excel.udfs.__file__)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     yield udfs, module
@@ -63,12 +63,12 @@ def registered(monkeypatch):
 def test_every_function_gets_a_vba_wrapper(registered):
     udfs, module = registered
     buffer = io.StringIO()
-    udfs.generate_vba_wrapper("xl_crm.udfs", module, buffer, types.SimpleNamespace(Name="crm.xlsm"))
+    udfs.generate_vba_wrapper("xl_crm.excel.udfs", module, buffer, types.SimpleNamespace(Name="crm.xlsm"))
     vba = buffer.getvalue()
     signatures = dict(re.findall(r"^Function (crm_\w+)\((.*)\)$", vba, re.M))
     assert signatures == EXPECTED
     for name in EXPECTED:
-        assert f'XLPy.CallUDF("xl_crm.udfs", "{name}", ' in vba
+        assert f'XLPy.CallUDF("xl_crm.excel.udfs", "{name}", ' in vba
 
 
 def test_category_and_wizard_docs(registered):
@@ -84,8 +84,8 @@ def test_category_and_wizard_docs(registered):
 
 def test_module_imports_plainly_on_linux():
     """Outside Windows xw.func is a pass-through: the functions are plain Python."""
-    assert not hasattr(xl_crm.udfs.crm_grade, "__xlfunc__")
-    assert {f.__name__ for f in xl_crm.udfs.FUNCTIONS} == set(EXPECTED)
+    assert not hasattr(xl_crm.excel.udfs.crm_grade, "__xlfunc__")
+    assert {f.__name__ for f in xl_crm.excel.udfs.FUNCTIONS} == set(EXPECTED)
 
 
 def _conf(path):
@@ -117,7 +117,7 @@ def test_excel_setup_adds_the_conf_sheet_and_keeps_the_rest(tmp_path):
     assert run.returncode == 0, run.stderr
     names, settings = _conf(path)
     assert names == ["Mine", "xlwings.conf"]
-    assert settings["UDF Modules"] == "xl_crm.udfs"
+    assert settings["UDF Modules"] == "xl_crm.excel.udfs"
     assert settings["LICENSE_KEY"] == "abc"
     assert settings["Interpreter_Win"] == r"C:\py\python.exe"
     assert settings["Use UDF Server"] is False

@@ -12,10 +12,11 @@ import pytest
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from xl_crm import derive, schema
-from xl_crm.book.read import read_workbook
-from xl_crm.book.soffice import convert
-from xl_crm.sync import customer_sync, opportunity_touches
+from xl_crm.compute import derive
+from xl_crm.model import schema
+from xl_crm.sheets.read import read_workbook
+from xl_crm.ooxml.soffice import convert
+from xl_crm.compute.sync import customer_sync, opportunity_touches
 
 XL_CRM = [str(Path(sys.executable).with_name("xl-crm"))]
 AS_OF = date(2026, 11, 23)
@@ -204,9 +205,9 @@ def test_chinese_workbook_with_gb18030_csv(tmp_path):
 
 
 def test_fixed_as_of_tells_a_date_from_today(tmp_path):
-    from xl_crm.book.package import Package
-    from xl_crm.book.settings_sheet import fixed_as_of
-    from xl_crm.workbook import init_workbook
+    from xl_crm.ooxml.package import Package
+    from xl_crm.sheets.settings_sheet import fixed_as_of
+    from xl_crm.commands.workbook import init_workbook
 
     fixed, live = tmp_path / "fixed.xlsx", tmp_path / "live.xlsx"
     init_workbook(fixed, as_of=AS_OF)

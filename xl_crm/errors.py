@@ -1,5 +1,9 @@
-"""The one exception type the CLI turns into a one-line message."""
+"""The one exception type the CLI turns into a one-line message.
 
+It is the package layer's own (xl_crm.ooxml knows nothing of the CRM), so a
+caller catches a refused file and a bad value alike.
+"""
 
-class XlCrmError(Exception):
-    """A problem the user can fix: bad input, a locked file, a refused workbook."""
+from .ooxml.errors import PackageError as XlCrmError
+
+__all__ = ["XlCrmError"]

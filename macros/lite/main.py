@@ -1,6 +1,6 @@
 """xl_crm in xlwings Lite: paste into the add-in's main.py (requirements.txt beside it).
 
-The custom functions are xl_crm.udfs' own: in xlwings Lite `xw.func` and
+The custom functions are xl_crm.excel.udfs' own: in xlwings Lite `xw.func` and
 `xw.arg` are Lite's decorators, so importing them here is all it takes.
 The scripts run the same actions as the classic buttons on the open book.
 Writing reports and upgrading need the workbook's file, which Lite cannot
@@ -10,9 +10,9 @@ reach, so they are not offered here.
 import xlwings as xw
 from xlwings import func, script  # noqa: F401  (func: the decorator of the functions below)
 
-from xl_crm import macros
-from xl_crm.live import XwBook
-from xl_crm.udfs import (  # noqa: F401
+from xl_crm.excel import macros
+from xl_crm.excel.live import XwBook
+from xl_crm.excel.udfs import (  # noqa: F401
     crm_bant,
     crm_cadence,
     crm_followup_status,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from ..importer import import_files
-from ..mapping import load_mapping
-from ..upgrade import upgrade_workbook
+from ..adopt.import_ import import_files
+from ..model.mapping import load_mapping
+from ..adopt.upgrade import upgrade_workbook
 from . import main
 from .options import MAPPING, NO_BACKUP
 

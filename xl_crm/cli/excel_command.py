@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from . import main
-from ..excel_setup import add_xlwings_conf
+from ..excel.setup import add_xlwings_conf
 
 
 @main.command("excel-setup")
@@ -17,7 +17,7 @@ from ..excel_setup import add_xlwings_conf
 @click.option("--pythonpath", metavar="DIRS", help="Extra folders for Python to import from.")
 @click.option("--no-backup", is_flag=True, help="Do not keep NAME.bak of the previous version.")
 def excel_setup(path, interpreter_win, interpreter_mac, pythonpath, no_backup):
-    """Add the xlwings.conf sheet to PATH (UDF Modules = xl_crm.udfs)."""
+    """Add the xlwings.conf sheet to PATH (UDF Modules = xl_crm.excel.udfs)."""
     conf = add_xlwings_conf(path, interpreter_win=interpreter_win, interpreter_mac=interpreter_mac,
                             pythonpath=pythonpath, backup=not no_backup)
     click.echo(f"{path}: xlwings.conf sheet written (UDF Modules = {conf['UDF Modules']}).")

@@ -9,7 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import main
 from ..errors import XlCrmError
-from ..values import Invalid, parse_iso_date
+from ..model.cells import Invalid, parse_iso_date
 from ..reports.batch import default_jobs, month_list, write_reports
 
 PROGRESS_FROM = 10  # files; smaller batches finish before a bar would help

@@ -10,9 +10,9 @@ import click
 
 from . import main
 from .options import AS_OF, MAPPING, NO_BACKUP
-from ..check import ERROR, check_workbook
-from ..mapping import load_mapping
-from ..workbook import init_workbook, refresh_workbook
+from ..commands.check import ERROR, check_workbook
+from ..model.mapping import load_mapping
+from ..commands.workbook import init_workbook, refresh_workbook
 
 
 @main.command()
@@ -67,7 +67,7 @@ def check(path, mapping_file):
               help="Also write this month's reports into reports/.")
 def demo(out_dir, as_of, reports):
     """Build the demo workbooks (English and Chinese) and this month's reports."""
-    from ..demo import build_demo
+    from ..commands.demo import build_demo
 
     for path in build_demo(out_dir, as_of=as_of or date.today(), reports=reports):
         click.echo(f"wrote {path}")

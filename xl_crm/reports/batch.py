@@ -18,9 +18,9 @@ from queue import Empty
 
 import numpy as np
 
-from ..book.read import read_workbook
+from ..sheets.read import read_workbook
 from ..errors import XlCrmError
-from .book import ReportBook
+from .data import ReportBook
 from .kpis import default_as_of, shift_month
 from .model import date_tables, month_tables, report_model
 from .pdf import to_pdf

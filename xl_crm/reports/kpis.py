@@ -45,7 +45,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from .book import ReportBook, scope_counts, scope_sums, scope_table
+from .data import ReportBook, scope_counts, scope_sums, scope_table
 
 TEAM = "Team"
 COUNTS = ("new_count", "won_count", "lost_count", "open_count", "activities", "overdue_followups", "stale_count")

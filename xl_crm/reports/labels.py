@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import schema
+from ..model import schema
 
 SHEETS = {
     "summary": ("Summary", "概要"), "funnel": tuple(schema.FUNNEL_NAME.values()), "reps": ("Reps", "销售代表"),

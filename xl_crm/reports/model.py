@@ -21,10 +21,10 @@ import numpy as np
 import pandas as pd
 
 from .. import rules
-from ..book.read import CrmData
-from ..settings import Settings
-from ..values import as_date
-from .book import ReportBook, Snapshot, scope_counts, scope_sums, scope_table, year_before
+from ..sheets.read import CrmData
+from ..model.settings import Settings
+from ..model.cells import as_date
+from .data import ReportBook, Snapshot, scope_counts, scope_sums, scope_table, year_before
 from .kpis import METRICS, TEAM, conversion, default_as_of, in_month, metric_table, reached, shift_month, tidy
 
 LIST_ROWS = 100

@@ -5,7 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from ..book.soffice import convert
+from ..ooxml.soffice import convert
 
 
 def to_pdf(paths: list[Path], jobs: int = 1) -> list[Path]:

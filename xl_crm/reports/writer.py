@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
-from ..vocab import LEAD, STATUS, TERRITORY, TIER
+from ..model.vocab import LEAD, STATUS, TERRITORY, TIER
 from . import labels
 from .kpis import METRICS, TEAM
 from .labels import pick

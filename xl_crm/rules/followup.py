@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from ..settings import DEFAULT, Settings
-from ..values import Invalid, as_date, as_number, blank_on_invalid, is_blank
-from ..vocab import GRADE, TIER
+from ..model.settings import DEFAULT, Settings
+from ..model.cells import Invalid, as_date, as_number, blank_on_invalid, is_blank
+from ..model.vocab import GRADE, TIER
 
 
 @blank_on_invalid

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..settings import DEFAULT, Settings
-from ..values import as_date, blank_on_invalid, is_blank
-from ..vocab import NEED
+from ..model.settings import DEFAULT, Settings
+from ..model.cells import as_date, blank_on_invalid, is_blank
+from ..model.vocab import NEED
 
 
 @blank_on_invalid

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..values import blank_on_invalid
-from ..vocab import LEAD, OPENING, TERRITORY
+from ..model.cells import blank_on_invalid
+from ..model.vocab import LEAD, OPENING, TERRITORY
 
 GRID = {
     ("Behind", "Ours"): "A", ("Behind", "Neutral"): "B", ("Behind", "Theirs"): "C",

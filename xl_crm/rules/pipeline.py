@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..settings import DEFAULT, Settings
-from ..values import as_date, as_number, blank_on_invalid, is_blank
-from ..vocab import STATUS
+from ..model.settings import DEFAULT, Settings
+from ..model.cells import as_date, as_number, blank_on_invalid, is_blank
+from ..model.vocab import STATUS
 
 
 @blank_on_invalid

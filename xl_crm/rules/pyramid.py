@@ -5,17 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import columns
-from ..settings import DEFAULT, Settings
-from ..values import as_date
-from ..vocab import STATUS
+from ..model import typed
+from ..model.settings import DEFAULT, Settings
+from ..model.cells import as_date
+from ..model.vocab import STATUS
 
 
 def revenue_12m(opportunities: pd.DataFrame, as_of) -> pd.Series:
     """Won amount per customer_id with closed_date in (as_of - 365, as_of]."""
-    won = columns.parsed(STATUS.parse, opportunities["status"]) == "Won"
-    return won_in_year(opportunities["customer_id"], won, columns.dates(opportunities["closed_date"]),
-                       columns.numbers(opportunities["amount"]), as_of)
+    won = typed.parsed(STATUS.parse, opportunities["status"]) == "Won"
+    return won_in_year(opportunities["customer_id"], won, typed.dates(opportunities["closed_date"]),
+                       typed.numbers(opportunities["amount"]), as_of)
 
 
 def won_in_year(customer: pd.Series, won: pd.Series, closed: pd.Series, amount: pd.Series, as_of) -> pd.Series:

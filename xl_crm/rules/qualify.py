@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..values import as_number, blank_on_invalid
-from ..vocab import YES_NO
+from ..model.cells import as_number, blank_on_invalid
+from ..model.vocab import YES_NO
 
 
 @blank_on_invalid

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..settings import DEFAULT, Settings
-from ..values import Invalid, as_number, blank_on_invalid
+from ..model.settings import DEFAULT, Settings
+from ..model.cells import Invalid, as_number, blank_on_invalid
 
 DIAGNOSES = {
     1: ("Reserve too thin, every loss hurts: raise activity and prospecting.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..columns import per_row
+from ..model.typed import per_row
 
 
 def vectorised(rule, *columns, **fixed) -> pd.Series:
@@ -12,7 +12,7 @@ def vectorised(rule, *columns, **fixed) -> pd.Series:
 
     Values go in as Python objects (NaN/NaT read as blank), exactly as a
     spreadsheet cell would hand them to the rule; each distinct row is
-    evaluated once (columns.per_row), since workbook columns repeat a lot.
+    evaluated once (typed.per_row), since workbook columns repeat a lot.
     """
     index = next((c.index for c in columns if isinstance(c, pd.Series)), None)
     if index is None:

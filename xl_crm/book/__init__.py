@@ -1,1 +1,0 @@
-"""Workbook I/O: fast reads, new files, lossless edits of existing packages."""

@@ -1,0 +1,1 @@
+"""The library calls behind the commands: init, refresh, check, demo."""

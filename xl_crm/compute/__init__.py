@@ -1,0 +1,1 @@
+"""The rules over whole sheets: typed columns, synced values, derived columns, the call list."""

@@ -1,0 +1,196 @@
+"""The buttons' actions: RunPython entry points (macros/xl_crm.bas) and xlwings Lite scripts.
+
+Each action takes the workbook (`xw.Book.caller()` when called from VBA with
+no argument) and works on it through xl_crm.excel.live, with the same sync,
+derive and Today logic as `xl-crm refresh`. Writing reports and upgrading
+need the file itself, so those two save the open workbook and call the
+file-based library functions on `book.fullname`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+from ..model import schema
+from ..compute import today
+from ..sheets import settings_sheet
+from ..sheets.read import CrmData, Table, find_header, frame_from_rows
+from ..sheets.today_sheet import layout
+from ..errors import XlCrmError
+from .live import LiveBook, XwBook
+from ..model.cells import Invalid, cell_text, is_blank, parse_iso_date
+from ..model.vocab import ACTIVITY_TYPE
+from ..commands.workbook import plan_refresh, synchronise
+
+FRAMES = ("customers", "opportunities", "contacts", "activities")
+REPORTS_FOLDER = "reports"
+
+
+def _live(book) -> LiveBook:
+    """The adapter for `book`: the calling workbook when None, an xw.Book wrapped, a LiveBook as is."""
+    if book is None:
+        import xlwings as xw
+
+        return XwBook(xw.Book.caller())
+    return book if hasattr(book, "write_cells") else XwBook(book)
+
+
+def read_live(live: LiveBook) -> CrmData:
+    """The open workbook as CrmData: each data sheet found by its English or Chinese name."""
+    names = live.sheet_names()
+    data = CrmData(path=Path(live.fullname) if live.fullname else None, sheet_names=names)
+    for lang, name in schema.SETTINGS_NAME.items():
+        if name in names:
+            data.settings, data.as_of = settings_sheet.parse(live.rows(name))
+            data.lang = lang
+            break
+    for spec in schema.DATA_SHEETS:
+        for lang, name in (("en", spec.en), ("zh", spec.zh)):
+            if name not in names:
+                continue
+            rows = live.rows(name)
+            found = find_header(rows, spec)
+            if found is None:
+                raise XlCrmError(f"{live.fullname}: sheet {name}: no header row with the required columns "
+                                 f"({', '.join(c.header(lang) for c in spec.columns if c.required)})")
+            header, columns = found
+            data.tables[spec.key] = Table(spec, name, header + 1, columns, [cell_text(c) for c in rows[header]],
+                                          frame_from_rows(rows, spec, header, columns))
+            data.lang = "zh" if lang == "zh" else data.lang
+            break
+    if "customers" not in data.tables:
+        raise XlCrmError(f"{live.fullname}: no Customers sheet")
+    return data
+
+
+def _day(data: CrmData) -> date:
+    """The live AsOf value (TODAY() is evaluated by Excel itself), else today."""
+    return data.as_of or date.today()
+
+
+def _write_today(live: LiveBook, data: CrmData, day: date, result) -> int:
+    calls = today.call_list(result.frames["customers"], result.customer_derived, result.frames["activities"], day)
+    live.replace_sheet(schema.TODAY_NAME[data.lang], [values for _, values in layout(calls, day, data.lang)])
+    return len(calls)
+
+
+def refresh(book=None) -> str:
+    """Write the synced columns (last contact, touches, next close, revenue, tier) and rebuild Today."""
+    live = _live(book)
+    data = read_live(live)
+    plan = plan_refresh(data, _day(data))
+    for sheet_name, cells in plan.values.items():
+        live.write_cells(sheet_name, cells)
+    changed = sum(len(cells) for cells in plan.values.values())
+    due = _write_today(live, data, plan.day, plan.result)
+    message = f"Refreshed as of {plan.day.isoformat()}: {changed} cells updated, {due} follow-ups due."
+    live.tell(message)
+    return message
+
+
+def show_today(book=None) -> str:
+    """Rebuild the Today sheet: overdue and due follow-ups, most urgent first, by rep."""
+    live = _live(book)
+    data = read_live(live)
+    day = _day(data)
+    result = synchronise({key: data.frame(key) for key in FRAMES}, day, data.settings)
+    due = _write_today(live, data, day, result)
+    return f"{due} follow-ups due on {day.isoformat()}."
+
+
+CANCELLED = object()
+
+
+def _ask(live: LiveBook, prompt: str, read, default: str = ""):
+    """Ask until the answer reads (read raises Invalid otherwise); CANCELLED when cancelled."""
+    while True:
+        answer = live.ask(prompt, default)
+        if answer is None:
+            return CANCELLED
+        try:
+            return read(answer)
+        except Invalid as exc:
+            prompt = f"{exc}. {prompt}"
+
+
+def _optional_date(text: str):
+    return None if is_blank(text) else parse_iso_date(text)
+
+
+def log_activity(book=None) -> str | None:
+    """Log a touch for the selected customer row: type, summary, next date; then refresh.
+
+    The activity is dated today; a next date also becomes the customer's
+    next_action_date. Refresh then moves last_contact and touch_count.
+    """
+    live = _live(book)
+    data = read_live(live)
+    customers, activities = data.tables["customers"], data.tables.get("activities")
+    if activities is None:
+        raise XlCrmError(f"{live.fullname}: no Activities sheet to log into")
+    selected = live.selection()
+    if selected is None or selected[0] != customers.sheet_name or selected[1] not in customers.frame.index:
+        live.tell(f"Select a customer's row on the {customers.sheet_name} sheet first.")
+        return None
+    row = customers.frame.loc[selected[1]]
+    kinds = "/".join(ACTIVITY_TYPE.labels(data.lang))
+    kind = _ask(live, f"Activity type for {row.get('name')} ({kinds})", ACTIVITY_TYPE.parse,
+                ACTIVITY_TYPE.label("Call", data.lang))
+    summary = CANCELLED if kind is CANCELLED else live.ask("Summary", "")
+    if summary is None or summary is CANCELLED:
+        return None
+    next_date = _ask(live, "Next date (YYYY-MM-DD, blank for none)", _optional_date)
+    if next_date is CANCELLED:
+        return None
+    values = {"date": date.today(), "customer_id": row.get("customer_id"), "owner": row.get("owner"),
+              "type": ACTIVITY_TYPE.label(kind, data.lang), "summary": summary or None, "next_date": next_date}
+    width = max(activities.columns.values()) + 1
+    line = [None] * width
+    for key, col in activities.columns.items():
+        line[col] = values.get(key)
+    live.append_rows(activities.sheet_name, [line])
+    if next_date is not None and "next_action_date" in customers.columns:
+        live.write_cells(customers.sheet_name, {(selected[1], customers.columns["next_action_date"]): next_date})
+    return refresh(live)
+
+
+def _saved_file(live: LiveBook) -> Path:
+    """Save the open workbook and return its file (these actions read the file, not the window)."""
+    live.save()
+    path = Path(live.fullname)
+    if not path.is_file():
+        raise XlCrmError(f"{live.fullname}: save the workbook to a folder first")
+    return path
+
+
+def write_reports(book=None) -> str:
+    """This month's team and per-rep reports, into a `reports` folder beside the workbook."""
+    from ..reports import write_reports as write
+
+    live = _live(book)
+    path = _saved_file(live)
+    out = path.parent / REPORTS_FOLDER
+    month = date.today().strftime("%Y-%m")
+    files = write(path, [month], out)
+    message = f"{len(files)} reports for {month} written to {out}."
+    live.tell(message)
+    return message
+
+
+def upgrade(book=None) -> str:
+    """Upgrade a copy of the saved workbook (Excel holds the open file): NAME-upgraded.xlsx beside it."""
+    from ..adopt.upgrade import upgrade_workbook
+
+    live = _live(book)
+    path = _saved_file(live)
+    target = path.with_name(f"{path.stem}-upgraded{path.suffix}")
+    shutil.copy2(path, target)
+    upgrade_workbook(target)
+    message = f"Upgraded copy written to {target}: close this workbook and open that one."
+    live.tell(message)
+    return message
+
+
+ACTIONS = (refresh, show_today, log_activity, write_reports, upgrade)

@@ -1,0 +1,144 @@
+"""Enumerated values: one canonical English label, a Chinese label, accepted spellings.
+
+Input in either language (any case, extra spaces folded) reads as the
+canonical label; output uses the workbook's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .cells import Invalid, cell_text, is_blank
+
+
+@dataclass(frozen=True)
+class Vocab:
+    """One enumeration: (canonical, Chinese, *other accepted spellings) per value."""
+
+    name: str
+    entries: tuple[tuple[str, ...], ...]
+    _lookup: dict[str, str] = field(init=False, repr=False, compare=False)
+    _exact: dict[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        lookup = {}
+        for entry in self.entries:
+            for spelling in entry:
+                lookup[spelling.casefold()] = entry[0]
+        object.__setattr__(self, "_lookup", lookup)
+        # spellings exactly as listed: what most cells hold, found without folding anything
+        exact = {spelling: lookup[spelling.casefold()] for entry in self.entries for spelling in entry}
+        object.__setattr__(self, "_exact", exact)
+
+    @property
+    def values(self) -> list[str]:
+        return [entry[0] for entry in self.entries]
+
+    def spellings(self, value: str) -> tuple[str, ...]:
+        """Every accepted spelling of one canonical value."""
+        return next(entry for entry in self.entries if entry[0] == value)
+
+    def parse(self, value) -> str | None:
+        """Canonical label, None for blank; raises Invalid for an unknown value."""
+        if type(value) is str and value in self._exact:
+            return self._exact[value]
+        if is_blank(value):
+            return None
+        try:
+            return self._lookup[cell_text(value).casefold()]
+        except KeyError:
+            raise Invalid(f"unknown {self.name}: {value!r}") from None
+
+    def label(self, value: str | None, lang: str = "en") -> str | None:
+        """The output label of a canonical value in a language."""
+        if value is None:
+            return None
+        return self.spellings(value)[1 if lang == "zh" else 0]
+
+    def labels(self, lang: str = "en") -> list[str]:
+        return [self.label(v, lang) for v in self.values]
+
+
+NEED = Vocab("need", (("Now", "现有需求"), ("Future", "潜在需求"), ("None", "无需求")))
+STATUS = Vocab("status", (("Open", "跟进中"), ("Won", "赢单"), ("Lost", "丢单")))
+TERRITORY = Vocab("territory", (("Ours", "我方地盘"), ("Neutral", "中立地盘"), ("Theirs", "敌方地盘")))
+LEAD = Vocab("lead", (("Ahead", "我方领先"), ("Even", "敌我相当"), ("Behind", "我方落后")))
+TIER = Vocab("tier", (("VIP", "VIP客户"), ("Key", "重点客户"), ("Regular", "普通客户")))
+GRADE = Vocab("grade", tuple((g, g) for g in "ABCDE"))
+FOLLOWUP_STATUS = Vocab(
+    "followup_status",
+    (("Not contacted", "未联系"), ("Overdue", "逾期"), ("Due today", "今日跟进"), ("Upcoming", "待跟进")),
+)
+URGENCY = Vocab("urgency", (("Urgent", "紧急"), ("Soon", "缓急"), ("Later", "不紧急"), ("Slow", "可慢反应")))
+APPROVAL = Vocab("approval_level", (("Director", "总监"), ("VP", "副总裁"), ("President", "总裁")))
+OPENING_TYPE = Vocab("opening_type", (("Normal", "正常"), ("Problem", "问题"), ("Abnormal", "不正常")))
+OPENING = Vocab("opening", tuple((g, g) for g in "ABCDEFGHI"))
+YES_NO = Vocab(
+    "yes/no",
+    (("Yes", "是", "Y", "TRUE", "1", "有"), ("No", "否", "N", "FALSE", "0", "无")),
+)
+ROLE = Vocab(
+    "role",
+    (
+        ("Approver", "批准人", "A"),
+        ("Decision maker", "决策人", "D"),
+        ("Evaluator", "评估人", "E"),
+        ("Consultant", "建议人", "C"),
+        ("User", "用户", "U"),
+    ),
+)
+ATTITUDE = Vocab(
+    "attitude",
+    (
+        ("Champion", "力挺", "*"),
+        ("Supporter", "支持", "+"),
+        ("Neutral", "中立", "="),
+        ("Not supporting", "不支持", "-"),
+        ("Hostile", "敌对", "X"),
+    ),
+)
+BUYING_FOCUS = Vocab(
+    "buying_focus",
+    (
+        ("Value", "价值", "V"),
+        ("Relationship", "关系", "R"),
+        ("Commercial", "商务", "$"),
+        ("Process", "流程", "P"),
+        ("Technical", "技术", "T"),
+    ),
+)
+TIME_SPENT = Vocab(
+    "time_spent",
+    (("None", "无", "0"), ("Introduction", "引见", "1"), ("One-on-one", "单独会面", "2"), ("Quality time", "深度交流", "3")),
+)
+LEVEL = Vocab("level", (("Operational", "操作层"), ("Management", "管理层"), ("Executive", "决策层")))
+FUNCTION = Vocab("function", (("User dept", "使用部门"), ("Technical", "技术部门"), ("Procurement", "采购部门")))
+RELATIONSHIP_STAGE = Vocab(
+    "relationship_stage", (("Acquainted", "认识"), ("Engaged", "约会"), ("Trusted", "信赖"), ("Ally", "同盟"))
+)
+COMM_STYLE = Vocab(
+    "comm_style", (("Analytical", "分析型"), ("Driver", "进取型"), ("Expressive", "表现型"), ("Amiable", "亲切型"))
+)
+CATEGORY = Vocab(
+    "category",
+    (
+        ("Executive", "高层"),
+        ("Difficult", "难点"),
+        ("Rising star", "明日之星"),
+        ("Retired", "退休"),
+        ("New field", "新领域"),
+        ("Mobile", "流动"),
+    ),
+)
+ACTIVITY_TYPE = Vocab(
+    "activity type",
+    (
+        ("Call", "电话"),
+        ("Visit", "拜访"),
+        ("Email", "邮件"),
+        ("Meeting", "会议"),
+        ("Demo", "演示"),
+        ("Message", "微信", "消息"),
+        ("Other", "其他"),
+    ),
+)

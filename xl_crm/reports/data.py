@@ -1,0 +1,237 @@
+"""The workbook's data typed once per batch, and what changes with the evaluation date.
+
+A batch writes many months and reps from one read: `ReportBook` reads every
+column once into typed columns (dates as datetime64, amounts as floats,
+statuses and stages as labels and numbers, owners as rep codes) and
+evaluates the date-free rules once per distinct row; `Snapshot` holds what
+depends on as_of (synced values, follow-up status, stale deals, touches,
+the open pipeline and the funnel cohort) and is built once per date.
+
+Scopes are numbered: 0 is the team, 1 + i is `reps[i]`; `scope` columns
+hold the rep's number i (-1 when the owner is blank or not a rep, which
+counts for the team only).
+"""
+
+from __future__ import annotations
+
+import weakref
+from datetime import date
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from ..compute import derive
+from .. import rules
+from ..model.typed import column, dates, parsed, per_row, texts
+from ..model.settings import DEFAULT, Settings
+from ..compute.sync import SyncSources
+
+REFERENCE = date(2000, 1, 1)
+
+
+def year_before(day: date) -> date:
+    """The same calendar day a year earlier (29 February gives the 28th)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def scope_sums(values: np.ndarray, scope: np.ndarray, reps: int) -> np.ndarray:
+    """The team's total, then one total per rep (rows of no rep count for the team only)."""
+    mine = scope >= 0
+    per_rep = np.bincount(scope[mine], weights=values[mine], minlength=reps)
+    return np.concatenate([[values.sum()], per_rep])
+
+
+def scope_table(column: np.ndarray, scope: np.ndarray, reps: int, width: int,
+                weights: np.ndarray | None = None) -> np.ndarray:
+    """(1 + reps) x width: per value 0..width-1 of `column`, the rows (or their weights) of the team, then each rep."""
+    team = np.bincount(column, weights=weights, minlength=width)
+    mine = scope >= 0
+    per_rep = np.bincount(scope[mine] * width + column[mine], weights=None if weights is None else weights[mine],
+                          minlength=reps * width)
+    return np.vstack([team, per_rep.reshape(reps, width)])
+
+
+def scope_counts(mask: np.ndarray, scope: np.ndarray, reps: int) -> np.ndarray:
+    """How many rows of the mask, for the team and for each rep."""
+    mine = mask & (scope >= 0)
+    return np.concatenate([[int(mask.sum())], np.bincount(scope[mine], minlength=reps)])
+
+
+def _funnel_position(stage, status, settings: Settings, column_name: str) -> int:
+    """How far one deal counts in rules.funnel: the stages it reaches, or the stage it is open in (0: none)."""
+    table = rules.funnel(pd.Series([stage], dtype=object), pd.Series([status], dtype=object), settings=settings)
+    counted = table[column_name].to_numpy()
+    if column_name == "reached":
+        return int(counted.sum())
+    return int(table["stage"].to_numpy()[counted.argmax()]) if counted.any() else 0
+
+
+class ReportBook:
+    """Customers, opportunities and activities typed for the report model."""
+
+    def __init__(self, customers: pd.DataFrame, opportunities: pd.DataFrame, activities: pd.DataFrame,
+                 settings: Settings = DEFAULT, lang: str = "en"):
+        self.settings, self.lang = settings, lang
+        self.raw_customers, self.raw_opportunities, self.raw_activities = customers, opportunities, activities
+        self.sync = SyncSources(customers, opportunities, activities)
+        c = lambda key: column(customers, key)  # noqa: E731
+        self.customers = pd.DataFrame({
+            "customer_id": self.sync.customer_ids, "name": texts(c("name")), "owner": texts(c("owner")),
+            "industry": texts(c("industry")), "region": texts(c("region")),
+        }, index=customers.index)
+        o = lambda key: column(opportunities, key)  # noqa: E731
+        stage, status = o("stage"), o("status")
+        opps = pd.DataFrame({
+            "opportunity_id": self.sync.deal_ids, "customer_id": self.sync.deal_customers,
+            "name": texts(o("name")), "owner": texts(o("owner")), "product": texts(o("product")),
+            "status": self.sync.status, "stage": parsed(settings.stage_index, stage), "amount": self.sync.amount,
+            "created": dates(o("created")), "closed": dates(o("closed_date")),
+            "value_class": per_row(rules.value_class, o("short_term_score"), o("long_term_score"), settings=settings,
+                                   dtype=float),
+            "opening": per_row(rules.opening, o("territory"), o("lead")),
+        }, index=opportunities.index)
+        by_id = self.customers.drop_duplicates("customer_id").set_index("customer_id")
+        opps["industry"] = opps["customer_id"].map(by_id["industry"])
+        opps["region"] = opps["customer_id"].map(by_id["region"])
+        # a deal open at as_of weighs with its stage's probability, whatever it later became; in sums
+        # rules.weighted_amount is amount x probability with blank (or unreadable) amounts adding 0
+        probability = per_row(rules.probability, stage, "Open", settings=settings, dtype=float)
+        opps["open_weighted"] = opps["amount"].fillna(0.0) * probability
+        # how far each deal counts in the funnel: rules.funnel asked once per distinct stage and status
+        opps["reach"] = per_row(_funnel_position, stage, status, settings=settings, column_name="reached",
+                                dtype=int)
+        opps["open_stage"] = per_row(_funnel_position, stage, "Open", settings=settings, column_name="open_count",
+                                     dtype=int)
+        # days_in_stage is as_of minus a date-free start: evaluated once, shifted per date
+        is_open = opps["status"] == "Open"
+        since = pd.Series(np.nan, index=opps.index)
+        since[is_open] = per_row(rules.days_in_stage, o("stage_since")[is_open], o("created")[is_open], REFERENCE,
+                                 dtype=float)
+        opps["days_at_reference"] = since
+        self.opportunities = opps
+        a = lambda key: column(activities, key)  # noqa: E731
+        self.activities = pd.DataFrame({"date": dates(a("date")), "owner": texts(a("owner"))},
+                                       index=activities.index)
+        owners = pd.concat([opps["owner"], self.activities["owner"]]).dropna()
+        self.reps: list[str] = sorted(set(owners))
+        number = {rep: i for i, rep in enumerate(self.reps)}
+        for frame in (opps, self.activities, self.customers):
+            frame["scope"] = frame["owner"].map(number).fillna(-1).astype(int)
+        self._snapshots: dict[date, Snapshot] = {}
+        self.memo: dict = {}  # what the model computes once per batch (month tables)
+        self.stale_memo: dict = {}  # rules.stale by (status, stage, days): the same rows recur at every date
+
+    @classmethod
+    def from_data(cls, data) -> "ReportBook":
+        """From a `read_workbook` result (CrmData)."""
+        return cls(data.frame("customers"), data.frame("opportunities"), data.frame("activities"),
+                   data.settings, data.lang)
+
+    @property
+    def scopes(self) -> int:
+        return 1 + len(self.reps)
+
+    def scope_of(self, rep: str | None) -> int:
+        """0 for the team (rep None), else 1 + the rep's position."""
+        return 0 if rep is None else 1 + self.reps.index(rep)
+
+    def snapshot(self, as_of: date) -> "Snapshot":
+        if as_of not in self._snapshots:
+            self._snapshots[as_of] = Snapshot(self, as_of)
+        return self._snapshots[as_of]
+
+    @cached_property
+    def months(self) -> dict[str, np.ndarray]:
+        """Per scope and calendar month (year * 12 + month - 1): deals new, won and amount won."""
+        o, reps = self.opportunities, len(self.reps)
+        created, closed = _month_number(o["created"]), _month_number(o["closed"])
+        known = np.concatenate([created[created >= 0], closed[closed >= 0]])
+        first = int(known.min()) if len(known) else 0
+        width = (int(known.max()) - first + 1) if len(known) else 1
+        won = (o["status"] == "Won").to_numpy() & (closed >= 0)
+        scope, money = o["scope"].to_numpy(), o["amount"].fillna(0.0).to_numpy()
+        out = {"first": first}
+        for key, rows, months, values in (("new_count", created >= 0, created, None), ("won_count", won, closed, None),
+                                          ("won_amount", won, closed, money)):
+            out[key] = scope_table(months[rows] - first, scope[rows], reps, width,
+                                   None if values is None else values[rows]).astype(float)
+        return out
+
+
+def _month_number(days: pd.Series) -> np.ndarray:
+    """year * 12 + month - 1 per date; -1 for NaT."""
+    known = days.notna().to_numpy()
+    out = np.full(len(days), -1)
+    out[known] = days.dt.year.to_numpy()[known] * 12 + days.dt.month.to_numpy()[known] - 1
+    return out
+
+
+class Snapshot:
+    """Everything that depends on as_of, for every row of the workbook (each part built when first asked).
+
+    A snapshot lives with its book (ReportBook.snapshot): it holds the book weakly.
+    """
+
+    def __init__(self, book: ReportBook, as_of: date):
+        # a weak reference: the book holds its snapshots, and without a cycle its memory (the whole
+        # workbook) is returned as soon as the batch drops it, not at some later garbage collection
+        self.book, self.as_of = weakref.proxy(book), as_of
+        o, day = book.opportunities, pd.Timestamp(as_of)
+        started = o["created"].isna() | (o["created"] <= day)
+        closed_later = o["status"].isin(["Won", "Lost"]) & (o["closed"] > day)
+        self.open_at = (started & ((o["status"] == "Open") | closed_later)).to_numpy()
+        """Deals open at as_of (section 11): created by then or blank, and Open or closed after as_of."""
+        self.cohort = ((o["created"] > pd.Timestamp(year_before(as_of))) & (o["created"] <= day)).to_numpy()
+        """Deals created in the 12 months ending as_of: the funnel's cohort."""
+
+    @cached_property
+    def _synced(self) -> pd.DataFrame:
+        """last_contact, touch_count, next_close, revenue_12m and tier at as_of (sync)."""
+        return self.book.sync.customers_at(self.as_of, self.book.settings)
+
+    @cached_property
+    def _inputs(self) -> pd.DataFrame:
+        """The workbook's customer rows with the synced values: what derive reads."""
+        return self.book.raw_customers.assign(**self._synced)
+
+    @cached_property
+    def _followup(self) -> pd.DataFrame:
+        return derive.followup_columns(self._inputs, self.as_of, self.book.settings)
+
+    @cached_property
+    def overdue(self) -> np.ndarray:
+        """Customers whose follow-up is Overdue at as_of: a comparison month needs no other derived column."""
+        return (self._followup["followup_status"] == "Overdue").to_numpy()
+
+    @cached_property
+    def customers(self) -> pd.DataFrame:
+        """Typed customer columns, the synced values at as_of and the derived follow-up columns."""
+        book = self.book
+        derived = derive.customer_columns(self._inputs, self.as_of, book.settings, self._followup)
+        return pd.concat([book.customers, self._synced, derived], axis=1)
+
+    @cached_property
+    def days_in_stage(self) -> pd.Series:
+        """rules.days_in_stage at as_of for open deals (NaN for the rest: they are not counted)."""
+        return self.book.opportunities["days_at_reference"] + (self.as_of - REFERENCE).days
+
+    @cached_property
+    def stale(self) -> pd.Series:
+        """rules.stale at as_of per deal."""
+        o = self.book.opportunities
+        is_open = o["status"] == "Open"
+        flags = pd.Series(False, index=o.index)
+        days = self.days_in_stage[is_open].astype(object).where(self.days_in_stage[is_open].notna(), None)
+        flags[is_open] = per_row(rules.stale, o["status"][is_open], o["stage"][is_open], days,
+                                 settings=self.book.settings, memo=self.book.stale_memo
+                                 ) == True  # noqa: E712 (None is not stale)
+        return flags
+
+    @cached_property
+    def touches(self) -> pd.Series:
+        """touch_count per opportunity row at as_of."""
+        return self.book.sync.opportunity_touches(self.as_of).set_axis(self.book.opportunities.index)

@@ -1,0 +1,120 @@
+"""Layout of the Settings sheet: where each defined name lives, and reading it back.
+
+Row 1 headers; row 2 AsOf; then one row per threshold (name, value,
+description); a blank row; the stage table (No, Stage, Chinese name,
+Probability, Rot days). Every value cell is a defined name of the same
+name, so formulas read `GradeDaysA`, `StageProb` and so on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from ..model.schema import SETTINGS_NAME
+from ..model.settings import DEFAULT, THRESHOLDS, Settings, Stage
+from ..model.cells import Invalid, as_date, as_number, cell_text, is_blank
+
+HEADERS = {"en": ("Name", "Value", "Description"), "zh": ("名称", "数值", "说明")}
+STAGE_HEADERS = {"en": ("No", "Stage", "Chinese name", "Probability", "Rot days"),
+                 "zh": ("序号", "阶段", "中文名称", "成交概率", "停滞天数")}
+AS_OF_ROW = 2
+FIRST_THRESHOLD_ROW = 3
+STAGE_HEADER_ROW = FIRST_THRESHOLD_ROW + len(THRESHOLDS) + 1
+STAGE_COLUMNS = ("StageNo", "StageName", "StageNameZh", "StageProb", "StageRot")
+AS_OF_NOTE = {"en": "Evaluation date: =TODAY() or a fixed date", "zh": "评估日期：=TODAY() 或固定日期"}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One Settings cell to write: 1-based row, 0-based column, value, format key."""
+
+    row: int
+    col: int
+    value: object
+    style: str = "text"  # text | header | number | percent | date | money
+
+
+def layout(settings: Settings = DEFAULT, lang: str = "en", as_of=None) -> tuple[list[Cell], dict[str, str]]:
+    """The cells of a Settings sheet and its defined names (name -> absolute A1 range)."""
+    cells = [Cell(1, i, h, "header") for i, h in enumerate(HEADERS[lang])]
+    names = {"AsOf": f"$B${AS_OF_ROW}"}
+    cells += [Cell(AS_OF_ROW, 0, "AsOf"), Cell(AS_OF_ROW, 1, as_of if as_of else "=TODAY()", "date"),
+              Cell(AS_OF_ROW, 2, AS_OF_NOTE[lang])]
+    for i, threshold in enumerate(THRESHOLDS):
+        row = FIRST_THRESHOLD_ROW + i
+        style = "percent" if threshold.number_format == "0%" else "money" if "#" in threshold.number_format \
+            else "number"
+        cells += [Cell(row, 0, threshold.name), Cell(row, 1, getattr(settings, threshold.field), style),
+                  Cell(row, 2, threshold.zh if lang == "zh" else threshold.en)]
+        names[threshold.name] = f"$B${row}"
+    cells += [Cell(STAGE_HEADER_ROW, i, h, "header") for i, h in enumerate(STAGE_HEADERS[lang])]
+    first, last = STAGE_HEADER_ROW + 1, STAGE_HEADER_ROW + len(settings.stages)
+    for i, stage in enumerate(settings.stages):
+        row = first + i
+        cells += [Cell(row, 0, stage.number, "number"), Cell(row, 1, stage.name), Cell(row, 2, stage.name_zh),
+                  Cell(row, 3, stage.probability, "percent"), Cell(row, 4, stage.rot_days, "number")]
+    for col, name in enumerate(STAGE_COLUMNS):
+        letter = "ABCDE"[col]
+        names[name] = f"${letter}${first}:${letter}${last}"
+    return cells, names
+
+
+def parse(rows: list[list]) -> tuple[Settings, object]:
+    """Settings and the AsOf value from a Settings sheet's cell values (rows of lists).
+
+    Unknown or unreadable cells fall back to the defaults; the stage table
+    is read from the row after its header to the first blank row.
+    """
+    values, as_of, stages = {}, None, []
+    known = {t.name for t in THRESHOLDS}
+    in_stages = False
+    for row in rows:
+        row = list(row) + [None] * (5 - len(row))
+        first = cell_text(row[0]) if not is_blank(row[0]) else ""
+        if in_stages:
+            if not first:
+                break
+            try:
+                # the funnel order is the table's order, whatever the No column says
+                stages.append(Stage(len(stages) + 1, cell_text(row[1]), cell_text(row[2]),
+                                    as_number(row[3]), int(as_number(row[4]))))
+            except (Invalid, TypeError, ValueError):
+                break
+        elif first == "AsOf":
+            as_of = row[1]
+        elif first in known:
+            try:
+                number = as_number(row[1])
+            except Invalid:
+                number = None
+            if number is not None:
+                values[first] = number
+        elif first in (STAGE_HEADERS["en"][0], STAGE_HEADERS["zh"][0]):
+            in_stages = True
+    settings = DEFAULT.with_values(values)
+    if stages:
+        settings = Settings(**{**settings.__dict__, "stages": tuple(stages)})
+    try:
+        as_of = as_date(as_of)
+    except Invalid:
+        as_of = None
+    return settings, as_of
+
+
+def fixed_as_of(package, data) -> date | None:
+    """The AsOf cell's date when it is fixed; None when it is =TODAY() or there is none.
+
+    A cached TODAY() result reads like a date (data.as_of), so only the
+    Settings sheet's XML can tell the two apart.
+    """
+    name = next((n for n in SETTINGS_NAME.values() if n in package.sheet_names), None)
+    if data.as_of is None or name is None:
+        return None
+    return None if _as_of_is_formula(package.read(package.sheet_part(name))) else data.as_of
+
+
+def _as_of_is_formula(sheet_xml: bytes) -> bool:
+    cell = re.search(rb'<(?:\w+:)?c\b[^>]*\br="B%d"[^>]*?(?:/>|>(.*?)</(?:\w+:)?c>)' % AS_OF_ROW, sheet_xml, re.S)
+    return bool(cell and cell.group(1) and re.search(rb"<(?:\w+:)?f\b", cell.group(1)))

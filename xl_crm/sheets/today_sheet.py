@@ -1,0 +1,99 @@
+"""Lay out the Today sheet (today.call_list): a title, headers, then one block per rep.
+
+`layout` gives the rows as values, so the file writer (XlsxWriter, with
+formats) and the live workbook (macros) show the same sheet.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+
+from ..model import schema
+from ..model.cells import is_blank
+from ..model.vocab import FOLLOWUP_STATUS, TIER
+
+HEADERS = {
+    "customer_id": ("Customer ID", "客户编号", 12),
+    "name": ("Customer", "客户名称", 28),
+    "grade": ("Grade", "等级", 7),
+    "tier": ("Tier", "层级", 10),
+    "followup_status": ("Status", "跟进状态", 14),
+    "next_due": ("Next due", "应跟进日期", 12),
+    "days_overdue": ("Days overdue", "逾期天数", 12),
+    "last_contact": ("Last contact", "最近联系", 12),
+    "last_activity": ("Last activity", "最近跟进", 12),
+    "last_activity_type": ("Type", "方式", 9),
+    "last_activity_summary": ("Summary", "内容摘要", 36),
+    "next_step": ("Next step", "下一步", 28),
+}
+DATES = ("next_due", "last_contact", "last_activity")
+TITLE = {"en": "Follow-ups due on {day} ({count})", "zh": "{day} 应跟进客户（{count}）"}
+NO_OWNER = {"en": "(no owner)", "zh": "（未分配）"}
+DONE = {"en": "Nothing is due. Well done.", "zh": "今天没有需要跟进的客户。"}
+TITLE_ROW, HEADER_ROW = 0, 2
+
+
+def _cell_value(key: str, value, lang: str):
+    if is_blank(value) or value is pd.NaT:
+        return None
+    if key == "followup_status":
+        return FOLLOWUP_STATUS.label(value, lang)
+    if key == "tier":
+        return TIER.label(TIER.parse(value), lang)
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    return value
+
+
+def layout(calls: pd.DataFrame, as_of: date, lang: str = "en") -> list[tuple[str, list]]:
+    """(kind, values) per sheet row; kind is title, blank, header, rep, call or done."""
+    keys = list(HEADERS)
+    rows = [("title", [TITLE[lang].format(day=as_of.isoformat(), count=len(calls))]), ("blank", []),
+            ("header", [HEADERS[k][1 if lang == "zh" else 0] for k in keys])]
+    if calls.empty:
+        rows.append(("done", [DONE[lang]]))
+    owners = calls["owner"].map(lambda v: None if is_blank(v) else str(v))
+    for owner, group in calls.groupby(owners, sort=False, dropna=False):
+        rows.append(("rep", [f"{NO_OWNER[lang] if is_blank(owner) else owner} ({len(group)})"]))
+        rows += [("call", [_cell_value(k, record[k], lang) for k in keys]) for record in group.to_dict("records")]
+    return rows
+
+
+def write_today_sheet(workbook, calls: pd.DataFrame, as_of: date, lang: str = "en") -> None:
+    """Add the Today sheet to an XlsxWriter workbook, with formats and print setup."""
+    sheet = workbook.add_worksheet(schema.TODAY_NAME[lang])
+    formats = {
+        "title": workbook.add_format({"bold": True, "font_size": 14}),
+        "header": workbook.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "border": 1}),
+        "rep": workbook.add_format({"bold": True, "bg_color": "#DDEBF7"}),
+    }
+    dates = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    overdue = workbook.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"})
+    keys = list(HEADERS)
+    for j, key in enumerate(keys):
+        sheet.set_column(j, j, HEADERS[key][2], dates if key in DATES else None)
+    rows = layout(calls, as_of, lang)
+    for r, (kind, values) in enumerate(rows):
+        if kind == "rep":
+            sheet.merge_range(r, 0, r, len(keys) - 1, values[0], formats["rep"])
+            continue
+        for j, value in enumerate(values):
+            if value is None:
+                continue
+            if isinstance(value, datetime):
+                sheet.write_datetime(r, j, value, dates)
+            elif isinstance(value, str):
+                sheet.write_string(r, j, value, formats.get(kind))
+            else:
+                sheet.write(r, j, value, formats.get(kind))
+    status = keys.index("followup_status")
+    sheet.conditional_format(HEADER_ROW + 1, status, max(len(rows) - 1, HEADER_ROW + 1), status, {
+        "type": "cell", "criteria": "==", "value": f'"{FOLLOWUP_STATUS.label("Overdue", lang)}"', "format": overdue})
+    sheet.freeze_panes(HEADER_ROW + 1, 0)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(HEADER_ROW)
