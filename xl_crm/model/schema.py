@@ -168,6 +168,7 @@ CONTACTS = Sheet(
         C("category", "类别", "enum", vocab=vocab.CATEGORY),
         C("is_coach", "内线", "bool", vocab=vocab.YES_NO, width=8),
         C("birthday", "生日", "date"),
+        C("phone", "电话", width=16),
     ),
     id_column="contact_id",
 )

@@ -1,0 +1,91 @@
+"""Mapping files for real exports: value maps, one column to several fields, date formats, sheets."""
+
+import pytest
+
+from xl_crm.errors import XlCrmError
+from xl_crm.model.mapping import (
+    DEFAULT,
+    date_format_pattern,
+    load_mapping,
+    parse_mapping,
+)
+
+EXPORT = """
+[opportunities]
+sheet = "sales_pipeline"
+date_format = "MM/DD/YYYY"
+[opportunities.columns]
+deal_stage = "stage"
+close_date = "closed_date"
+account = ["customer_id", "customer_name"]
+[opportunities.values.stage]
+Prospecting = "Qualify"
+"Closed Won" = "Won"
+[customers]
+sheet = "accounts.csv"
+[customers.columns]
+account = ["customer_id", "name"]
+"""
+
+
+@pytest.fixture
+def export(tmp_path):
+    path = tmp_path / "export.toml"
+    path.write_text(EXPORT, encoding="utf-8")
+    return load_mapping(path)
+
+
+def test_value_map_keys_are_trimmed_and_folded(export):
+    assert export.value_map("opportunities", "stage") == {"prospecting": "Qualify", "closed won": "Won"}
+    assert export.map_value("opportunities", "stage", "  CLOSED WON ") == "Won"
+    assert export.map_value("opportunities", "stage", "Engaging") == "Engaging"
+    assert export.value_map("opportunities", "status") == {}
+    assert DEFAULT.value_map("opportunities", "stage") == {}
+
+
+def test_one_column_feeds_several_fields(export):
+    assert export.fields("customers", "account") == ["customer_id", "name"]
+    assert export.fields("opportunities", "Account") == ["customer_id"]
+    assert export.link("opportunities", "account") == "customer_name"
+    assert export.fields("opportunities", "Deal_Stage") == ["stage"]
+    assert export.fields("opportunities", "no such header") == []
+    assert DEFAULT.fields("customers", "客户名称") == ["name"]
+
+
+def test_date_format_by_column_then_sheet(export):
+    assert export.date_format("opportunities", "created") == "MM/DD/YYYY"
+    assert export.date_format("opportunities", "closed_date") == "MM/DD/YYYY"
+    assert export.date_format("customers", "expected_close") is None
+
+
+def test_date_format_per_column_by_source_header():
+    mapping = parse_mapping({"opportunities": {"columns": {"engage_date": "created"},
+                                               "date_format": {"engage_date": "dd.mm.yyyy", "closed_date": "D/M/YYYY"}}})
+    assert mapping.date_format("opportunities", "created") == "DD.MM.YYYY"
+    assert mapping.date_format("opportunities", "closed_date") == "D/M/YYYY"
+    assert mapping.date_format("opportunities", "expected_close") is None
+
+
+@pytest.mark.parametrize("text, pattern", [("YYYY-MM-DD", "%Y-%m-%d"), ("MM/DD/YYYY", "%m/%d/%Y"),
+                                           ("DD/MM/YYYY", "%d/%m/%Y"), ("DD.MM.YYYY", "%d.%m.%Y"),
+                                           ("YYYY/MM/DD", "%Y/%m/%d")])
+def test_date_format_patterns(text, pattern):
+    assert date_format_pattern(text) == pattern
+
+
+def test_csv_name_and_sheet(export):
+    assert export.csv_name("opportunities") == "sales_pipeline.csv"
+    assert export.csv_name("customers") == "accounts.csv"
+    assert export.csv_name("contacts") == "contacts.csv"
+
+
+@pytest.mark.parametrize("raw, message", [
+    ({"opportunities": {"date_format": "MM-YYYY"}}, "date_format = 'MM-YYYY'"),
+    ({"opportunities": {"values": {"status": {"Closed Won": "Gewonnen"}}}}, "expected one of Open, Won, Lost"),
+    ({"opportunities": {"values": {"nosuch": {"a": "b"}}}}, "no column 'nosuch'"),
+    ({"customers": {"columns": {"account": ["customer_id", "customer_name"]}}}, "no column 'customer_name'"),
+    ({"customers": {"colums": {}}}, "'colums'"),
+])
+def test_bad_entries_are_named(raw, message):
+    with pytest.raises(XlCrmError, match=message.replace("(", r"\(")):
+        parse_mapping(raw, "map.toml")
