@@ -12,7 +12,7 @@ from xl_crm.sheets.read import read_workbook
 from xl_crm.errors import XlCrmError
 from xl_crm.adopt.import_ import import_files
 
-CSV = "Account ID,Company,Sales Rep,Need,Close Date\nC1,Acme,Li,Now,2026-02-01\nC2,=1+1,Wang,Future,\n" \
+CSV = "Account ID,Company,Sales Rep,Need,Expected Close\nC1,Acme,Li,Now,2026-02-01\nC2,=1+1,Wang,Future,\n" \
       "C3,Bad date,Li,Now,2026-13-45\n,No id,Li,Now,\nC1,Acme again,Li,Now,\n"
 
 
@@ -21,9 +21,10 @@ def test_csv_in_every_encoding_creates_the_workbook(tmp_path, encoding):
     source = tmp_path / "export.csv"
     source.write_text(CSV.replace("Acme,", "北京阿克米,"), encoding=encoding)
     summary = import_files([source], tmp_path / "crm.xlsx")
-    assert (summary.added, summary.skipped, len(summary.rejected)) == (2, 1, 2)
-    assert "row 4: Expected Close: not a date: '2026-13-45'" in summary.rejected[0]
-    assert "row 5: missing Customer ID" in summary.rejected[1]
+    assert (summary.added, len(summary.rejected)) == (2, 2)
+    assert summary.skipped == ["export.csv row 6: Customer ID 'C1' already in row 2 of export.csv"]
+    assert str(summary.rejected[0]) == "export.csv row 4, column E (Expected Close): '2026-13-45': not a date"
+    assert str(summary.rejected[1]) == "export.csv row 5: missing Customer ID"
     frame = read_workbook(tmp_path / "crm.xlsx").tables["customers"].frame
     assert list(frame["name"]) == ["北京阿克米", "=1+1"]
     assert frame["expected_close"].iloc[0] == date(2026, 2, 1)
@@ -42,7 +43,8 @@ def test_import_into_an_existing_workbook_skips_updates_or_refuses_duplicates(tm
     ws.write_row(2, 0, ["C2", "Globex", "Future"])
     wb.close()
     summary = import_files([second], crm)
-    assert (summary.added, summary.skipped, summary.updated) == (1, 1, 0)
+    assert (summary.added, summary.updated) == (1, 0)
+    assert summary.skipped == ["b.xlsx row 2: Customer ID 'C1' already in row 2 of the workbook"]
     summary = import_files([second], crm, on_duplicate="update")
     assert (summary.added, summary.updated) == (0, 2)
     data = read_workbook(crm)
@@ -69,3 +71,35 @@ def test_cli_import_and_upgrade(tmp_path):
     bad.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
     result = runner.invoke(main, ["upgrade", str(bad)])
     assert result.exit_code == 2 and "legacy .xls" in result.output and "Traceback" not in result.output
+
+
+def test_an_import_that_rejects_every_row_fails_and_writes_nothing(tmp_path):
+    from xl_crm.cli import main
+    source = tmp_path / "deals.csv"
+    source.write_text("opportunity_id,customer_id,stage\nO1,C1,Maybe\nO2,C1,Perhaps\nO3,C1,Later\n")
+    result = CliRunner().invoke(main, ["import", str(source), "--into", str(tmp_path / "crm.xlsx")])
+    assert result.exit_code == 1
+    assert "rejected 3 rows of deals.csv, column C (stage): unknown stage (rows 2, 3, 4; first value 'Maybe')" \
+        in result.output
+    assert not (tmp_path / "crm.xlsx").exists()
+
+
+def test_a_chinese_gbk_export_makes_chinese_sheets(tmp_path):
+    source = tmp_path / "客户.csv"
+    source.write_bytes("客户编号,客户名称,负责人\nC1,北京星辰,李雷\n".encode("gbk"))
+    summary = import_files([source], tmp_path / "crm.xlsx")
+    assert summary.added == 1
+    data = read_workbook(tmp_path / "crm.xlsx")
+    assert data.lang == "zh" and data.tables["customers"].sheet_name == "客户"
+
+
+def test_a_legacy_xls_gets_the_same_message_as_check(tmp_path):
+    from xl_crm.cli import main
+    old = tmp_path / "mine.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    runner = CliRunner()
+    imported = runner.invoke(main, ["import", str(old), "--into", str(tmp_path / "crm.xlsx")])
+    checked = runner.invoke(main, ["check", str(old)])
+    assert imported.exit_code == checked.exit_code == 2
+    assert "legacy .xls workbook; convert it first" in imported.output
+    assert imported.output == checked.output

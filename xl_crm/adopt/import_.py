@@ -1,50 +1,72 @@
 """Import rows from CSV and XLSX exports of other tools into a CRM workbook.
 
-Headers go through the same mapping as `upgrade`; every cell is coerced to
-its column's type, and a row that cannot be read is rejected with its
-reason rather than guessed at. Rows whose ID already exists are skipped,
-updated or refused (on_duplicate). Text stays text: "=1+1" imported as a
-name is written as a string, never as a formula.
+Headers go through the same mapping as `upgrade`, and cells through the
+same typing as `init --data` (adopt.typing) with the REJECT policy: a row
+that cannot be read is left out with its reason rather than guessed at.
+Rows whose ID already exists, in the workbook or earlier in the same
+file, are skipped (and named), updated or refused (on_duplicate). Text
+stays text: "=1+1" imported as a name is written as a string, never as a
+formula. When no row can be imported, nothing is written.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
+from ..compute.step import compute
+from ..errors import XlCrmError
 from ..model import schema
+from ..model.asof import AsOf
+from ..model.cells import id_key, is_blank
+from ..model.mapping import DEFAULT, Mapping
+from ..model.settings import DEFAULT as DEFAULT_SETTINGS
+from ..model.settings import Settings
 from ..ooxml import guards
-from ..sheets.new import write_new_workbook
 from ..ooxml.package import Package
-from ..sheets.read import Table, find_header, read_workbook
 from ..ooxml.save import atomic_write
 from ..ooxml.tables import grow_tables, table_with_header
-from ..errors import XlCrmError
-from .load import decode_csv
-from ..model.mapping import DEFAULT, Mapping
+from ..sheets.new import write_new_workbook
+from ..sheets.read import Table, find_header, read_workbook
 from .added_columns import formula_cells
-from ..model.cells import Invalid, as_date, id_key, is_blank, parse_iso_date
+from .load import decode_csv
+from .typing import REJECT, Unreadable, column_label, language_of, raw_frame, type_frame
 
-_NUMBER_NOISE = re.compile(r"[,\s¥$€£￥元]")
+SHOWN_ROWS = 5  # rows named in a grouped line
 
 
 @dataclass
 class Summary:
     added: int = 0
     updated: int = 0
-    skipped: int = 0
-    rejected: list[str] = field(default_factory=list)  # "file row N: reason"
+    skipped: list[str] = field(default_factory=list)  # "export.csv row 6: Customer ID 'C1' already in row 2"
+    rejected: list[Unreadable] = field(default_factory=list)
+    written: bool = False  # whether a workbook was written (nothing is when no row could be imported)
 
-    def lines(self) -> list[str]:
-        out = [f"added {self.added}, updated {self.updated}, skipped {self.skipped}, rejected {len(self.rejected)}"]
-        return out + [f"  rejected {r}" for r in self.rejected]
+    def lines(self, every: bool = False) -> list[str]:
+        """What happened; rejections grouped by file, column and reason unless `every`."""
+        rows = len({(r.file, r.row) for r in self.rejected})
+        out = [f"added {self.added}, updated {self.updated}, skipped {len(self.skipped)}, rejected {rows}"]
+        out += [f"  skipped {s}" for s in self.skipped]
+        if every:
+            return out + [f"  rejected {r}" for r in self.rejected]
+        groups: dict[tuple, list[Unreadable]] = {}
+        for r in self.rejected:
+            groups.setdefault((r.file, r.column, r.reason), []).append(r)
+        for (file, column, reason), items in groups.items():
+            if len(items) == 1:
+                out.append(f"  rejected {items[0]}")
+                continue
+            where = file + (f", column {column}" if column else "")
+            shown = ", ".join(str(r.row) for r in items[:SHOWN_ROWS]) + (", ..." if len(items) > SHOWN_ROWS else "")
+            first = "" if items[0].value is None else f"; first value {items[0].value!r}"
+            out.append(f"  rejected {len(items)} rows of {where}: {reason} (rows {shown}{first})")
+        return out
 
 
 def read_csv(path: Path) -> list[list]:
@@ -67,30 +89,6 @@ def read_rows(path: Path) -> list[list]:
     return read_csv(path)
 
 
-def coerce(column: schema.Column, value):
-    """A cell value of the column's type; raises Invalid with what was expected."""
-    if is_blank(value):
-        return None
-    kind = column.kind
-    if kind == "date":
-        if isinstance(value, (date, datetime)) or not isinstance(value, str):
-            return as_date(value)
-        return parse_iso_date(value)
-    if kind in ("number", "money", "int", "score", "percent"):
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return value
-        text = _NUMBER_NOISE.sub("", str(value))
-        scale = 0.01 if kind == "percent" and text.endswith("%") else 1
-        try:
-            number = float(text.rstrip("%")) * scale
-        except ValueError as exc:
-            raise Invalid(f"not a number: {value!r}") from exc
-        return int(number) if kind == "int" and number.is_integer() else number
-    if kind == "id":
-        return id_key(value)
-    return value
-
-
 def _pick_sheet(rows: list[list], sheet: str | None, mapping: Mapping, path: Path):
     specs = [schema.sheet(sheet)] if sheet else schema.DATA_SHEETS
     best = None
@@ -104,48 +102,55 @@ def _pick_sheet(rows: list[list], sheet: str | None, mapping: Mapping, path: Pat
     return best
 
 
-def source_frame(path: Path, sheet: str | None, mapping: Mapping, summary: Summary):
-    """The canonical, coerced rows of one source file; unreadable rows go to summary.rejected."""
+@dataclass
+class Source:
+    """One source file's typed rows (index = its row numbers) and the headers it gave."""
+
+    path: Path
+    spec: schema.Sheet
+    frame: pd.DataFrame
+    headers: list[str]
+
+
+def source_frame(path: Path, sheet: str | None, mapping: Mapping, summary: Summary,
+                 settings: Settings = DEFAULT_SETTINGS) -> Source:
+    """The canonical, typed rows of one source file; unreadable rows go to summary.rejected."""
     rows = read_rows(path)
-    spec, header, columns = _pick_sheet(rows, sheet, mapping, path)
-    records, index = [], []
-    for offset, row in enumerate(rows[header + 1:], start=header + 2):
-        if all(is_blank(v) for v in row):
-            continue
-        record, problems = {}, []
-        for key, j in columns.items():
-            value = row[j] if j < len(row) else None
-            value = None if value == "" else value
-            try:
-                record[key] = coerce(spec.column(key), value)
-            except Invalid as exc:
-                problems.append(f"{spec.column(key).en}: {exc}")
-        missing = [spec.column(c.key).en for c in spec.columns if c.required and is_blank(record.get(c.key))]
-        if missing:
-            problems.append(f"missing {', '.join(missing)}")
-        if problems:
-            summary.rejected.append(f"{path.name} row {offset}: {'; '.join(problems)}")
-            continue
-        records.append(record)
-        index.append(offset)
-    return spec, pd.DataFrame(records, index=index, columns=list(columns), dtype=object)
+    spec, header, _ = _pick_sheet(rows, sheet, mapping, path)
+    columns = {}
+    for j, text in enumerate(rows[header]):
+        for key in mapping.fields(spec.key, text) if not is_blank(text) else []:
+            columns.setdefault(key, j)
+    columns = {key: columns[key] for key in spec.keys if key in columns}
+    labels = {key: column_label(j, rows[header][j]) for key, j in columns.items()}
+    raw = raw_frame(rows[header + 1:], header + 2, columns)
+    frame, rejected = type_frame(raw, spec, mapping, file=path.name, headers=labels, policy=REJECT,
+                                 settings=settings)
+    summary.rejected += rejected
+    return Source(path, spec, frame, [str(c) for c in rows[header] if not is_blank(c)])
 
 
-def _dedupe(spec, frame: pd.DataFrame, existing: dict[str, int], on_duplicate: str, summary: Summary, path: Path):
-    """Split rows into new ones and updates of existing rows (by ID)."""
-    new, updates, seen = [], {}, set()
-    for row, record in frame.iterrows():
+def _dedupe(spec, source: Source, existing: dict[str, int], seen: dict[str, str], on_duplicate: str,
+            summary: Summary):
+    """Split a source's rows into new ones and updates of existing rows (by ID).
+
+    existing: ID -> workbook row; seen: ID -> "row N of FILE" for the rows imported so far.
+    """
+    new, updates = [], {}
+    id_header = spec.column(spec.id_column).en if spec.id_column else None
+    for row, record in zip(source.frame.index, source.frame.to_dict("records")):
         key = id_key(record.get(spec.id_column)) if spec.id_column else None
         if key is not None and (key in existing or key in seen):
+            where = f"row {existing[key]} of the workbook" if key in existing else seen[key]
             if on_duplicate == "error":
-                raise XlCrmError(f"{path} row {row}: {spec.column(spec.id_column).en} {key!r} already exists")
+                raise XlCrmError(f"{source.path} row {row}: {id_header} {key!r} already exists ({where})")
             if on_duplicate == "update" and key in existing:
                 updates[existing[key]] = record
             else:
-                summary.skipped += 1
+                summary.skipped.append(f"{source.path.name} row {row}: {id_header} {key!r} already in {where}")
             continue
         if key is not None:
-            seen.add(key)
+            seen[key] = f"row {row} of {source.path.name}"
         new.append(record)
     return new, updates
 
@@ -158,29 +163,45 @@ def _last_row(pkg: Package, table: Table) -> int:
 
 
 def import_files(sources, into, sheet: str | None = None, mapping: Mapping | None = None,
-                 on_duplicate: str = "skip", backup: bool = True, lang: str = "en") -> Summary:
-    """Import every source into the workbook `into` (created when missing); a Summary of what happened."""
+                 on_duplicate: str = "skip", backup: bool = True, lang: str | None = None) -> Summary:
+    """Import every source into the workbook `into` (created when missing); a Summary of what happened.
+
+    lang: the language of a new workbook; by default the language of the sources' headers.
+    """
     if on_duplicate not in ("skip", "update", "error"):
         raise XlCrmError(f"--on-duplicate must be skip, update or error, not {on_duplicate!r}")
     mapping = mapping or DEFAULT
     into = Path(into)
     summary = Summary()
-    frames: dict[str, list] = {}
-    for source in sources:
-        spec, frame = source_frame(Path(source), sheet, mapping, summary)
-        frames.setdefault(spec.key, []).append((Path(source), frame))
-    if not into.exists():
-        out = {}
-        for key, items in frames.items():
-            spec = schema.sheet(key)
-            new, _ = _dedupe(spec, pd.concat([f for _, f in items]), {}, on_duplicate, summary, items[0][0])
-            out[key] = pd.DataFrame(new, columns=spec.keys, dtype=object)
-            summary.added += len(new)
-        atomic_write(into, lambda stream: write_new_workbook(stream, out, lang=lang), backup=backup)
-        return summary
-    data = read_workbook(into, mapping)
+    data = read_workbook(into, mapping) if into.exists() else None
+    settings = data.settings if data is not None else DEFAULT_SETTINGS
+    loaded = [source_frame(Path(source), sheet, mapping, summary, settings) for source in sources]
+    if not any(len(source.frame) for source in loaded):
+        return summary  # every row rejected, or none at all: nothing to write
+    if data is None:
+        _write_new(into, loaded, on_duplicate, summary, backup,
+                   lang or language_of(h for source in loaded for h in source.headers))
+    else:
+        _import_into(into, data, loaded, on_duplicate, summary, backup)
+    return summary
+
+
+def _write_new(into: Path, loaded: list[Source], on_duplicate: str, summary: Summary, backup: bool, lang: str):
+    out, seen = {}, {}
+    for source in loaded:
+        new, _ = _dedupe(source.spec, source, {}, seen.setdefault(source.spec.key, {}), on_duplicate, summary)
+        out.setdefault(source.spec.key, []).extend(new)
+        summary.added += len(new)
+    frames = {key: pd.DataFrame(records, columns=schema.sheet(key).keys, dtype=object)
+              for key, records in out.items()}
+    computed = compute(frames, AsOf.today())
+    atomic_write(into, lambda stream: write_new_workbook(stream, computed, lang=lang), backup=backup)
+    summary.written = True
+
+
+def _import_into(into: Path, data, loaded: list[Source], on_duplicate: str, summary: Summary, backup: bool):
     with Package.open(into) as pkg:
-        for key, items in frames.items():
+        for key in dict.fromkeys(source.spec.key for source in loaded):
             table = data.tables.get(key)
             if table is None:
                 raise XlCrmError(f"{into}: no {schema.sheet(key).en} table; run `xl-crm upgrade {into}` first")
@@ -188,10 +209,10 @@ def import_files(sources, into, sheet: str | None = None, mapping: Mapping | Non
             existing = {}
             if spec.id_column in table.frame:
                 existing = {id_key(v): row for row, v in table.frame[spec.id_column].items() if id_key(v)}
-            cells, last = {}, _last_row(pkg, table)
+            cells, last, seen = {}, _last_row(pkg, table), {}
             new_rows = []
-            for path, frame in items:
-                new, updates = _dedupe(spec, frame, existing, on_duplicate, summary, path)
+            for source in (s for s in loaded if s.spec.key == key):
+                new, updates = _dedupe(spec, source, existing, seen, on_duplicate, summary)
                 for row, record in updates.items():
                     cells.update({(row, table.columns[k]): v for k, v in record.items() if k in table.columns})
                     summary.updated += 1
@@ -199,8 +220,6 @@ def import_files(sources, into, sheet: str | None = None, mapping: Mapping | Non
                     last += 1
                     new_rows.append(last)
                     cells.update({(last, table.columns[k]): v for k, v in record.items() if k in table.columns})
-                    if spec.id_column and record.get(spec.id_column) is not None:
-                        existing[id_key(record[spec.id_column])] = last
                 summary.added += len(new)
             if new_rows:
                 grow_tables(pkg, table.sheet_name, table.header_row, last)
@@ -213,4 +232,4 @@ def import_files(sources, into, sheet: str | None = None, mapping: Mapping | Non
         if pkg.modified:
             pkg.full_recalc_on_load()
             pkg.save(backup=backup)
-    return summary
+            summary.written = True

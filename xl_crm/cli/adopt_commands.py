@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from ..adopt.import_ import import_files
-from ..model.mapping import load_mapping
 from ..adopt.upgrade import upgrade_workbook
+from ..model.mapping import load_mapping
 from . import main
 from .options import MAPPING, NO_BACKUP
-
 
 
 @main.command("upgrade")
@@ -35,11 +36,16 @@ def upgrade(path, mapping_file, lang, dry_run, no_backup):
 @MAPPING
 @click.option("--on-duplicate", type=click.Choice(["skip", "update", "error"]), default="skip",
               help="What to do with a row whose ID already exists.")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", help="Language of a new workbook.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
+              help="Language of a new workbook (default: the language of the headers).")
+@click.option("--all", "every", is_flag=True, help="One line per rejected cell instead of grouped lines.")
 @NO_BACKUP
-def import_(sources, into, sheet, mapping_file, on_duplicate, lang, no_backup):
+def import_(sources, into, sheet, mapping_file, on_duplicate, lang, every, no_backup):
     """Import CSV (UTF-8 or GBK) and XLSX exports into a CRM workbook."""
     summary = import_files(sources, into, sheet, load_mapping(mapping_file), on_duplicate, backup=not no_backup,
                            lang=lang)
-    for line in summary.lines():
+    for line in summary.lines(every):
         click.echo(line)
+    if not summary.written and not summary.skipped:  # every row rejected, or none to import
+        click.echo(f"xl-crm: no row imported; {into} was not written", err=True)
+        sys.exit(1)
