@@ -15,11 +15,14 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # LibreOffice headless recalculates workbooks in the parity tests and prints PDFs
-# (with CJK fonts, so Chinese reports print as text, not boxes).
+# (with CJK fonts, so Chinese reports print as text, not boxes); Gnumeric's
+# ssconvert is the parity tests' second engine.
 soffice:
 	@if ! command -v soffice >/dev/null 2>&1 || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    libreoffice-calc-nogui poppler-utils fonts-noto-cjk >/dev/null; fi
+	@if ! command -v ssconvert >/dev/null 2>&1; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gnumeric >/dev/null; fi
 
 demo: $(STAMP)
 	$(BIN)/xl-crm demo

@@ -5,15 +5,22 @@ functions Excel 2010+, LibreOffice and WPS all have, and give exactly what
 the Python rules give for every value a cell can hold: text is folded like
 TRIM and compared case-insensitively, bad input gives a blank (""), and a
 rule that cannot be evaluated gives a blank, never a guess. Values are
-compared with `=` (never MATCH on user text, whose wildcards `*` and `?`
-would accept what the rules reject). Later columns read earlier derived
-columns of the same row, chained as xl_crm.compute.derive chains the rules.
+compared with `=`, one comparison per spelling (an array constant inside
+OR compares its first element only in Gnumeric); user text reaches MATCH
+only with its wildcards escaped (`~~`, `~*`, `~?`), which Excel,
+LibreOffice and Gnumeric all read literally. No array-valued INDEX: it is
+#REF! in Gnumeric. Later columns read earlier derived columns of the same
+row, chained as xl_crm.compute.derive chains the rules.
+
+Gnumeric's TRIM also folds tabs, no-break and ideographic spaces, which
+Excel's, LibreOffice's and the rules' TRIM keep as text: there a cell
+like "Now<tab>" reads as "Now".
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Callable
 
 from ..model import schema, vocab
 from ..model.cells import to_serial
@@ -24,6 +31,7 @@ Ref = Callable[[str], str]
 AS_OF = "INT(AsOf)"
 AFTER_LAST_DATE = to_serial(date.max) + 1  # values.as_date reads serials below this
 BLANK = '""'
+NOT_A_ROW = 1_000_000  # past the last row of any stage table
 
 
 def derived_formulas(sheet_key: str, lang: str, ref: Ref) -> dict[str, str]:
@@ -38,8 +46,18 @@ def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+def _squeezed(x: str) -> str:
+    """The cell's text without its spaces; any other whitespace stays, in every engine."""
+    return f'SUBSTITUTE({x}," ","")'
+
+
 def _blank(x: str) -> str:
-    return f'TRIM({x})=""'
+    return f'{_squeezed(x)}=""'
+
+
+def _trim_folds_spaces_only(x: str) -> str:
+    """TRIM changed nothing but spaces (always so in Excel and LibreOffice; not in Gnumeric for a tab)."""
+    return f'SUBSTITUTE(TRIM({x})," ","")={_squeezed(x)}'
 
 
 def _number(x: str) -> str:
@@ -53,9 +71,20 @@ def _date(x: str) -> str:
 
 
 def _is(x: str, words: Vocab, *values: str, blank: bool = False) -> str:
-    """The cell holds a spelling of one of the canonical values (or is blank, when `blank`)."""
+    """The cell holds a spelling of one of the canonical values (or is blank, when `blank`).
+
+    A spelling without spaces is the cell's text without its spaces, the
+    cell having no space between other characters; one with spaces is the
+    cell's TRIM whose other characters are the spelling's. Either way a tab
+    or a no-break space is kept as the rules keep it, whatever TRIM folds.
+    """
     spellings = [""] * blank + [s for value in values for s in words.spellings(value)]
-    return f"OR(TRIM({x})={{{','.join(_quote(s) for s in spellings)}}})"
+    unique = {s.lower() if s.isascii() else s: s for s in reversed(spellings)}  # `=` ignores ASCII case
+    plain = [_quote(s) for s in reversed(unique.values()) if " " not in s]
+    spaced = [s for s in reversed(unique.values()) if " " in s]
+    tests = [f"AND(LEN(TRIM({x}))=LEN({_squeezed(x)}),OR({','.join(f'{_squeezed(x)}={s}' for s in plain)}))"] * bool(plain)
+    tests += [f"AND(TRIM({x})={_quote(s)},{_squeezed(x)}={_quote(s.replace(' ', ''))})" for s in spaced]
+    return tests[0] if len(tests) == 1 else f"OR({','.join(tests)})"
 
 
 def _label(words: Vocab, value: str, lang: str) -> str:
@@ -84,14 +113,19 @@ def _stage_position(stage: str) -> str:
     text = f"TRIM({stage})"
     count = "ROWS(StageName)"
     value = f"VALUE({text})"
-    in_range = lambda n: f"AND({n}=INT({n}),{n}>=1,{n}<={count})"  # noqa: E731
-    by_text = _if(f'AND(ISNUMBER({value}),TEXT({value},"0")={text})',
+    in_range = lambda n: f"AND({n}=INT({n}),{n}>=1,{n}<={count})"
+    by_text = _if(f'AND(ISNUMBER({value}),EXACT(TEXT({value},"0"),{text}))',
                   _if(in_range(value), value, "NA()"), "NA()")
-    by_name = (f"IFERROR(MATCH(TRUE,INDEX(StageName={text},0),0),"
-               f"IFERROR(MATCH(TRUE,INDEX(StageNameZh={text},0),0),{by_text}))")
+    literal = text
+    for wildcard in "~*?":  # "~" first, so the escapes added after it stay single
+        literal = f'SUBSTITUTE({literal},"{wildcard}","~{wildcard}")'
+    # the first row whose English or Chinese name it is, as settings.stage_index looks
+    row = lambda names: f"IFERROR(MATCH({literal},{names},0),{NOT_A_ROW})"
+    first = f"MIN({row('StageName')},{row('StageNameZh')})"
+    by_name = _if(f"{first}<{NOT_A_ROW}", first, by_text)
     # A boolean is neither a name nor a number (LibreOffice's TRIM(TRUE) would give "1").
-    return _first([(f"ISLOGICAL({stage})", "NA()"), (_number(stage), _if(in_range(stage), stage, "NA()"))],
-                  by_name)
+    return _first([(f"ISLOGICAL({stage})", "NA()"), (_number(stage), _if(in_range(stage), stage, "NA()")),
+                   (f"NOT({_trim_folds_spaces_only(stage)})", "NA()")], by_name)
 
 
 # --- customers (rules.grading, rules.followup) ------------------------------------------
@@ -99,7 +133,7 @@ def _stage_position(stage: str) -> str:
 def _grade(r: Ref, lang: str) -> str:
     need, close, synced = r("need"), r("expected_close"), r("next_close")
     days = f"IF({_blank(close)},INT({synced}),INT({close}))-{AS_OF}"
-    letter = lambda g: _label(vocab.GRADE, g, lang)  # noqa: E731
+    letter = lambda g: _label(vocab.GRADE, g, lang)
     by_days = _first([(f"{days}<=GradeDaysA", letter("A")), (f"{days}<=GradeDaysB", letter("B")),
                       (f"{days}<=GradeDaysC", letter("C"))], letter("D"))
     now = _first([(f"AND({_blank(close)},{_blank(synced)})", letter("D")),
@@ -111,8 +145,8 @@ def _grade(r: Ref, lang: str) -> str:
 
 def _cadence_days(r: Ref, lang: str) -> str:
     grade, tier = r("grade"), r("tier")
-    letters = ",".join(_label(vocab.GRADE, g, lang) for g in vocab.GRADE.values)
-    base = f"CHOOSE(MATCH({grade},{{{letters}}},0),CadenceA,CadenceB,CadenceC,CadenceD,CadenceE)"
+    base = _first([(f"{grade}={_label(vocab.GRADE, g, lang)}", f"Cadence{g}") for g in vocab.GRADE.values],
+                  "NA()")
     return _first([(_blank(grade), BLANK),
                    (_is(tier, vocab.TIER, "Regular", blank=True), base),
                    (_is(tier, vocab.TIER, "VIP"), f"MIN({base},CapVIP)"),
@@ -131,7 +165,7 @@ def _next_due(r: Ref, lang: str) -> str:
 
 def _followup_status(r: Ref, lang: str) -> str:
     last, planned, due = r("last_contact"), r("next_action_date"), r("next_due")
-    status = lambda s: _label(vocab.FOLLOWUP_STATUS, s, lang)  # noqa: E731
+    status = lambda s: _label(vocab.FOLLOWUP_STATUS, s, lang)
     return _first([(f"AND({_blank(last)},{_blank(planned)})", status("Not contacted")),
                    (f"NOT(ISNUMBER({due}))", BLANK),
                    (f"INT({due})<{AS_OF}", status("Overdue")),
@@ -146,7 +180,7 @@ def _days_overdue(r: Ref, lang: str) -> str:
 def _urgency(r: Ref, lang: str) -> str:
     due = r("next_due")
     days = f"INT({due})-{AS_OF}"
-    level = lambda u: _label(vocab.URGENCY, u, lang)  # noqa: E731
+    level = lambda u: _label(vocab.URGENCY, u, lang)
     return _first([(f"NOT(ISNUMBER({due}))", BLANK), (f"{days}<=7", level("Urgent")),
                    (f"{days}<=30", level("Soon")), (f"{days}<=90", level("Later"))], level("Slow"))
 
@@ -168,7 +202,7 @@ def _weighted_amount(r: Ref, lang: str) -> str:
 
 def _days_in_stage(r: Ref, lang: str) -> str:
     since, created = r("stage_since"), r("created")
-    since_days = lambda d: _if(_date(d), f"{AS_OF}-INT({d})", BLANK)  # noqa: E731
+    since_days = lambda d: _if(_date(d), f"{AS_OF}-INT({d})", BLANK)
     return _first([(f"AND({_blank(since)},{_blank(created)})", BLANK),
                    (_blank(since), since_days(created))], since_days(since))
 
@@ -229,15 +263,15 @@ def _opening(r: Ref, lang: str) -> str:
 
 def _opening_type(r: Ref, lang: str) -> str:
     letter = r("opening")
-    kind = lambda k: _label(vocab.OPENING_TYPE, k, lang)  # noqa: E731
-    is_one_of = lambda letters: f"OR({','.join(f'{letter}={_quote(g)}' for g in letters)})"  # noqa: E731
+    kind = lambda k: _label(vocab.OPENING_TYPE, k, lang)
+    is_one_of = lambda letters: f"OR({','.join(f'{letter}={_quote(g)}' for g in letters)})"
     return _first([(_blank(letter), BLANK), (is_one_of("AI"), kind("Abnormal")),
                    (is_one_of("DF"), kind("Problem"))], kind("Normal"))
 
 
 def _approval_level(r: Ref, lang: str) -> str:
     amount = r("amount")
-    level = lambda a: _label(vocab.APPROVAL, a, lang)  # noqa: E731
+    level = lambda a: _label(vocab.APPROVAL, a, lang)
     return _first([(_blank(amount), BLANK), (f"NOT({_number(amount)})", BLANK),
                    (f"{amount}<=ApprovalDirector", level("Director")),
                    (f"{amount}<=ApprovalVP", level("VP"))], level("President"))
