@@ -11,19 +11,19 @@ import openpyxl
 import pytest
 import xlsxwriter
 from click.testing import CliRunner
-
 from fixtures_book import rich_workbook
 from test_guards import rewrite_part
 from test_package import parts_of, values_of
-from xl_crm.model import schema
-from xl_crm.ooxml import guards
+
+from xl_crm.adopt.import_ import import_files
+from xl_crm.adopt.upgrade import upgrade_workbook
 from xl_crm.commands.check import check_workbook
+from xl_crm.errors import XlCrmError
+from xl_crm.model import schema
+from xl_crm.model.mapping import load_mapping
+from xl_crm.ooxml import guards
 from xl_crm.ooxml.styles import Styles
 from xl_crm.sheets.read import read_workbook
-from xl_crm.errors import XlCrmError
-from xl_crm.adopt.import_ import import_files
-from xl_crm.model.mapping import load_mapping
-from xl_crm.adopt.upgrade import upgrade_workbook
 
 AS_OF = date(2026, 1, 10)
 
@@ -44,14 +44,18 @@ def test_upgrade_adds_columns_and_sheets_and_keeps_everything(tmp_path):
     plan = upgrade_workbook(book, as_of=AS_OF)
     assert plan.written
     after_parts, after_values = parts_of(book), values_of(book)
+    # the customer list and the deal table (an Excel Table, widened) gain columns; nothing else changes
     untouched = set(before_parts) - {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
-                                     "xl/styles.xml", "xl/worksheets/sheet1.xml"}
+                                     "xl/styles.xml", "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml",
+                                     "xl/tables/table1.xml"}
     assert all(after_parts[n] == before_parts[n] for n in untouched)
     for sheet, rows in before_values.items():
         for r, row in enumerate(rows):
             assert after_values[sheet][r][:len(row)] == row
     data = read_workbook(book)
-    assert {"Settings", "Opportunities", "Contacts", "Activities"} <= set(data.sheet_names)
+    assert {"Settings", "Contacts", "Activities"} <= set(data.sheet_names)
+    assert "Opportunities" not in data.sheet_names and data.tables["opportunities"].sheet_name == "Deals"
+    assert data.tables["opportunities"].frame["customer_id"].tolist() == ["C001", "C002", "C003"]
     customers = data.tables["customers"].frame
     assert list(customers["grade"]) == ["A", "D", "E"]
     assert list(customers["tier"]) == ["Regular"] * 3
@@ -118,7 +122,7 @@ def test_a_workbook_without_crm_data_gets_the_empty_standard_sheets(tmp_path):
 
 
 RULES = re.compile(rb"<dataValidations\b.*?</dataValidations>|<conditionalFormatting\b.*?</conditionalFormatting>|"
-                   rb"<extLst>.*</extLst>", re.S)
+                   rb"<extLst>.*</extLst>", re.DOTALL)
 
 
 @pytest.mark.filterwarnings("ignore:.*extension is not supported")

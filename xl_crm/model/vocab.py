@@ -59,8 +59,23 @@ class Vocab:
         return [self.label(v, lang) for v in self.values]
 
 
-NEED = Vocab("need", (("Now", "现有需求"), ("Future", "潜在需求"), ("None", "无需求")))
-STATUS = Vocab("status", (("Open", "跟进中"), ("Won", "赢单"), ("Lost", "丢单")))
+NEED = Vocab("need", (("Now", "现有需求", "目标客户"), ("Future", "潜在需求", "潜在客户"), ("None", "无需求", "死亡客户")))
+# other CRMs' words too: Salesforce's and HubSpot's closed stages, Pipedrive's statuses, what reps write
+STATUS = Vocab("status", (("Open", "跟进中", "进行中", "In progress"),
+                          ("Won", "赢单", "Closed Won", "closedwon", "已赢单", "已成交"),
+                          ("Lost", "丢单", "Closed Lost", "closedlost", "输单", "已丢单")))
+# the stages of the common CRMs' default pipelines, by their place in the default five-stage table
+STAGE_ALIASES = (
+    (1, "Prospecting", "Qualification", "Lead In", "Qualified", "appointmentscheduled", "Appointment Scheduled",
+     "初步接洽", "初步沟通", "线索"),
+    (2, "Engaging", "Needs Analysis", "Value Proposition", "Id. Decision Makers", "Perception Analysis",
+     "qualifiedtobuy", "Qualified To Buy", "Contact Made", "Needs Defined", "Demo Scheduled", "需求确认", "需求分析"),
+    (3, "Proposal/Price Quote", "Proposal", "presentationscheduled", "Presentation Scheduled", "Proposal Made",
+     "方案报价", "报价", "方案阶段"),
+    (4, "Negotiation/Review", "Negotiation", "decisionmakerboughtin", "Decision Maker Bought-In",
+     "Negotiations Started", "商务洽谈", "谈判", "合同谈判"),
+    (5, "contractsent", "Contract Sent", "销售成交", "签约", "合同签订"),
+)
 TERRITORY = Vocab("territory", (("Ours", "我方地盘"), ("Neutral", "中立地盘"), ("Theirs", "敌方地盘")))
 LEAD = Vocab("lead", (("Ahead", "我方领先"), ("Even", "敌我相当"), ("Behind", "我方落后")))
 TIER = Vocab("tier", (("VIP", "VIP客户"), ("Key", "重点客户"), ("Regular", "普通客户")))
@@ -142,3 +157,18 @@ ACTIVITY_TYPE = Vocab(
         ("Other", "其他"),
     ),
 )
+_STAGE_ALIASES = {spelling.casefold(): number for number, *spellings in STAGE_ALIASES for spelling in spellings}
+
+
+def stage_alias(value) -> int | None:
+    """The default stage number another CRM's stage name stands for (`Prospecting` -> 1), None when none."""
+    return None if is_blank(value) else _STAGE_ALIASES.get(cell_text(value).casefold())
+
+
+def closed_status(value) -> str | None:
+    """`Won` or `Lost` when a stage cell says the deal is closed (`Closed Won`, `赢单`, `closedlost`), else None."""
+    try:
+        status = STATUS.parse(value)
+    except Invalid:
+        return None
+    return status if status in ("Won", "Lost") else None

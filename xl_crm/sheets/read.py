@@ -1,10 +1,17 @@
 """Read a CRM workbook into DataFrames in one pass (python-calamine).
 
-Each data sheet is found by its English or Chinese name, or failing that
-by its headers; its header row need not be row 1. Frames are indexed by
-the Excel row number and keyed by canonical column names; cells keep the
-values a spreadsheet holds (numbers, text, dates, booleans, None). An
-Excel Table's totals row is not a record and is left out.
+Each data sheet is found by its English or Chinese name (or the sheet a
+mapping names), or failing that by its headers, the way a person would
+find it: a deal table by its stage, status or amount, a customer table by
+the customer's name, with or without ID columns; the header row may be
+any of the first rows (title rows above it). xl_crm's own other sheets
+(Today, Funnel, History, reports ...) are never taken for data. Frames are
+indexed by the Excel row number and keyed by canonical column names; cells
+keep the values a spreadsheet holds (numbers, text, dates, booleans,
+None), after the mapping's value maps. An Excel Table's totals row is not
+a record and is left out. What a rep's own table lacks (IDs, the status a
+stage implies, the customers its rows name) is completed by
+xl_crm.sheets.links, in the frames only.
 """
 
 from __future__ import annotations
@@ -17,15 +24,30 @@ import numpy as np
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
-from ..model import schema
-from ..model.mapping import DEFAULT as DEFAULT_MAPPING, Mapping
 from ..errors import XlCrmError
+from ..model import schema, vocab
+from ..model.cells import Invalid, is_blank
+from ..model.mapping import DEFAULT as DEFAULT_MAPPING
+from ..model.mapping import Mapping
 from ..model.settings import DEFAULT, Settings
-from . import settings_sheet
 from ..ooxml import tables
 from ..ooxml.package import Package
+from . import links, settings_sheet
 
 HEADER_SCAN_ROWS = 20
+
+# xl_crm's own sheets besides the data sheets, in both languages: never data, whatever their headers say
+OWN_SHEETS = frozenset({
+    *schema.SETTINGS_NAME.values(), *schema.FUNNEL_NAME.values(), *schema.TODAY_NAME.values(),
+    "History", "变更记录", "Targets", "指标", "Payments", "回款", "DealContacts", "商机联系人", "Competitors", "竞争对手",
+    # report sheets (xl_crm.reports.labels.SHEETS), should a rep copy one into the workbook
+    "Summary", "概要", "Reps", "销售代表", "Revenue", "收入", "Follow-ups", "跟进", "Portfolio", "客户组合",
+    "Stale deals", "停滞商机", "VIP customers", "VIP客户", "KPIs",
+})
+# a sheet found by its headers is the first of these it reads as: a deal table names customers too
+PRECEDENCE = ("opportunities", "activities", "contacts", "customers")
+_GENERIC_NAMES = {"name", "名称", "姓名"}
+_AMBIGUOUS_CLOSE = {"close_date", "closedate"}  # an open deal's CloseDate is its expected close
 
 
 @dataclass
@@ -37,7 +59,10 @@ class Table:
     header_row: int  # 1-based Excel row of the headers
     columns: dict[str, int]  # canonical key -> 0-based column index
     headers: list[str]  # every header cell text of the header row
-    frame: pd.DataFrame  # index = Excel row number; columns = canonical keys found
+    frame: pd.DataFrame  # index = Excel row number; columns = canonical keys found (+ links.IMPLIED)
+    links: dict[str, int] = field(default_factory=dict)  # customer_name, contact_name ... -> 0-based column
+    linked: pd.DataFrame | None = None  # the links' cells, indexed as frame
+    implied: list[str] = field(default_factory=list)  # frame columns the sheet lacks, completed by sheets.links
 
 
 @dataclass
@@ -48,11 +73,14 @@ class CrmData:
     as_of: object = None  # the AsOf cell's date, None when it is =TODAY() or missing
     tables: dict[str, Table] = field(default_factory=dict)
     sheet_names: list[str] = field(default_factory=list)
+    built: dict[str, pd.DataFrame] = field(default_factory=dict)  # sheets the workbook lacks, from others' rows
 
     def frame(self, key: str) -> pd.DataFrame:
-        """The canonical frame of a data sheet; an empty one with every column when absent."""
+        """The canonical frame of a data sheet (or the one built from other sheets); empty when absent."""
         if key in self.tables:
             return self.tables[key].frame
+        if key in self.built:
+            return self.built[key]
         return pd.DataFrame(columns=schema.sheet(key).keys, dtype=object)
 
 
@@ -60,26 +88,96 @@ def _blank_to_none(value):
     return None if value == "" else value
 
 
+@dataclass
+class Header:
+    """A header row a table is recognised by: canonical columns and links (0-based columns)."""
+
+    row: int
+    columns: dict[str, int]
+    links: dict[str, int]
+
+
 def find_header(rows: list[list], spec: schema.Sheet, mapping: Mapping = DEFAULT_MAPPING
                 ) -> tuple[int, dict[str, int]] | None:
     """The 0-based row index within the first rows whose cells name most of a sheet's columns.
 
     Headers are matched through the mapping: canonical names, both languages, synonyms, overrides.
+    A sheet named as the standard one needs only its first required column and one more.
     """
+    found = scan(rows, spec, mapping, named=True)
+    return None if found is None else (found.row, found.columns)
+
+
+def scan(rows: list[list], spec: schema.Sheet, mapping: Mapping = DEFAULT_MAPPING, named: bool = False
+         ) -> Header | None:
+    """The header row, within the first rows, that names most columns of a table it is recognised as."""
     best = None
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        found = {}
+        candidates: dict[str, list[int]] = {}
+        found_links: dict[str, int] = {}
         for j, cell in enumerate(row):
             if cell in ("", None):
                 continue
-            key = mapping.column_key(spec, cell)
-            if key and key not in found:
-                found[key] = j
-        # the first required column anchors the table; check reports the other missing ones
-        anchor = next(c.key for c in spec.columns if c.required)
-        if anchor in found and len(found) >= 2 and (best is None or len(found) > len(best[1])):
-            best = (i, found)
+            keys = mapping.fields(spec.key, cell)
+            for key in keys:
+                candidates.setdefault(key, []).append(j)
+            if not keys:
+                link = mapping.link(spec.key, cell) or _contact_link(spec, mapping, cell)
+                if link and link not in found_links:
+                    found_links[link] = j
+        if not candidates:
+            continue
+        found = {key: next((j for j in cols if _reads_as(spec, key, rows, i, j)), None)
+                 for key, cols in candidates.items()}
+        found = {key: j for key, j in found.items() if j is not None}
+        score = len(found) + len(found_links)
+        if _recognised(spec, found, found_links, row, named) and (best is None or
+                                                                 score > len(best.columns) + len(best.links)):
+            best = Header(i, found, found_links)
     return best
+
+
+def _contact_link(spec: schema.Sheet, mapping: Mapping, cell) -> str | None:
+    """contact_name, contact_phone or contact_title: a deal or customer row's contact person, for a Contacts sheet."""
+    if spec.key not in ("customers", "opportunities"):
+        return None
+    keys = [k for k in mapping.fields("contacts", cell) if f"contact_{k}" in links.CONTACT_LINKS]
+    return f"contact_{keys[0]}" if keys else None
+
+
+def _reads_as(spec: schema.Sheet, key: str, rows: list[list], header: int, j: int) -> bool:
+    """A customer's need is a column of Now/Future/None, not a free-text description that shares its name."""
+    if spec.key != "customers" or key != "need":
+        return True
+    values = [r[j] for r in rows[header + 1:header + 201] if j < len(r) and not is_blank(r[j])]
+    readable = 0
+    for value in values:
+        try:
+            vocab.NEED.parse(value)
+            readable += 1
+        except Invalid:
+            pass
+    return readable * 2 >= len(values)
+
+
+def _recognised(spec: schema.Sheet, found: dict[str, int], found_links: dict[str, int], row: list,
+                named: bool) -> bool:
+    """Whether these columns make a table of this kind; `named` sheets also by their first required column."""
+    anchor = next(c.key for c in spec.columns if c.required)
+    if named and anchor in found and len(found) >= 2:
+        return True
+    customer = "customer_id" in found or "customer_name" in found_links
+    if spec.key == "customers":
+        if "name" not in found:
+            return False
+        generic = schema.normalise_header(row[found["name"]]) in _GENERIC_NAMES
+        return len(found) >= 2 or not generic
+    if spec.key == "opportunities":
+        return bool({"stage", "status", "amount"} & set(found)) and len(found) + len(found_links) >= 3
+    if spec.key == "contacts":
+        return (("contact_id" in found and len(found) >= 2)
+                or ("name" in found and customer and bool({"title", "department"} & set(found))))
+    return "date" in found and customer and len(found) + len(found_links) >= 3
 
 
 def frame_from_rows(rows: list[list], spec: schema.Sheet, header: int, columns: dict[str, int]) -> pd.DataFrame:
@@ -139,7 +237,7 @@ class _SheetRows:
         self.book, self.pool, self.parsed = book, None, {}
         if threads > 1 and len(ahead) > 1:
             self.pool = ThreadPoolExecutor(min(threads, len(ahead)))
-            own = lambda name: _parse(CalamineWorkbook.from_path(str(path)), name)  # noqa: E731
+            own = lambda name: _parse(CalamineWorkbook.from_path(str(path)), name)
             self.parsed = {name: self.pool.submit(own, name) for name in ahead}
 
     def __call__(self, name: str) -> list[list]:
@@ -185,31 +283,154 @@ def _read_sheets(pkg: Package, path: Path, mapping: Mapping, wanted: set[str], b
             data.settings, data.as_of = settings_sheet.parse([[_blank_to_none(v) for v in r] for r in rows])
             break
     taken: set[str] = set()
-    reserved = {n for s in schema.DATA_SHEETS for n in (s.en, s.zh)} | set(schema.SETTINGS_NAME.values())
     for spec in schema.DATA_SHEETS:
-        pinned = mapping.sheets.get(spec.key)
-        if pinned is not None and pinned not in names:
-            raise XlCrmError(f"{path}: the mapping names sheet {pinned!r} for {spec.en}, but there is no such sheet")
-        candidates = [pinned] if pinned else [n for n in (spec.en, spec.zh) if n in names]
-        if candidates and spec.key not in wanted:
-            taken.add(candidates[0])  # as it would be when read, so no other sheet is searched differently
-            if candidates[0] == spec.zh:
-                data.lang = "zh"
+        name = _named_sheet(spec, mapping, names, path)
+        if name is None:
             continue
-        if not pinned:
-            candidates += [n for n in book.sheet_names if n not in reserved and n not in taken]
-        for name in candidates:
-            rows = sheet_rows(name)
-            found = find_header(rows, spec, mapping)
-            if found is None:
-                continue
-            taken.add(name)
-            header, columns = found
-            frame = frame_from_rows(rows, spec, header, columns)
-            totals = _totals_rows(pkg, name, header + 1, columns)
-            data.tables[spec.key] = Table(spec, name, header + 1, columns, [str(c) for c in rows[header]],
-                                          frame[~frame.index.isin(totals)] if len(totals) else frame)
-            if name == spec.zh:
-                data.lang = "zh"
+        taken.add(name)
+        if name == spec.zh:
+            data.lang = "zh"
+        if spec.key in wanted:  # a sheet left out is not parsed when it is found by its name
+            found = scan(sheet_rows(name), spec, mapping, named=True)
+            if found is not None:
+                _add_table(data, pkg, mapping, spec, name, sheet_rows(name), found)
+    reserved = {n for s in schema.DATA_SHEETS for n in (s.en, s.zh)} | OWN_SHEETS | taken
+    missing = {s.key for s in schema.DATA_SHEETS if s.key in wanted and s.key not in data.tables
+               and s.key not in mapping.sheets}
+    for name in book.sheet_names if missing else ():
+        if name in reserved:
+            continue
+        rows = sheet_rows(name)
+        for key in PRECEDENCE:
+            found = scan(rows, schema.sheet(key), mapping)
+            if found is not None:  # the first kind a sheet reads as is its kind, taken or not
+                if key in missing:
+                    missing.discard(key)
+                    _add_table(data, pkg, mapping, schema.sheet(key), name, rows, found)
+                break
+        if not missing:
             break
+    _complete(data, mapping)
     return data
+
+
+def _named_sheet(spec: schema.Sheet, mapping: Mapping, names: set[str], path: Path) -> str | None:
+    """The sheet a mapping names for this table (`accounts` or `accounts.csv`), else the standard sheet, if any.
+
+    A mapping written for the CSV files of `init --data` names files that became the standard sheets.
+    """
+    standard = next((n for n in (spec.en, spec.zh) if n in names), None)
+    pinned = mapping.sheets.get(spec.key)
+    if pinned is None:
+        return standard
+    for name in (pinned, pinned[:-4] if pinned.lower().endswith(".csv") else None):
+        if name in names:
+            return name
+    if standard is None:
+        raise XlCrmError(f"{path}: the mapping names sheet {pinned!r} for {spec.en}, but there is no such sheet")
+    return standard
+
+
+def _add_table(data: CrmData, pkg: Package, mapping: Mapping, spec: schema.Sheet, name: str, rows: list[list],
+               found: Header) -> None:
+    header, columns = found.row, found.columns
+    frame = frame_from_rows(rows, spec, header, columns)
+    linked = None
+    if found.links:
+        body = _grid(rows[header + 1:], max(found.links.values()) + 1)
+        linked = pd.DataFrame({k: body[:, j] for k, j in found.links.items()},
+                              index=range(header + 2, header + 2 + len(body)), dtype=object)
+        linked = linked.where(linked != "", None).reindex(frame.index)
+    totals = _totals_rows(pkg, name, header + 1, columns)
+    if len(totals):
+        frame = frame[~frame.index.isin(totals)]
+        linked = None if linked is None else linked.loc[frame.index]
+    for key in columns:
+        if mapping.value_map(spec.key, key):
+            frame[key] = frame[key].map(lambda v, k=key: mapping.map_value(spec.key, k, v))
+    data.tables[spec.key] = Table(spec, name, header + 1, columns, [str(c) for c in rows[header]], frame,
+                                  found.links, linked)
+    if name == spec.zh:
+        data.lang = "zh"
+
+
+def _complete(data: CrmData, mapping: Mapping) -> None:
+    """What a rep's own tables lack, in the frames: IDs, status, the close date's meaning, built sheets."""
+    tables = data.tables
+    opps = tables.get("opportunities")
+    if opps is not None:
+        _deal_columns(opps, data.settings)
+    customers = tables.get("customers")
+    if customers is not None and "customer_id" not in customers.columns and "name" in customers.frame:
+        _imply(customers, "customer_id", customers.frame["name"].map(links.customer_id))
+    if customers is None and opps is not None and opps.linked is not None and "customer_name" in opps.linked:
+        data.built["customers"] = links.built_customers(opps.linked["customer_name"], opps.frame.get("owner"))
+    for key in ("opportunities", "contacts", "activities"):
+        table = tables.get(key)
+        if table is not None and table.linked is not None and "customer_name" in table.linked:
+            ids = links.customer_ids(table.linked["customer_name"], data.frame("customers"))
+            _imply(table, "customer_id", ids)
+    if opps is not None and ("opportunity_id" not in opps.columns or "customer_name" in opps.links):
+        names = opps.linked["customer_name"] if "customer_name" in opps.links else None
+        _imply(opps, "opportunity_id", links.row_ids("opportunities", opps.frame, names))
+    if "contacts" not in tables:
+        for source in (opps, customers):
+            people = _people(source)
+            if people is not None and "customer_id" in source.frame:
+                data.built["contacts"] = links.built_contacts(people, source.frame["customer_id"])
+                break
+
+
+def _imply(table: Table, key: str, values: pd.Series) -> None:
+    """Values for a column the sheet lacks, or for its blank cells when the table names customers by name."""
+    frame = table.frame
+    if key not in table.columns:
+        table.frame = frame.assign(**{key: values})
+        table.implied.append(key)
+    elif table.linked is not None and "customer_name" in table.linked:
+        blank = frame[key].map(is_blank) & values.notna()
+        if blank.any():
+            table.frame = frame.assign(**{key: frame[key].where(~blank, values)})
+
+
+def _deal_columns(opps: Table, settings) -> None:
+    """A deal table's stage read as the Settings name of another CRM's stage; status from the stage; close dates."""
+    frame = opps.frame
+    if "stage" in frame and len(settings.stages) == 5:
+        frame = frame.assign(stage=frame["stage"].map(lambda v: _stage_name(v, settings)))
+    if "stage" in opps.columns and "status" not in opps.columns:
+        stage, status = links.status_from_stage(frame, settings)
+        frame = frame.assign(stage=stage, status=status)
+        opps.implied.append("status")
+    if ("closed_date" in opps.columns and "expected_close" not in opps.columns and "status" in frame
+            and schema.normalise_header(opps.headers[opps.columns["closed_date"]]) in _AMBIGUOUS_CLOSE):
+        is_open = frame["status"].map(lambda v: _status(v) == "Open")
+        frame = frame.assign(expected_close=frame["closed_date"].where(is_open, None),
+                             closed_date=frame["closed_date"].where(~is_open, None))
+        opps.implied.append("expected_close")
+    opps.frame = frame
+
+
+def _stage_name(value, settings):
+    """`Prospecting` (Salesforce) or `contractsent` (HubSpot) as the Settings stage at that place; else as it is."""
+    try:
+        settings.stage_index(value)
+        return value
+    except Invalid:
+        number = vocab.stage_alias(value)
+        return value if number is None else settings.stage(number).name
+
+
+def _status(value) -> str | None:
+    try:
+        return vocab.STATUS.parse(value)
+    except Invalid:
+        return None
+
+
+def _people(table: Table | None) -> pd.DataFrame | None:
+    """The contact person columns of a deal or customer table, as Contacts columns."""
+    if table is None or table.linked is None or "contact_name" not in table.linked:
+        return None
+    people = table.linked[[k for k in links.CONTACT_LINKS if k in table.linked]]
+    return people.rename(columns=links.CONTACT_LINKS)

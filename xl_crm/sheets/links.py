@@ -1,0 +1,113 @@
+"""What a rep's own tracker leaves out and a CRM needs: IDs, the status, the customers and contacts it names.
+
+A one-sheet deal tracker names each deal's customer by name and has no
+IDs; a Salesforce or HubSpot export ends its stage column in Closed Won
+and Closed Lost. Read as a CRM, such a table gets, for the rows that lack
+them (never by changing the user's cells):
+
+- a customer ID from the customer's name: the ID of the Customers row with
+  the same customer key (DOMAIN section 16), else one made from that key,
+  so `华为技术有限公司` and `华为技术 (中国) 有限公司` are one customer;
+- a deal or contact ID made from the row's own content, so the same row
+  gets the same ID on every run whatever its row number;
+- the status a stage cell implies (DOMAIN section 4: a won deal passed the
+  last stage, a lost one's furthest stage is unknown);
+- when there is no Customers (or Contacts) table, one built from the
+  distinct customers (contact people) the rows name, first spelling kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+
+from ..model import schema, vocab
+from ..model.cells import cell_text, is_blank
+from ..model.settings import Settings
+from ..rules.customer_key import customer_key
+
+PREFIX = {"customers": "C-", "opportunities": "D-", "contacts": "P-"}
+CONTACT_LINKS = {"contact_name": "name", "contact_phone": "phone", "contact_title": "title"}
+
+
+def stable_id(sheet_key: str, *parts) -> str:
+    """An ID made from content: `C-` and eight hex digits of its SHA-1."""
+    text = "\x1f".join("" if is_blank(p) else cell_text(p).casefold() for p in parts)
+    return PREFIX[sheet_key] + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8].upper()
+
+
+def customer_id(name) -> str | None:
+    """The ID a customer named `name` gets when no Customers row has that name's key."""
+    return None if is_blank(name) else stable_id("customers", customer_key(name))
+
+
+def row_ids(sheet_key: str, frame: pd.DataFrame, names: pd.Series | None = None) -> pd.Series:
+    """One ID per row from the row's input cells; identical rows get `-2`, `-3` ... in row order."""
+    inputs = [c.key for c in schema.sheet(sheet_key).columns if c.role == schema.INPUT and c.key in frame
+              and c.key != schema.sheet(sheet_key).id_column]
+    parts = frame[inputs].astype(object).where(frame[inputs].notna(), None).values.tolist()
+    if names is not None:
+        parts = [[customer_key(n) if not is_blank(n) else None, *p] for n, p in zip(names.tolist(), parts)]
+    seen: dict[str, int] = {}
+    ids = []
+    for cells in parts:
+        base = stable_id(sheet_key, *cells)
+        seen[base] = seen.get(base, 0) + 1
+        ids.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+    return pd.Series(ids, index=frame.index, dtype=object)
+
+
+def customer_ids(names: pd.Series, customers: pd.DataFrame | None) -> pd.Series:
+    """The customer ID of each name: a Customers row's ID it is, the row with the same key, else one from the key."""
+    known, ids = {}, {}
+    if customers is not None and {"customer_id", "name"} <= set(customers.columns):
+        for cid, name in zip(customers["customer_id"].tolist(), customers["name"].tolist()):
+            if not is_blank(cid):
+                ids.setdefault(cell_text(cid), cid)
+                if not is_blank(name):
+                    known.setdefault(customer_key(name), cid)
+
+    def one(name):
+        if is_blank(name):
+            return None
+        return ids.get(cell_text(name)) or known.get(customer_key(name)) or customer_id(name)
+    return pd.Series([one(n) for n in names.tolist()], index=names.index, dtype=object)
+
+
+def status_from_stage(frame: pd.DataFrame, settings: Settings) -> tuple[pd.Series, pd.Series]:
+    """(stage, status) of deal rows with no status column: `Closed Won` is Won at the last stage, Lost unknown."""
+    stages, statuses = [], []
+    last = len(settings.stages)
+    for cell in frame["stage"].tolist():
+        closed = vocab.closed_status(cell)
+        stages.append(cell if closed is None else last if closed == "Won" else None)
+        statuses.append(closed or (None if is_blank(cell) else "Open"))
+    return pd.Series(stages, index=frame.index, dtype=object), pd.Series(statuses, index=frame.index, dtype=object)
+
+
+def built_customers(names: pd.Series, owners: pd.Series | None) -> pd.DataFrame:
+    """Customers rows for the distinct customers of `names` (by customer key), first spelling and owner kept."""
+    rows = {}
+    owners = owners if owners is not None else pd.Series(None, index=names.index, dtype=object)
+    for name, owner in zip(names.tolist(), owners.tolist()):
+        if is_blank(name):
+            continue
+        key = customer_key(name)
+        if key not in rows:
+            rows[key] = {"customer_id": customer_id(name), "name": cell_text(name), "owner": owner}
+    return pd.DataFrame(list(rows.values()), columns=["customer_id", "name", "owner"], dtype=object)
+
+
+def built_contacts(people: pd.DataFrame, customer: pd.Series) -> pd.DataFrame:
+    """Contacts rows for the distinct people (name within customer) of a table's contact columns."""
+    rows = {}
+    for (_, person), cid in zip(people.iterrows(), customer.tolist()):
+        if is_blank(person.get("name")):
+            continue
+        key = (cid, cell_text(person["name"]).casefold())
+        if key not in rows:
+            rows[key] = {"contact_id": stable_id("contacts", cid, person["name"]), "customer_id": cid,
+                         **{k: None if is_blank(v) else v for k, v in person.items()}}
+    columns = ["contact_id", "customer_id", *people.columns]
+    return pd.DataFrame(list(rows.values()), columns=columns, dtype=object)
