@@ -10,7 +10,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from . import main
 from ..errors import XlCrmError
 from ..model.cells import Invalid, parse_iso_date
+from ..model.mapping import load_mapping
 from ..reports.batch import default_jobs, month_list, write_reports
+from .options import MAPPING
 
 PROGRESS_FROM = 10  # files; smaller batches finish before a bar would help
 
@@ -28,7 +30,8 @@ PROGRESS_FROM = 10  # files; smaller batches finish before a bar would help
 @click.option("--pdf", is_flag=True, help="Also print each report to PDF with LibreOffice.")
 @click.option("--jobs", type=click.IntRange(1), default=default_jobs, show_default="one per CPU",
               help="Processes writing reports at the same time.")
-def report(workbook, month, first, last, as_of, out_dir, reps, lang, pdf, jobs):
+@MAPPING
+def report(workbook, month, first, last, as_of, out_dir, reps, lang, pdf, jobs, mapping_file):
     """Write DIR/<YYYY-MM>-team.xlsx and DIR/<YYYY-MM>-<rep>.xlsx from WORKBOOK."""
     if bool(month) == bool(first):
         raise XlCrmError("give either --month or --from [--to]")
@@ -41,6 +44,6 @@ def report(workbook, month, first, last, as_of, out_dir, reps, lang, pdf, jobs):
                   transient=True, disable=len(months) * 2 < PROGRESS_FROM) as bar:
         task = bar.add_task("reports", total=None)
         paths = write_reports(workbook, months, out_dir, as_of=day, reps=list(reps) or None, lang=lang, pdf=pdf,
-                              jobs=jobs, on_progress=lambda done, total: bar.update(task, completed=done,
-                                                                                    total=total))
+                              jobs=jobs, mapping=load_mapping(mapping_file),
+                              on_progress=lambda done, total: bar.update(task, completed=done, total=total))
     click.echo(f"{len(paths)} files written to {out_dir}")

@@ -20,6 +20,7 @@ import numpy as np
 
 from ..sheets.read import read_workbook
 from ..errors import XlCrmError
+from ..model.mapping import Mapping
 from .data import ReportBook
 from .kpis import default_as_of, shift_month
 from .model import date_tables, month_tables, report_model
@@ -144,19 +145,20 @@ def default_jobs() -> int:
 
 def write_reports(workbook_path, months: list[str], out_dir="reports", *, as_of: date | None = None,
                   reps: list[str] | None = None, lang: str | None = None, pdf: bool = False, jobs: int = 1,
-                  on_progress: Callable[[int, int], None] | None = None) -> list[Path]:
+                  on_progress: Callable[[int, int], None] | None = None, mapping: Mapping | None = None) -> list[Path]:
     """Write `<month>-team.xlsx` and `<month>-<rep>.xlsx` for every month; return the paths written.
 
     reps: only these reps' files (default: every rep who owns a deal or logged
     an activity). as_of: the evaluation date (one month only; default the
     month's last day, or today while it runs). jobs: processes writing in
     parallel (where processes cannot be forked, as on Windows, one after
-    another). on_progress(done, total) is called after each file.
+    another). on_progress(done, total) is called after each file. mapping:
+    how the workbook's headers and values read (xl_crm.model.mapping).
     """
     months = [check_month(m) for m in months]
     if as_of is not None and len(months) != 1:
         raise XlCrmError("--as-of needs a single --month")
-    data = read_workbook(workbook_path, sheets=("customers", "opportunities", "activities"), threads=jobs)
+    data = read_workbook(workbook_path, mapping, sheets=("customers", "opportunities", "activities"), threads=jobs)
     book = ReportBook.from_data(data)
     lang = lang or data.lang
     chosen = book.reps if reps is None else list(dict.fromkeys(reps))
