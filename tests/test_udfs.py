@@ -1,15 +1,22 @@
 """The Excel functions with the inputs Excel and xlwings Lite hand over, against DOMAIN.md and the rules."""
 
+import inspect
+import re
 from datetime import date, datetime, timedelta
 
 import pandas as pd
 import pytest
+from python_calamine import CalamineWorkbook
 
 from xl_crm import rules
+from xl_crm.commands.demo import build_demo
 from xl_crm.excel import udfs
-from xl_crm.sheets import settings_sheet
-from xl_crm.model.settings import DEFAULT
+from xl_crm.model import schema
+from xl_crm.model.asof import AsOf
 from xl_crm.model.cells import to_serial
+from xl_crm.model.settings import DEFAULT
+from xl_crm.sheets import formulas, settings_sheet
+from xl_crm.sheets.read import read_workbook
 
 AS_OF = date(2025, 6, 30)
 DT = datetime(2025, 6, 30)
@@ -32,39 +39,39 @@ def settings_range(lang="en", **changes):
                                          (181, "D")])
 def test_grade_boundaries_as_datetime_serial_and_iso(days, grade):
     close = AS_OF + timedelta(days=days)
-    assert udfs.crm_grade("Now", datetime.combine(close, datetime.min.time()), DT) == grade
-    assert udfs.crm_grade("现有需求", serial(close), serial(AS_OF)) == grade
-    assert udfs.crm_grade(" now ", close.isoformat(), AS_OF.isoformat()) == grade
+    assert udfs.crm_grade("Now", datetime.combine(close, datetime.min.time()), None, DT) == grade
+    assert udfs.crm_grade("现有需求", serial(close), None, serial(AS_OF)) == grade
+    assert udfs.crm_grade(" now ", close.isoformat(), None, AS_OF.isoformat()) == grade
 
 
 def test_grade_needs_and_blanks():
-    assert udfs.crm_grade("None", None, AS_OF) == "E"
-    assert udfs.crm_grade("无需求", AS_OF, AS_OF) == "E"
-    assert udfs.crm_grade(None, AS_OF, AS_OF) == "D"  # blank need = Future
-    assert udfs.crm_grade("潜在需求", AS_OF, AS_OF) == "D"
-    assert udfs.crm_grade("Now", None, AS_OF) == "D"
+    assert udfs.crm_grade("None", None, None, AS_OF) == "E"
+    assert udfs.crm_grade("无需求", AS_OF, None, AS_OF) == "E"
+    assert udfs.crm_grade(None, AS_OF, None, AS_OF) == "D"  # blank need = Future
+    assert udfs.crm_grade("潜在需求", AS_OF, None, AS_OF) == "D"
+    assert udfs.crm_grade("Now", None, None, AS_OF) == "D"
 
 
 def test_grade_bad_input_is_a_message_in_the_cell():
-    assert udfs.crm_grade("Maybe", AS_OF, AS_OF) == "unknown need: 'Maybe'"
-    assert udfs.crm_grade("Now", "next week", AS_OF) == "not a date: 'next week'"
-    assert udfs.crm_grade("Now", True, AS_OF) == "not a date: True"
+    assert udfs.crm_grade("Maybe", AS_OF, None, AS_OF) == "unknown need: 'Maybe'"
+    assert udfs.crm_grade("Now", "next week", None, AS_OF) == "not a date: 'next week'"
+    assert udfs.crm_grade("Now", True, None, AS_OF) == "not a date: True"
 
 
 def test_range_in_range_out_same_shape_and_broadcast():
     needs = [["Now"], ["Future"], [None], ["bad"]]
     closes = [[DT], [DT], [None], [DT]]
-    assert udfs.crm_grade(needs, closes, [[DT]]) == [["A"], ["D"], ["D"], ["unknown need: 'bad'"]]
+    assert udfs.crm_grade(needs, closes, None, [[DT]]) == [["A"], ["D"], ["D"], ["unknown need: 'bad'"]]
     row = udfs.crm_grade([["Now", "Now", "None"]], [[serial(AS_OF), serial(AS_OF + timedelta(days=91)), None]],
-                         serial(AS_OF))
+                         None, serial(AS_OF))
     assert row == [["A", "C", "E"]]
-    assert udfs.crm_grade([["Now"], ["Now"]], [[DT, DT, DT]], DT) == [["A"] * 3] * 2  # Excel-style broadcast
-    assert udfs.crm_grade([["Now"], ["Now"]], [[DT], [DT], [DT]], DT) == "ranges differ in size"
+    assert udfs.crm_grade([["Now"], ["Now"]], [[DT, DT, DT]], None, DT) == [["A"] * 3] * 2  # Excel-style broadcast
+    assert udfs.crm_grade([["Now"], ["Now"]], [[DT], [DT], [DT]], None, DT) == "ranges differ in size"
 
 
 def test_equal_cells_that_differ_in_type_are_not_confused():
     """1.0 (serial 1 = 1900-01-01) and True are equal as Python keys, not as cells."""
-    out = udfs.crm_grade([["Now"], ["Now"]], [[1.0], [True]], DT)
+    out = udfs.crm_grade([["Now"], ["Now"]], [[1.0], [True]], None, DT)
     assert out == [["A"], ["not a date: True"]]
 
 
@@ -72,16 +79,17 @@ def test_as_of_defaults_to_settings_then_today():
     close = date.today() + timedelta(days=10)
     assert udfs.crm_grade("Now", close) == "A"
     far = AS_OF + timedelta(days=100)
-    assert udfs.crm_grade("Now", far, None, settings_range()) == "C"  # AsOf of the Settings range
+    assert udfs.crm_grade("Now", far, None, None, settings_range()) == "C"  # AsOf of the Settings range
 
 
 def test_settings_range_overrides_thresholds_and_language():
     close = AS_OF + timedelta(days=45)
-    assert udfs.crm_grade("Now", close, AS_OF) == "B"
-    assert udfs.crm_grade("Now", close, AS_OF, settings_range(GradeDaysA=60)) == "A"
+    assert udfs.crm_grade("Now", close, None, AS_OF) == "B"
+    assert udfs.crm_grade("Now", close, None, AS_OF, settings_range(GradeDaysA=60)) == "A"
     assert udfs.crm_cadence("A", None, settings_range(CadenceA=2)) == 2
-    assert udfs.crm_followup_status("A", AS_OF, None, None, AS_OF + timedelta(days=5), settings_range("zh")) == "逾期"
-    assert udfs.crm_followup_status("A", AS_OF, None, None, AS_OF + timedelta(days=5), "zh") == "逾期"
+    assert udfs.crm_followup_status(AS_OF, None, AS_OF + timedelta(days=1), AS_OF + timedelta(days=5),
+                                    settings_range("zh")) == "逾期"
+    assert udfs.crm_followup_status(AS_OF, None, AS_OF + timedelta(days=1), AS_OF + timedelta(days=5), "zh") == "逾期"
 
 
 def test_cadence_is_capped_by_tier():
@@ -95,15 +103,17 @@ def test_cadence_is_capped_by_tier():
 
 def test_next_due_and_followup_status_follow_the_rules():
     last = AS_OF - timedelta(days=7)
-    assert udfs.crm_next_due("B", last, None, None, AS_OF) == DT
-    assert udfs.crm_followup_status("B", last, None, None, AS_OF) == "Due today"
-    assert udfs.crm_followup_status("B", serial(last - timedelta(days=1)), None, None, serial(AS_OF)) == "Overdue"
-    assert udfs.crm_followup_status("B", last.isoformat(), None, None, (AS_OF - timedelta(days=1)).isoformat()) \
-        == "Upcoming"
+    assert udfs.crm_next_due(last, 7, None, AS_OF) == DT
+    assert udfs.crm_next_due(serial(last), 7.0, "", serial(AS_OF)) == DT
+    assert udfs.crm_followup_status(last, None, AS_OF, AS_OF) == "Due today"
+    assert udfs.crm_followup_status(last, None, serial(AS_OF - timedelta(days=1)), serial(AS_OF)) == "Overdue"
+    assert udfs.crm_followup_status(last.isoformat(), None, AS_OF.isoformat(),
+                                    (AS_OF - timedelta(days=1)).isoformat()) == "Upcoming"
     planned = AS_OF - timedelta(days=2)
-    assert udfs.crm_next_due("B", last, planned, None, AS_OF) == datetime.combine(planned, datetime.min.time())
-    assert udfs.crm_next_due("E", None, None, None, AS_OF) == DT  # nothing known: due at as_of
-    assert udfs.crm_followup_status("E", None, None, None, AS_OF) == "Not contacted"
+    assert udfs.crm_next_due(last, 7, planned, AS_OF) == datetime.combine(planned, datetime.min.time())
+    assert udfs.crm_next_due(None, None, None, AS_OF) == DT  # nothing known: due at as_of
+    assert udfs.crm_next_due(last, None, None, AS_OF) == "no cadence"
+    assert udfs.crm_followup_status(None, None, AS_OF, AS_OF) == "Not contacted"
     # the same chain as derive.customer_columns, row for row
     frame = pd.DataFrame({"need": ["Now", "Future", "None", "Now"],
                           "expected_close": [AS_OF + timedelta(days=d) for d in (3, 0, 0, 100)],
@@ -111,14 +121,14 @@ def test_next_due_and_followup_status_follow_the_rules():
                           "next_action_date": [None, None, None, AS_OF + timedelta(days=1)],
                           "tier": ["VIP", None, "Key", "Regular"]}, dtype=object)
     derived = __import__("xl_crm.compute.derive", fromlist=["x"]).customer_columns(frame, AS_OF)
-    column = lambda key: [[v] for v in frame[key]]  # noqa: E731
-    grades = udfs.crm_grade(column("need"), column("expected_close"), AS_OF)
+    column = lambda key: [[v] for v in frame[key]]
+    grades = udfs.crm_grade(column("need"), column("expected_close"), None, AS_OF)
     assert [g for [g] in grades] == list(derived["grade"])
-    status = udfs.crm_followup_status(grades, column("last_contact"), column("next_action_date"), column("tier"),
-                                      AS_OF)
-    assert [s for [s] in status] == list(derived["followup_status"])
-    due = udfs.crm_next_due(grades, column("last_contact"), column("next_action_date"), column("tier"), AS_OF)
+    cadence = udfs.crm_cadence(grades, column("tier"))
+    due = udfs.crm_next_due(column("last_contact"), cadence, column("next_action_date"), AS_OF)
     assert [d.date() for [d] in due] == list(derived["next_due"])
+    status = udfs.crm_followup_status(column("last_contact"), column("next_action_date"), due, AS_OF)
+    assert [s for [s] in status] == list(derived["followup_status"])
 
 
 @pytest.mark.parametrize("stage", ["Propose", "方案论证", "propose ", 3, 3.0, "3"])
@@ -133,9 +143,10 @@ def test_probability_and_weighted_amount():
     stages = [["Qualify"], ["主导进程"], ["Negotiate"], [5], ["Nope"]]
     statuses = [["Open"], ["Open"], ["Open"], ["Open"], ["Open"]]
     assert udfs.crm_probability(stages, statuses) == [[0.1], [0.3], [0.7], [0.9], ["unknown stage: 'Nope'"]]
-    assert udfs.crm_weighted(1000, "Develop", "Open") == pytest.approx(300)
-    assert udfs.crm_weighted(None, "Develop", "Open") == 0.0
-    assert udfs.crm_weighted("lots", "Develop", "Open") == "not a number: 'lots'"
+    assert udfs.crm_weighted(1000, udfs.crm_probability("Develop", "Open")) == pytest.approx(300)
+    assert udfs.crm_weighted(None, 0.3) == 0.0
+    assert udfs.crm_weighted("lots", 0.3) == "not a number: 'lots'"
+    assert udfs.crm_weighted(1000, None) is None
     assert udfs.crm_probability("Develop", "Maybe") == "unknown status: 'Maybe'"
     custom = settings_range()
     custom[settings_sheet.STAGE_HEADER_ROW + 1][3] = 0.25  # Develop's probability in the stage table
@@ -203,3 +214,59 @@ def test_every_function_returns_a_message_not_an_exception_on_garbage():
         count = function.__code__.co_argcount - len(function.__defaults__ or ())
         result = function(*([garbage] * count))
         assert result is None or isinstance(result, (str, list)), function.__name__
+
+
+def test_grade_falls_back_on_next_close_as_the_column_does():
+    soon = AS_OF + timedelta(days=10)
+    assert udfs.crm_grade("Now", None, soon, AS_OF) == "A"
+    assert udfs.crm_grade("Now", AS_OF + timedelta(days=100), soon, AS_OF) == "C"  # expected close comes first
+    assert udfs.crm_grade("Now", None, None, AS_OF) == "D"
+
+
+# Each function that mirrors a derived column: the sheet, the column, and the columns it reads, in order.
+MIRRORS = {
+    "crm_grade": ("customers", "grade", ("need", "expected_close", "next_close")),
+    "crm_cadence": ("customers", "cadence_days", ("grade", "tier")),
+    "crm_next_due": ("customers", "next_due", ("last_contact", "cadence_days", "next_action_date")),
+    "crm_followup_status": ("customers", "followup_status", ("last_contact", "next_action_date", "next_due")),
+    "crm_probability": ("opportunities", "probability", ("stage", "status")),
+    "crm_weighted": ("opportunities", "weighted_amount", ("amount", "probability")),
+    "crm_bant": ("opportunities", "bant_score", ("need", "budget", "authority", "timeline")),
+    "crm_value_class": ("opportunities", "value_class", ("short_term_score", "long_term_score")),
+    "crm_opening": ("opportunities", "opening", ("territory", "lead")),
+}
+
+
+@pytest.mark.parametrize("name", list(MIRRORS))
+def test_arguments_are_the_cells_the_column_reads(name):
+    key, column, reads = MIRRORS[name]
+    formula = formulas.derived_formulas(key, "en", lambda k: f"[{k}]")[column]
+    assert set(re.findall(r"\[(\w+)\]", formula)) == set(reads)
+    assert list(inspect.signature(getattr(udfs, name)).parameters)[:len(reads)] == list(reads)
+
+
+@pytest.fixture(scope="module")
+def demo_books(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo")
+    return build_demo(folder, as_of=AsOf(AS_OF), reports=False)
+
+
+@pytest.mark.parametrize("name", list(MIRRORS))
+def test_every_mirroring_function_equals_its_column_on_the_demo_workbooks(demo_books, name):
+    """Each function over the demo's whole columns (as Excel hands ranges over) gives the cached column."""
+    key, column, reads = MIRRORS[name]
+    function = getattr(udfs, name)
+    for path in demo_books:
+        data = read_workbook(path)
+        frame = data.tables[key].frame.astype(object)
+        frame = frame.where(frame.notna(), None)
+        settings = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(
+            next(n for n in data.sheet_names if n in schema.SETTINGS_NAME.values())).to_python()
+        options = {"settings": [[None if v == "" else v for v in row] for row in settings]} \
+            if "settings" in inspect.signature(function).parameters else {}
+        got = function(*([[v] for v in frame[c]] for c in reads), **options)
+        expected = list(frame[column])
+        assert len(got) == len(expected) > 100
+        wrong = [(row, want, value) for row, want, [value] in zip(frame.index, expected, got)
+                 if value != udfs._excel(want)]  # a date cell reaches Python as a datetime
+        assert not wrong, f"{path.name}: {len(wrong)} rows differ, first ones: {wrong[:5]}"

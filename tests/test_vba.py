@@ -16,14 +16,12 @@ import xlwings as xw
 import xl_crm.excel.udfs
 
 EXPECTED = {
-    "crm_grade": "need, expected_close, Optional as_of, Optional settings",
+    "crm_grade": "need, expected_close, Optional next_close, Optional as_of, Optional settings",
     "crm_cadence": "grade, Optional tier, Optional settings",
-    "crm_next_due": "grade, last_contact, Optional next_action_date, Optional tier, Optional as_of, "
-                    "Optional settings",
-    "crm_followup_status": "grade, last_contact, Optional next_action_date, Optional tier, Optional as_of, "
-                           "Optional settings",
+    "crm_next_due": "last_contact, cadence_days, Optional next_action_date, Optional as_of, Optional settings",
+    "crm_followup_status": "last_contact, next_action_date, next_due, Optional as_of, Optional settings",
     "crm_probability": "stage, status, Optional settings",
-    "crm_weighted": "amount, stage, status, Optional settings",
+    "crm_weighted": "amount, probability",
     "crm_opening": "territory, lead",
     "crm_opening_play": "letter, Optional settings",
     "crm_value_class": "short_term_score, long_term_score, Optional settings",

@@ -1,5 +1,9 @@
 """The sales method's rules as Excel functions (xlwings "UDF Modules": `xl_crm.excel.udfs`).
 
+A function that mirrors a derived column takes the cells that column reads,
+in the same order (CRM_GRADE: need, expected close, next close), so on a
+row of the workbook it gives the column's value.
+
 Each function takes a single cell or a range per argument and gives back the
 same shape (a dynamic array); a one-cell argument is broadcast over ranges,
 the way Excel's own array arithmetic does. Cells arrive as xlwings hands
@@ -20,19 +24,19 @@ labels. `settings` may also be just "zh" or "en" to choose the labels.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 import xlwings as xw
 
 from .. import rules
-from ..model.typed import per_row
-from ..sheets import settings_sheet
-from ..model.settings import DEFAULT, Settings
 from ..model.cells import Invalid, as_date, as_number, is_blank, parse_iso_date
+from ..model.settings import DEFAULT, Settings
+from ..model.typed import per_row
 from ..model.vocab import FOLLOWUP_STATUS, TIER
+from ..sheets import settings_sheet
 
 CATEGORY = "xl_crm"
 SETTINGS_DOC = "Optional: the workbook's Settings range (thresholds, stages, AsOf, language), or \"zh\"/\"en\"."
@@ -139,14 +143,16 @@ def _flat(value) -> list:
 @xw.func(category=CATEGORY)
 @xw.arg("need", ndim=2, doc="Need: Now / Future / None (现有需求 / 潜在需求 / 无需求); blank = Future.")
 @xw.arg("expected_close", ndim=2, doc="Expected close date (date, serial number or YYYY-MM-DD).")
+@xw.arg("next_close", ndim=2, doc="Optional: the Next Close column, used when the expected close is blank.")
 @xw.arg("as_of", ndim=2, doc=AS_OF_DOC)
 @xw.arg("settings", ndim=2, doc=SETTINGS_DOC)
-def crm_grade(need, expected_close, as_of=None, settings=None):
+def crm_grade(need, expected_close, next_close=None, as_of=None, settings=None):
     """Customer grade A-E from the need and how soon the customer will close."""
     ctx = _context(settings)
     grade = _strict(rules.grade)
-    return _cellwise(lambda n, c, a: grade(n, _date(c), ctx.as_of(a), settings=ctx.settings),
-                     need, expected_close, as_of)
+    return _cellwise(lambda n, c, nc, a: grade(n, _date(c), ctx.as_of(a), _date(nc),
+                                               settings=ctx.settings),
+                     need, expected_close, next_close, as_of)
 
 
 @xw.func(category=CATEGORY)
@@ -160,53 +166,34 @@ def crm_cadence(grade, tier=None, settings=None):
     return _cellwise(lambda g, t: cadence(g, t, settings=ctx.settings), grade, tier)
 
 
-def _due(ctx: _Context, grade, last_contact, next_action_date, tier, as_of):
-    """next_due chained as the workbook chains it: grade -> cadence_days -> next_due."""
-    days = _strict(rules.cadence_days)(grade, tier, settings=ctx.settings)
-    return _strict(rules.next_due)(_date(last_contact), days, _date(next_action_date), as_of)
-
-
-_FOLLOWUP_DOCS = {
-    "grade": "Customer grade A-E.",
-    "last_contact": "Date of the last contact.",
-    "next_action_date": "Optional planned date of the next action.",
-    "tier": "Optional tier VIP / Key / Regular.",
-}
-
-
-def _followup_args(fn):
-    """The argument docs shared by crm_next_due and crm_followup_status."""
-    for name, doc in _FOLLOWUP_DOCS.items():
-        fn = xw.arg(name, ndim=2, doc=doc)(fn)
-    return fn
-
-
 @xw.func(category=CATEGORY)
-@_followup_args
+@xw.arg("last_contact", ndim=2, doc="Date of the last contact.")
+@xw.arg("cadence_days", ndim=2, doc="Days between follow-ups (the Cadence column, or CRM_CADENCE).")
+@xw.arg("next_action_date", ndim=2, doc="Optional planned date of the next action.")
 @xw.arg("as_of", ndim=2, doc=AS_OF_DOC)
 @xw.arg("settings", ndim=2, doc=SETTINGS_DOC)
-def crm_next_due(grade, last_contact, next_action_date=None, tier=None, as_of=None, settings=None):
+def crm_next_due(last_contact, cadence_days, next_action_date=None, as_of=None, settings=None):
     """Next follow-up date: last contact + cadence, or the planned date if earlier."""
     ctx = _context(settings)
-    return _cellwise(lambda g, l, n, t, a: _due(ctx, g, l, n, t, ctx.as_of(a)),
-                     grade, last_contact, next_action_date, tier, as_of)
+    due = _strict(rules.next_due)
+    return _cellwise(lambda last, days, planned, a: due(_date(last), days, _date(planned),
+                                                        ctx.as_of(a)),
+                     last_contact, cadence_days, next_action_date, as_of)
 
 
 @xw.func(category=CATEGORY)
-@_followup_args
+@xw.arg("last_contact", ndim=2, doc="Date of the last contact.")
+@xw.arg("next_action_date", ndim=2, doc="Planned date of the next action (may be blank).")
+@xw.arg("next_due", ndim=2, doc="Next follow-up date (the Next Due column, or CRM_NEXT_DUE).")
 @xw.arg("as_of", ndim=2, doc=AS_OF_DOC)
 @xw.arg("settings", ndim=2, doc=SETTINGS_DOC)
-def crm_followup_status(grade, last_contact, next_action_date=None, tier=None, as_of=None, settings=None):
+def crm_followup_status(last_contact, next_action_date, next_due, as_of=None, settings=None):
     """Not contacted / Overdue / Due today / Upcoming."""
     ctx = _context(settings)
     status = _strict(rules.followup_status)
-
-    def one(g, last, planned, t, a):
-        day = ctx.as_of(a)
-        due = _due(ctx, g, last, planned, t, day)
-        return FOLLOWUP_STATUS.label(status(last, planned, due, day), ctx.lang)
-
-    return _cellwise(one, grade, last_contact, next_action_date, tier, as_of)
+    return _cellwise(lambda last, planned, due, a: FOLLOWUP_STATUS.label(
+        status(last, planned, _date(due), ctx.as_of(a)), ctx.lang),
+        last_contact, next_action_date, next_due, as_of)
 
 
 @xw.func(category=CATEGORY)
@@ -222,15 +209,10 @@ def crm_probability(stage, status, settings=None):
 
 @xw.func(category=CATEGORY)
 @xw.arg("amount", ndim=2, doc="Deal amount; blank weighs 0.")
-@xw.arg("stage", ndim=2, doc="Stage name (English or Chinese) or number 1-5.")
-@xw.arg("status", ndim=2, doc="Status: Open / Won / Lost.")
-@xw.arg("settings", ndim=2, doc=SETTINGS_DOC)
-def crm_weighted(amount, stage, status, settings=None):
+@xw.arg("probability", ndim=2, doc="Win probability (the Probability column, or CRM_PROBABILITY).")
+def crm_weighted(amount, probability):
     """Weighted amount: amount x win probability."""
-    ctx = _context(settings)
-    probability, weighted = _strict(rules.probability), _strict(rules.weighted_amount)
-    return _cellwise(lambda m, s, st: weighted(m, probability(s, st, settings=ctx.settings)),
-                     amount, stage, status)
+    return _cellwise(_strict(rules.weighted_amount), amount, probability)
 
 
 @xw.func(category=CATEGORY)
