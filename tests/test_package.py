@@ -10,13 +10,13 @@ from datetime import date
 import openpyxl
 import pytest
 import xlsxwriter
+from fixtures_book import VBA_PROJECT, rich_workbook, std_sheet_source
 from python_calamine import CalamineWorkbook
 
-from fixtures_book import VBA_PROJECT, rich_workbook, std_sheet_source
+from xl_crm.errors import XlCrmError
 from xl_crm.ooxml import shared_formulas
 from xl_crm.ooxml.package import Formula, Package
 from xl_crm.ooxml.styles import Styles
-from xl_crm.errors import XlCrmError
 
 INDEX_PARTS = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"}
 
@@ -136,8 +136,13 @@ def test_put_sheet_appends_and_replaces_in_place(book, tmp_path):
     assert values["Summary"][0][3] == date(2026, 3, 31)
     assert values["Customers"] == values_of(book)["Customers"]
     for name in ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet3.xml", "xl/drawings/drawing1.xml",
-                 "xl/comments1.xml", "xl/drawings/vmlDrawing1.vml", "xl/media/image1.png", "xl/sharedStrings.xml"):
+                 "xl/comments1.xml", "xl/drawings/vmlDrawing1.vml", "xl/media/image1.png"):
         assert after[name] == before[name]
+    # the old Deals sheet's references to shared strings are gone: only the table's count changes
+    without_count = [re.sub(rb'\scount="\d+"', b"", parts["xl/sharedStrings.xml"], count=1) for parts in (before, after)]
+    assert without_count[0] == without_count[1]
+    references = sum(len(re.findall(rb'<c [^>]*t="s"', after[n])) for n in after if n.startswith("xl/worksheets/s"))
+    assert re.search(rb'<sst [^>]*count="(\d+)"', after["xl/sharedStrings.xml"]).group(1) == str(references).encode()
     tables = [after[n] for n in after if n.startswith("xl/tables/")]
     ids = [re.search(rb'\sid="(\d+)"', t).group(1) for t in tables]
     assert len(tables) == 2 and len(set(ids)) == 2

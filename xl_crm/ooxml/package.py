@@ -18,8 +18,8 @@ import io
 import zipfile
 from pathlib import Path
 
+from . import guards, parts, shared_formulas, sharedstrings, sheetxml, workbookxml
 from .errors import PackageError
-from . import guards, parts, shared_formulas, sheetxml, workbookxml
 from .save import atomic_write
 from .sheetxml import Formula
 from .styles import Styles
@@ -225,7 +225,21 @@ class Package:
         return bool(self._changed or self._removed or self.content_types.changed
                     or (self._styles is not None and self._styles.changed))
 
+    def _recount_shared_strings(self) -> None:
+        """After cells changed, the shared-string table's counts over every sheet (its strings stay as they are)."""
+        found = self.related(self.workbook_part, parts.SHARED_STRINGS_REL)
+        sheets = [part for rel_type in parts.CELL_SHEET_RELS for part in self.related(self.workbook_part, rel_type)
+                  if self.has(part)]
+        if not found or not self.has(found[0]) or not any(part in self._changed for part in sheets):
+            return
+        count = sum(sharedstrings.references(self.read(part)) for part in sheets)
+        data = self.read(found[0])
+        new = sharedstrings.recount(data, count)
+        if new != data:
+            self.write(found[0], new)
+
     def _flush_index_parts(self) -> None:
+        self._recount_shared_strings()
         if self._styles is not None and self._styles.changed:
             self.write(self._styles_part, self._styles.xml)
         if self.content_types.changed:

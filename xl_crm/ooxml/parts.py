@@ -10,11 +10,11 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from xml.sax.saxutils import quoteattr
 
 from defusedxml import ElementTree
 
 from .errors import PackageError
+from .xmlbytes import quote
 
 CONTENT_TYPES = "[Content_Types].xml"
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -23,6 +23,9 @@ WORKSHEET_REL = OFFICE_REL + "/worksheet"
 STYLES_REL = OFFICE_REL + "/styles"
 CALC_CHAIN_REL = OFFICE_REL + "/calcChain"
 SHARED_STRINGS_REL = OFFICE_REL + "/sharedStrings"
+# the sheets whose cells may refer to shared strings
+CELL_SHEET_RELS = (WORKSHEET_REL, OFFICE_REL + "/xlMacrosheet", OFFICE_REL + "/xlIntlMacrosheet",
+                   OFFICE_REL + "/dialogsheet")
 WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 
 
@@ -79,7 +82,7 @@ _RELS_HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
 def _rel_element(rel: Rel) -> bytes:
-    return (f"<Relationship Id={quoteattr(rel.id)} Type={quoteattr(rel.type)} Target={quoteattr(rel.target)}"
+    return (f"<Relationship Id={quote(rel.id)} Type={quote(rel.type)} Target={quote(rel.target)}"
             + (' TargetMode="External"' if rel.external else "") + "/>").encode()
 
 
@@ -130,12 +133,12 @@ class ContentTypes:
             return
         ext = posixpath.splitext(part)[1].lstrip(".").lower()
         if part not in self.overrides and ext and ext not in self.defaults and ext not in ("xml", "rels"):
-            self._insert(f"<Default Extension={quoteattr(ext)} ContentType={quoteattr(content_type)}/>")
+            self._insert(f"<Default Extension={quote(ext)} ContentType={quote(content_type)}/>")
             self.defaults[ext] = content_type
             return
         if part in self.overrides:
             self.remove(part)
-        self._insert(f"<Override PartName={quoteattr('/' + part)} ContentType={quoteattr(content_type)}/>")
+        self._insert(f"<Override PartName={quote('/' + part)} ContentType={quote(content_type)}/>")
         self.overrides[part] = content_type
 
     def remove(self, part: str) -> None:

@@ -14,16 +14,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from xml.sax.saxutils import unescape
-
 from openpyxl.formula.translate import Translator
 
-from .sheetxml import SharedFormula, attr, cell_ref, xml_text
+from .sheetxml import SharedFormula, cell_ref
+from .xmlbytes import attr, unescape
+from .xstring import formula_text
 
 _GROUP = re.compile(rb'<(?:\w+:)?f\b[^>]*?\ssi="(\d+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b([^>]*)>(.*?)</(?:\w+:)?f>", re.S)
 _RANGE = re.compile(r"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?")
-_ENTITIES = {"&quot;": '"', "&apos;": "'"}
 
 
 def column(group: int, col: int, rows: range, text: str, cached: dict[int, object]
@@ -55,12 +54,12 @@ def master(ref: str, cell: bytes | None) -> Master | None:
     if cell is None or b"shared" not in cell:
         return None
     found = _FORMULA.search(cell)
-    if found is None or attr(found.group(1), b"t") != b"shared":
+    if found is None or attr(found.group(1), "t") != "shared":
         return None
-    group, block = attr(found.group(1), b"si"), attr(found.group(1), b"ref")
+    group, block = attr(found.group(1), "si"), attr(found.group(1), "ref")
     if group is None or block is None:
         return None
-    return Master(ref, group.decode(), block.decode(), unescape(found.group(2).decode(), _ENTITIES))
+    return Master(ref, group, block, unescape(found.group(2).decode()))
 
 
 def reattach(xml: bytes, lost: list[Master]) -> bytes:
@@ -77,6 +76,6 @@ def reattach(xml: bytes, lost: list[Master]) -> bytes:
         moved = Translator("=" + old.text, origin=old.cell).translate_formula(here)[1:]
         ref = f"{block.group(1)}{member.group(2).decode()}:{block.group(3)}{block.group(4)}"
         p = member.group(4).decode()
-        element = f'<{p}f t="shared" ref="{ref}" si="{old.group}">{xml_text(moved)}</{p}f>'.encode()
+        element = f'<{p}f t="shared" ref="{ref}" si="{old.group}">{formula_text(moved)}</{p}f>'.encode()
         xml = xml[:member.start(3)] + element + xml[member.end(3):]
     return xml

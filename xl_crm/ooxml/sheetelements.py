@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
-
 from .sheetxml import col_index, col_letters, prefix_of
+from .xmlbytes import attr, element_pattern, escape, insertion_point, quote, set_attr
 
 # CT_Worksheet children in schema order
 ORDER = ("sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "sheetCalcPr",
@@ -106,23 +105,20 @@ def _extensions_start(xml: bytes, p: bytes, start: int) -> int:
 
 def _find(xml: bytes, p: bytes, name: str, regions: dict[str, tuple[int, int]]) -> list[re.Match]:
     """Every element `name` (not sheetData) where the schema allows it."""
-    pattern = re.compile(rb"<" + p + name.encode() + rb"\b[^>]*?(?:/>|>.*?</" + p + name.encode() + rb">)", re.S)
     where = "before" if ORDER.index(name) < ORDER.index("sheetData") else "after"
-    return list(pattern.finditer(xml, *regions[where]))
+    return list(element_pattern(p, name).finditer(xml, *regions[where]))
 
 
 def _insertion_point(xml: bytes, p: bytes, name: str) -> int:
     """After the last element that precedes `name` in schema order (or `name` itself)."""
     regions = _regions(xml, p)
-    at = None
-    for before in ORDER[:ORDER.index(name) + 1]:
+
+    def end_of(before: str) -> int | None:
         if before == "sheetData":
-            at = regions["data"][1]
-            continue
+            return regions["data"][1]
         found = _find(xml, p, before, regions)
-        if found:
-            at = found[-1].end()
-    return at if at is not None else re.compile(rb"<" + p + rb"worksheet\b[^>]*>").search(xml).end()
+        return found[-1].end() if found else None
+    return insertion_point(xml, p, "worksheet", ORDER, name, end_of)
 
 
 def _outside_cells(xml: bytes, p: bytes) -> bytes:
@@ -136,10 +132,9 @@ def existing_validation_areas(xml: bytes) -> list[Area]:
     areas = []
     for match in re.finditer(rb"<(?:\w+:)?dataValidation\b([^>]*)>(.*?)</(?:\w+:)?dataValidation>|"
                              rb"<(?:\w+:)?dataValidation\b([^>]*)/>", _outside_cells(xml, prefix_of(xml)), re.S):
-        attrs = match.group(1) or match.group(3) or b""
-        sqref = re.search(rb'\ssqref="([^"]*)"', attrs)
+        sqref = attr(match.group(0), "sqref")
         if sqref:
-            areas += parse_sqref(sqref.group(1).decode())
+            areas += parse_sqref(sqref)
         inner = re.search(rb"<(?:\w+:)?sqref>([^<]*)</(?:\w+:)?sqref>", match.group(2) or b"")
         if inner:
             areas += parse_sqref(inner.group(1).decode())
@@ -166,7 +161,7 @@ def add_validations(xml: bytes, validations: list[Validation]) -> tuple[bytes, l
             block = block[:-2].rstrip() + b">" + elements + b"</" + p + b"dataValidations>"
         else:
             block = block[:-len(b"</" + p + b"dataValidations>")] + elements + b"</" + p + b"dataValidations>"
-        block = re.sub(rb'(\scount=")\d*"', lambda m: m.group(1) + str(count).encode() + b'"', block, count=1)
+        block = set_attr(block, "count", str(count))
         return xml[:found[0].start()] + block + xml[found[0].end():], skipped
     at = _insertion_point(xml, p, "dataValidations")
     block = f'<{tag}dataValidations count="{len(added)}">'.encode() + elements + f"</{tag}dataValidations>".encode()
@@ -183,7 +178,7 @@ def add_highlights(xml: bytes, highlights: list[Highlight]) -> bytes:
     elements = []
     for i, h in enumerate(highlights, start=priority + 1):
         elements.append(f'<{tag}conditionalFormatting sqref="{h.area.sqref}"><{tag}cfRule type="cellIs" '
-                        f'dxfId="{h.dxf_id}" priority="{i}" operator={quoteattr(h.operator)}>'
+                        f'dxfId="{h.dxf_id}" priority="{i}" operator={quote(h.operator)}>'
                         f"<{tag}formula>{escape(h.formula)}</{tag}formula></{tag}cfRule>"
                         f"</{tag}conditionalFormatting>")
     at = _insertion_point(xml, p, "conditionalFormatting")
@@ -196,13 +191,11 @@ def add_column_formats(xml: bytes, formats: dict[int, tuple[float, int | None]])
     tag = p.decode()
     found = _find(xml, p, "cols", _regions(xml, p))
     block = found[0].group(0) if found else b""
-    col_re = re.compile(rb"<" + p + rb"col\b[^>]*?/?>(?:</" + p + rb"col>)?")
     existing = []
-    for match in col_re.finditer(block):
-        low = re.search(rb'\smin="(\d+)"', match.group(0))
-        high = re.search(rb'\smax="(\d+)"', match.group(0))
+    for match in element_pattern(p, "col").finditer(block):
+        low, high = attr(match.group(0), "min"), attr(match.group(0), "max")
         if low and high:
-            existing.append((int(low.group(1)) - 1, int(high.group(1)) - 1, match.group(0)))
+            existing.append((int(low) - 1, int(high) - 1, match.group(0)))
     new = []
     for col, (width, style) in sorted(formats.items()):
         if any(low <= col <= high for low, high, _ in existing):

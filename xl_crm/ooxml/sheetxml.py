@@ -18,6 +18,8 @@ from typing import Callable
 
 from .serial import to_serial
 from .errors import PackageError
+from .xmlbytes import attr, element_pattern, root_prefix, start_tag
+from .xstring import formula_text, xml_text
 
 
 @dataclass(frozen=True)
@@ -55,10 +57,7 @@ class Styled:
 # (cell reference, new value, old <c> element or None) -> the new <c> element (None drops the cell)
 Render = Callable[[str, object, bytes | None], bytes | None]
 
-_ROOT = re.compile(rb"<(\w+:)?worksheet\b")
 _REF = re.compile(rb'\sr="([A-Za-z]*)(\d*)"')
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_XESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 
 
 def col_letters(col: int) -> str:
@@ -82,15 +81,6 @@ def cell_ref(row: int, col: int) -> str:
     return f"{col_letters(col)}{row}"
 
 
-def xml_text(text: str) -> str:
-    """Escape text for element content; drop characters XML cannot hold; keep Excel's _xHHHH_ literal."""
-    if not text.isprintable():  # every character XML cannot hold is unprintable; most text has none
-        text = _ILLEGAL.sub("", text)
-    if "_x" in text:
-        text = _XESCAPE.sub(r"_x005F_\1", text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _number(value) -> str:
     if isinstance(value, numbers.Integral):
         return str(int(value))
@@ -107,20 +97,10 @@ def is_missing(value) -> bool:
         return False
 
 
-def _start_tag(cell: bytes) -> bytes:
-    end = cell.index(b">")
-    return cell[:end - 1] if cell[end - 1:end] == b"/" else cell[:end]
-
-
-def attr(tag: bytes, name: bytes) -> bytes | None:
-    match = re.search(rb"\s" + re.escape(name) + rb'="([^"]*)"', tag)
-    return match.group(1) if match else None
-
-
 def cell_style(cell: bytes | None) -> int | None:
     if cell is None:
         return None
-    style = attr(_start_tag(cell), b"s")
+    style = attr(cell, "s")
     return int(style) if style is not None else None
 
 
@@ -156,8 +136,8 @@ class Cells:
             if formula.text is None:
                 return f'<{p}f t="shared" si="{formula.group}"/>'
             attrs = f't="shared" ref="{formula.ref}" si="{formula.group}"'
-            return f"<{p}f {attrs}>{xml_text(formula.text.removeprefix('='))}</{p}f>"
-        return f"<{p}f>{xml_text(formula.text.removeprefix('='))}</{p}f>"
+            return f"<{p}f {attrs}>{formula_text(formula.text.removeprefix('='))}</{p}f>"
+        return f"<{p}f>{formula_text(formula.text.removeprefix('='))}</{p}f>"
 
     def value(self, ref: str, value, old: bytes | None) -> bytes:
         """A cell holding value; the old cell's style is kept (dates get a date style based on it)."""
@@ -197,20 +177,20 @@ class Cells:
 
 
 def prefix_of(xml: bytes) -> bytes:
-    match = _ROOT.search(xml, 0, 4096)
-    if match is None:
+    found = root_prefix(xml, "worksheet")
+    if found is None:
         raise PackageError("a worksheet part has no <worksheet> root")
-    return match.group(1) or b""
+    return found
 
 
 def _row_number(tag: bytes, previous: int) -> int:
-    value = attr(tag, b"r")
+    value = attr(tag, "r")
     return int(value) if value else previous + 1
 
 
 def _split_row(p: bytes, row: int, element: bytes | None) -> tuple[bytes, dict[int, bytes], bytes]:
     """A <row> element as (start tag, {column: cell element}, what follows the cells)."""
-    cell_re = re.compile(rb"<" + p + rb"c\b[^>]*?(?:/>|>.*?</" + p + rb"c>)", re.S)
+    cell_re = element_pattern(p, "c")
     if element is None:
         return b"<" + p + b'row r="' + str(row).encode() + b'"', {}, b""
     end = element.index(b">")
@@ -221,7 +201,7 @@ def _split_row(p: bytes, row: int, element: bytes | None) -> tuple[bytes, dict[i
     col, last = -1, 0
     for match in cell_re.finditer(body):
         cell = match.group(0)
-        ref = _REF.search(_start_tag(cell))
+        ref = _REF.search(start_tag(cell))
         if ref and ref.group(1):
             col = col_index(ref.group(1).decode())
         else:
@@ -265,7 +245,7 @@ def row_cells(xml: bytes, rows: range) -> dict[int, dict[int, bytes]]:
     span = _sheet_data(xml, p)
     if span is None or not rows:
         return {}
-    row_re = re.compile(rb"<" + p + rb"row\b[^>]*?(?:/>|>.*?</" + p + rb"row>)", re.S)
+    row_re = element_pattern(p, "row")
     found, row = {}, 0
     for match in row_re.finditer(xml, *span):
         row = _row_number(match.group(0)[:match.group(0).index(b">")], row)
@@ -296,7 +276,7 @@ def edit_cells(xml: bytes, edits: dict[int, dict[int, object]], render: Render) 
     else:
         start, end = span
         head, foot = xml[:start], xml[end:]
-    row_re = re.compile(rb"<" + p + rb"row\b[^>]*?(?:/>|>.*?</" + p + rb"row>)", re.S)
+    row_re = element_pattern(p, "row")
     pending = sorted(edits)
     out, i, pos, row = [head], 0, start, 0
     for match in row_re.finditer(xml, start, end):

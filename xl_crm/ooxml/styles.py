@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from .errors import PackageError
+from .xmlbytes import attr, element_pattern, insertion_point, quote, set_attr
 
 DATE_FORMAT = "yyyy-mm-dd"
 # built-in number formats every spreadsheet knows by id; other codes become custom formats (id >= 164)
@@ -22,23 +23,6 @@ _ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "ce
           "tableStyles", "colors", "extLst")
 _CHILD = {"numFmts": "numFmt", "fonts": "font", "fills": "fill", "borders": "border", "cellStyleXfs": "xf",
           "cellXfs": "xf", "dxfs": "dxf"}
-
-
-def _attr(element: bytes, name: str) -> str | None:
-    match = re.search(rb"\s" + name.encode() + rb'="([^"]*)"', element[:element.index(b">") + 1])
-    return match.group(1).decode() if match else None
-
-
-def _set_attr(element: bytes, name: str, value: str) -> bytes:
-    """The element with one attribute of its start tag set."""
-    end = element.index(b">")
-    if element[end - 1:end] == b"/":
-        end -= 1
-    head, rest = element[:end], element[end:]
-    pattern = re.compile(rb"\s" + name.encode() + rb'="[^"]*"')
-    pair = b" " + name.encode() + b'="' + value.encode() + b'"'
-    head = pattern.sub(lambda _: pair, head, count=1) if pattern.search(head) else head + pair
-    return head + rest
 
 
 def is_date_code(code: str) -> bool:
@@ -68,13 +52,15 @@ class Styles:
         close = self.xml.index(b"</" + name.encode() + b">", match.end())
         return match.start(), match.end(), close, close + len(name) + 3
 
+    def _end(self, name: str) -> int | None:
+        span = self._span(name)
+        return span[3] if span else None
+
     def items(self, name: str) -> list[bytes]:
         span = self._span(name)
         if span is None:
             return []
-        child = _CHILD[name].encode()
-        pattern = re.compile(rb"<" + child + rb"\b[^>]*?(?:/>|>.*?</" + child + rb">)", re.S)
-        return [m.group(0) for m in pattern.finditer(self.xml, span[1], span[2])]
+        return [m.group(0) for m in element_pattern(b"", _CHILD[name]).finditer(self.xml, span[1], span[2])]
 
     def append(self, name: str, element: bytes) -> int:
         """Index of element in the list, appending it when no identical one is there."""
@@ -84,8 +70,7 @@ class Styles:
         span = self._span(name)
         count = str(len(existing) + 1).encode()
         if span is None:
-            following = next((s for s in (self._span(n) for n in _ORDER[_ORDER.index(name) + 1:]) if s), None)
-            at = following[0] if following else self.xml.rindex(b"</styleSheet>")
+            at = insertion_point(self.xml, b"", "styleSheet", _ORDER, name, self._end)
             block = b"<" + name.encode() + b' count="' + count + b'">' + element + b"</" + name.encode() + b">"
             self.xml = self.xml[:at] + block + self.xml[at:]
         else:
@@ -103,16 +88,12 @@ class Styles:
 
     def _set_count(self, name: str, count: bytes) -> None:
         span = self._span(name)
-        opening = self.xml[span[0]:span[1]]
-        if re.search(rb'\scount="\d*"', opening):
-            new = re.sub(rb'\scount="\d*"', b' count="' + count + b'"', opening, count=1)
-        else:
-            new = opening[:len(name) + 1] + b' count="' + count + b'"' + opening[len(name) + 1:]
-        self.xml = self.xml[:span[0]] + new + self.xml[span[1]:]
+        opening = set_attr(self.xml[span[0]:span[1]], "count", count.decode())
+        self.xml = self.xml[:span[0]] + opening + self.xml[span[1]:]
 
     # -- number formats ----------------------------------------------------
     def number_formats(self) -> dict[int, str]:
-        return {int(_attr(e, "numFmtId")): _unescape(_attr(e, "formatCode") or "") for e in self.items("numFmts")}
+        return {int(attr(e, "numFmtId")): attr(e, "formatCode") or "" for e in self.items("numFmts")}
 
     def number_format_id(self, code: str) -> int:
         """The id of a number format code: a built-in one, else a custom one appended when absent."""
@@ -123,14 +104,14 @@ class Styles:
             if existing == code:
                 return fmt_id
         fmt_id = max([163, *formats]) + 1
-        self.append("numFmts", f'<numFmt numFmtId="{fmt_id}" formatCode="{_escape(code)}"/>'.encode())
+        self.append("numFmts", f'<numFmt numFmtId="{fmt_id}" formatCode={quote(code)}/>'.encode())
         return fmt_id
 
     def is_date_xf(self, index: int) -> bool:
         xfs = self.items("cellXfs")
         if not 0 <= index < len(xfs):
             return False
-        fmt_id = int(_attr(xfs[index], "numFmtId") or 0)
+        fmt_id = int(attr(xfs[index], "numFmtId") or 0)
         return fmt_id in _BUILTIN_DATES or is_date_code(self.number_formats().get(fmt_id, ""))
 
     def date_style(self, existing: int | None) -> int:
@@ -150,7 +131,7 @@ class Styles:
         if not xfs:
             raise PackageError("styles.xml has no cell formats")
         xf = xfs[base] if base is not None and base < len(xfs) else xfs[0]
-        xf = _set_attr(_set_attr(xf, "numFmtId", str(self.number_format_id(code))), "applyNumberFormat", "1")
+        xf = set_attr(set_attr(xf, "numFmtId", str(self.number_format_id(code))), "applyNumberFormat", "1")
         return self.append("cellXfs", xf)
 
     def differential(self, font_rgb: str, fill_rgb: str) -> int:
@@ -167,13 +148,13 @@ class Styles:
         maps = {name: [self.append(name, e) for e in source.items(name)] for name in ("fonts", "fills", "borders")}
         xf_map = []
         for xf in source.items("cellXfs"):
-            fmt = int(_attr(xf, "numFmtId") or 0)
-            xf = _set_attr(xf, "numFmtId", str(fmt_map.get(fmt, fmt)))
+            fmt = int(attr(xf, "numFmtId") or 0)
+            xf = set_attr(xf, "numFmtId", str(fmt_map.get(fmt, fmt)))
             for attr_name, name in (("fontId", "fonts"), ("fillId", "fills"), ("borderId", "borders")):
-                value = _attr(xf, attr_name)
+                value = attr(xf, attr_name)
                 if value is not None and int(value) < len(maps[name]):
-                    xf = _set_attr(xf, attr_name, str(maps[name][int(value)]))
-            xf = _set_attr(xf, "xfId", "0")
+                    xf = set_attr(xf, attr_name, str(maps[name][int(value)]))
+            xf = set_attr(xf, "xfId", "0")
             xf_map.append(self.append("cellXfs", xf))
         dxf_map = []
         for dxf in source.items("dxfs"):
@@ -182,11 +163,3 @@ class Styles:
             dxf_map.append(self.append("dxfs", dxf))
         return xf_map, dxf_map
 
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _unescape(text: str) -> str:
-    return (text.replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&apos;", "'")
-            .replace("&amp;", "&"))

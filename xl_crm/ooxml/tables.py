@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from xml.sax.saxutils import escape, quoteattr
-
-from .errors import PackageError
 from . import parts
+from .errors import PackageError
 from .package import Package
 from .sheetxml import cell_ref, col_index, col_letters
+from .xmlbytes import attr, element_pattern, escape, open_tag, quote, root_prefix, set_attr_at
 
 TABLE_REL = parts.OFFICE_REL + "/table"
 _REF = re.compile(r"\$?([A-Za-z]+)\$?(\d+):\$?([A-Za-z]+)\$?(\d+)")
-_TABLE_TAG = re.compile(rb"<(\w+:)?table\b[^>]*>")
-_COLUMN = re.compile(rb"<(\w+:)?tableColumn\b[^>]*?(?:/>|>.*?</(\w+:)?tableColumn>)", re.S)
+_TABLE_TAG = open_tag("table")
 
 
 @dataclass(frozen=True)
@@ -45,29 +43,22 @@ class TablePart:
         return replace(self, last_col=self.last_col + len(names), columns=self.columns + tuple(names))
 
 
-def _attr(tag: bytes, name: str) -> str | None:
-    found = re.search(rb"\s" + name.encode() + rb'="([^"]*)"', tag)
-    return found.group(1).decode() if found else None
-
-
-def _unescape(text: str) -> str:
-    return (text.replace("&quot;", '"').replace("&apos;", "'").replace("&lt;", "<").replace("&gt;", ">")
-            .replace("&amp;", "&"))
+def _columns(data: bytes) -> list[re.Match]:
+    return list(element_pattern(root_prefix(data, "table") or b"", "tableColumn").finditer(data))
 
 
 def parse_table(part: str, data: bytes) -> TablePart | None:
     """The table described by a table part, or None when its ref cannot be read."""
     tag = _TABLE_TAG.search(data)
-    ref = _REF.fullmatch(_attr(tag.group(0), "ref") or "") if tag else None
+    ref = _REF.fullmatch(attr(tag.group(0), "ref") or "") if tag else None
     if ref is None:
         return None
-    headers = int(_attr(tag.group(0), "headerRowCount") or 1)
+    headers = int(attr(tag.group(0), "headerRowCount") or 1)
     top = int(ref.group(2))
-    names = tuple(_unescape(_attr(m.group(0)[:m.group(0).index(b">")], "name") or "")
-                  for m in _COLUMN.finditer(data))
-    return TablePart(part, _unescape(_attr(tag.group(0), "displayName") or _attr(tag.group(0), "name") or ""),
+    names = tuple(attr(m.group(0), "name") or "" for m in _columns(data))
+    return TablePart(part, attr(tag.group(0), "displayName") or attr(tag.group(0), "name") or "",
                      col_index(ref.group(1)), col_index(ref.group(3)), top if headers else 0, int(ref.group(4)),
-                     int(_attr(tag.group(0), "totalsRowCount") or 0), names)
+                     int(attr(tag.group(0), "totalsRowCount") or 0), names)
 
 
 def sheet_tables(pkg: Package, sheet_name: str) -> list[TablePart]:
@@ -84,10 +75,6 @@ def table_with_header(pkg: Package, sheet_name: str, header_row: int, columns) -
     return None
 
 
-def _set_ref(tag: bytes, ref: str) -> bytes:
-    return re.sub(rb'(\sref=")[^"]*"', lambda m: m.group(1) + ref.encode() + b'"', tag, count=1)
-
-
 def add_columns(pkg: Package, table: TablePart, new: list[tuple[str, str | None]]) -> TablePart:
     """Widen a table by columns (name, calculated formula without '=' or None) to its right."""
     data = pkg.read(table.part)
@@ -96,31 +83,31 @@ def add_columns(pkg: Package, table: TablePart, new: list[tuple[str, str | None]
         if name.lower() in taken:
             raise PackageError(f"{pkg.path}: table {table.name!r} already has a column named {name!r}")
         taken.add(name.lower())
-    p = (_TABLE_TAG.search(data).group(1) or b"").decode()
+    p = (root_prefix(data, "table") or b"").decode()
     wider = table.widened([n for n, _ in new])
     if not table.header_row:
         raise PackageError(f"{pkg.path}: table {table.name!r} has no header row to name new columns")
     ref = f"{col_letters(table.first_col)}{table.header_row}:{cell_ref(table.last_row, wider.last_col)}"
     tag = _TABLE_TAG.search(data)
-    data = data[:tag.start()] + _set_ref(tag.group(0), ref) + data[tag.end():]
-    auto = re.compile(rb"<" + p.encode() + rb"autoFilter\b[^>]*>").search(data)
+    data = set_attr_at(data, tag, "ref", ref)
+    auto = open_tag("autoFilter").search(data)
     if auto is not None:
-        filter_ref = _REF.fullmatch(_attr(auto.group(0), "ref") or "")
+        filter_ref = _REF.fullmatch(attr(auto.group(0), "ref") or "")
         if filter_ref is not None:
             widened = f"{filter_ref.group(1)}{filter_ref.group(2)}:{cell_ref(int(filter_ref.group(4)), wider.last_col)}"
-            data = data[:auto.start()] + _set_ref(auto.group(0), widened) + data[auto.end():]
-    ids = [int(_attr(m.group(0)[:m.group(0).index(b">")], "id") or 0) for m in _COLUMN.finditer(data)]
+            data = set_attr_at(data, auto, "ref", widened)
+    ids = [int(attr(m.group(0), "id") or 0) for m in _columns(data)]
     elements = []
     for i, (name, formula) in enumerate(new, start=max(ids, default=0) + 1):
         inner = f"<{p}calculatedColumnFormula>{escape(formula)}</{p}calculatedColumnFormula>" if formula else ""
-        open_tag = f"<{p}tableColumn id=\"{i}\" name={quoteattr(name)}"
-        elements.append(f"{open_tag}>{inner}</{p}tableColumn>" if inner else f"{open_tag}/>")
+        head = f"<{p}tableColumn id=\"{i}\" name={quote(name)}"
+        elements.append(f"{head}>{inner}</{p}tableColumn>" if inner else f"{head}/>")
     close = re.compile(rb"</" + p.encode() + rb"tableColumns>").search(data)
     if close is None:
         raise PackageError(f"{pkg.path}: table {table.name!r} has no column list")
     data = data[:close.start()] + "".join(elements).encode() + data[close.start():]
-    data = re.sub(rb"(<" + p.encode() + rb'tableColumns\b[^>]*?\scount=")\d+"',
-                  lambda m: m.group(1) + str(len(wider.columns)).encode() + b'"', data, count=1)
+    columns = open_tag("tableColumns").search(data)
+    data = set_attr_at(data, columns, "count", str(len(wider.columns)))
     pkg.write(table.part, data)
     return wider
 
@@ -134,10 +121,10 @@ def grow_tables(pkg: Package, sheet_name: str, header_row: int, last_row: int) -
         data = pkg.read(table.part)
         tag = _TABLE_TAG.search(data)
         ref = f"{col_letters(table.first_col)}{header_row}:{cell_ref(last_row, table.last_col)}"
-        data = data[:tag.start()] + _set_ref(tag.group(0), ref) + data[tag.end():]
-        auto = re.search(rb"<(\w+:)?autoFilter\b[^>]*>", data)
+        data = set_attr_at(data, tag, "ref", ref)
+        auto = open_tag("autoFilter").search(data)
         if auto is not None:
-            data = data[:auto.start()] + _set_ref(auto.group(0), ref) + data[auto.end():]
+            data = set_attr_at(data, auto, "ref", ref)
         pkg.write(table.part, data)
         grown.append(table.part)
     return grown

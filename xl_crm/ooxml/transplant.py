@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 
-from .errors import PackageError
 from . import parts, workbookxml
+from .errors import PackageError
 from .package import Package
+from .xmlbytes import attr, open_tag, set_attr_at
 
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _SI = re.compile(rb"<si>(.*?)</si>|<si/>", re.S)
@@ -57,11 +58,11 @@ def _table_names(pkg: Package) -> tuple[set[str], int]:
     names, top = set(), 0
     for name in pkg.part_names:
         if pkg.content_types.of(name) == TABLE_TYPE:
-            head = pkg.read(name)[:2048]
-            found = re.search(rb'\sdisplayName="([^"]*)"', head)
-            if found:
-                names.add(found.group(1).decode().lower())
-            top = max(top, int(re.search(rb'\sid="(\d+)"', head).group(1)))
+            tag = open_tag("table").search(pkg.read(name), 0, 4096)
+            if tag is None:
+                continue
+            names.add((attr(tag.group(0), "displayName") or "").lower())
+            top = max(top, int(attr(tag.group(0), "id") or 0))
     return names, top
 
 
@@ -72,11 +73,11 @@ def _copy_part(pkg: Package, src: Package, name: str, dxf_map: list[int]) -> str
     content_type = src.content_types.of(name)
     if content_type == TABLE_TYPE:
         taken, top = _table_names(pkg)
-        display = re.search(rb'\sdisplayName="([^"]*)"', data).group(1).decode()
+        tag = open_tag("table").search(data)
+        display = attr(tag.group(0), "displayName") or ""
         if display.lower() in taken:
             raise PackageError(f"{pkg.path}: a table named {display!r} already exists in the workbook")
-        data = re.sub(rb'(<table\b[^>]*?\sid=")\d+"', lambda m: m.group(1) + str(top + 1).encode() + b'"', data,
-                      count=1)
+        data = set_attr_at(data, tag, "id", str(top + 1))
         data = _remap(data, b"headerRowDxfId", dxf_map)
         data = _remap(_remap(data, b"dataDxfId", dxf_map), b"totalsRowDxfId", dxf_map)
     pkg.write(new, data)

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
-
 from .parts import OFFICE_REL, parse_xml
+from .xmlbytes import attr, element_pattern, escape, insertion_point, open_tag, quote, root_prefix, set_attr_at
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _ORDER = ("fileVersion", "fileSharing", "workbookPr", "workbookProtection", "bookViews", "sheets",
@@ -35,47 +34,33 @@ def sheets(data: bytes) -> list[SheetEntry]:
 
 
 def _prefix(data: bytes) -> bytes:
-    match = re.search(rb"<(\w+:)?workbook\b", data)
-    return match.group(1) or b"" if match else b""
+    return root_prefix(data, "workbook", len(data)) or b""
 
 
-def _element(data: bytes, p: bytes, name: str) -> re.Match | None:
-    return re.compile(rb"<" + p + name.encode() + rb"\b[^>]*?(?:/>|>.*?</" + p + name.encode() + rb">)",
-                      re.S).search(data)
-
-
-def _insert_after_preceding(data: bytes, p: bytes, name: str, element: bytes) -> bytes:
-    at = None
-    for before in _ORDER[:_ORDER.index(name)]:
-        match = _element(data, p, before)
-        if match:
-            at = match.end()
-    if at is None:
-        at = re.search(rb"<" + p + rb"workbook\b[^>]*>", data).end()
+def _insert_in_order(data: bytes, p: bytes, name: str, element: bytes) -> bytes:
+    at = insertion_point(data, p, "workbook", _ORDER, name)
     return data[:at] + element + data[at:]
 
 
 def add_sheet(data: bytes, name: str, sheet_id: int, rel_id: str) -> bytes:
     p = _prefix(data)
-    element = (f"<{p.decode()}sheet name={quoteattr(name)} sheetId=\"{sheet_id}\" r:id={quoteattr(rel_id)}/>"
+    element = (f"<{p.decode()}sheet name={quote(name)} sheetId=\"{sheet_id}\" r:id={quote(rel_id)}/>"
                .encode())
     if b"xmlns:r=" not in data[:data.index(b">", data.index(b"<" + p + b"workbook")) + 1]:
         element = element.replace(b" r:id=", f' xmlns:r="{OFFICE_REL}" r:id='.encode())
     match = re.compile(rb"</" + p + rb"sheets>").search(data)
     if match:
         return data[:match.start()] + element + data[match.start():]
-    return _insert_after_preceding(data, p, "sheets", b"<" + p + b"sheets>" + element + b"</" + p + b"sheets>")
+    return _insert_in_order(data, p, "sheets", b"<" + p + b"sheets>" + element + b"</" + p + b"sheets>")
 
 
 def set_defined_name(data: bytes, name: str, ref: str) -> bytes:
     """Add or replace the workbook-level defined name (names compare case-insensitively, as in Excel)."""
     p = _prefix(data)
-    element = f"<{p.decode()}definedName name={quoteattr(name)}>{escape(ref)}</{p.decode()}definedName>".encode()
-    pattern = re.compile(rb"<" + p + rb"definedName\b([^>]*)>.*?</" + p + rb"definedName>", re.S)
-    for match in pattern.finditer(data):
-        attrs = match.group(1)
-        found = re.search(rb'\sname="([^"]*)"', attrs)
-        if found and found.group(1).decode().lower() == name.lower() and b"localSheetId" not in attrs:
+    element = f"<{p.decode()}definedName name={quote(name)}>{escape(ref)}</{p.decode()}definedName>".encode()
+    for match in element_pattern(p, "definedName").finditer(data):
+        found = attr(match.group(0), "name")
+        if found is not None and found.lower() == name.lower() and attr(match.group(0), "localSheetId") is None:
             if match.group(0) == element:
                 return data
             return data[:match.start()] + element + data[match.end():]
@@ -86,8 +71,8 @@ def set_defined_name(data: bytes, name: str, ref: str) -> bytes:
     if empty:
         return data[:empty.start()] + b"<" + p + b"definedNames>" + element + b"</" + p + b"definedNames>" \
             + data[empty.end():]
-    return _insert_after_preceding(data, p, "definedNames",
-                                   b"<" + p + b"definedNames>" + element + b"</" + p + b"definedNames>")
+    return _insert_in_order(data, p, "definedNames",
+                            b"<" + p + b"definedNames>" + element + b"</" + p + b"definedNames>")
 
 
 def defined_names(data: bytes) -> dict[str, str]:
@@ -99,13 +84,9 @@ def defined_names(data: bytes) -> dict[str, str]:
 
 def full_calc_on_load(data: bytes) -> bytes:
     p = _prefix(data)
-    match = re.compile(rb"<" + p + rb"calcPr\b[^>]*?/?>").search(data)
+    match = open_tag("calcPr").search(data)
     if match is None:
-        return _insert_after_preceding(data, p, "calcPr", b"<" + p + b'calcPr fullCalcOnLoad="1"/>')
-    tag = match.group(0)
-    if re.search(rb'\sfullCalcOnLoad="(1|true)"', tag):
+        return _insert_in_order(data, p, "calcPr", b"<" + p + b'calcPr fullCalcOnLoad="1"/>')
+    if attr(match.group(0), "fullCalcOnLoad") in ("1", "true"):
         return data
-    tag = re.sub(rb'\sfullCalcOnLoad="[^"]*"', b"", tag)
-    end = len(tag) - (2 if tag.endswith(b"/>") else 1)
-    tag = tag[:end] + b' fullCalcOnLoad="1"' + tag[end:]
-    return data[:match.start()] + tag + data[match.end():]
+    return set_attr_at(data, match, "fullCalcOnLoad", "1")
