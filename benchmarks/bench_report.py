@@ -35,6 +35,7 @@ from xl_crm.model import schema
 from xl_crm.sheets import settings_sheet
 from xl_crm.reports import write_reports
 from xl_crm.commands.workbook import write_standard_workbook
+from xl_crm.model.asof import AsOf
 
 RESULTS = Path(__file__).parent / "results" / "report.txt"
 END = date(2025, 12, 31)
@@ -164,7 +165,7 @@ def main() -> None:
         books = {
             "data only (the rows under their headers)": write_plain(tmp / "plain.xlsx", frames),
             "made by xl-crm init --data (derived columns with cached results)":
-                write_standard_workbook(tmp / "crm.xlsx", frames, lang="en", day=END, as_of=END, backup=False),
+                write_standard_workbook(tmp / "crm.xlsx", frames, lang="en", as_of=AsOf(END), backup=False),
         }
         for label, book in books.items():
             read, month, year = measure(book, tmp / book.stem, args.jobs, n)

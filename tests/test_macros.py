@@ -12,7 +12,7 @@ import pytest
 from fixtures_book import sheets_workbook
 from xl_crm.excel import macros, udfs
 from xl_crm.model import schema
-from xl_crm.compute import sync
+from xl_crm.compute.step import compute
 from xl_crm.sheets import settings_sheet
 from xl_crm.sheets.read import read_workbook
 from xl_crm.errors import XlCrmError
@@ -78,8 +78,7 @@ def test_refresh_writes_the_synced_values_of_sync():
     book = MemoryBook(sheets())
     data = macros.read_live(book)
     message = macros.refresh(book)
-    expected = sync.customer_sync(data.frame("customers"), data.frame("opportunities"), data.frame("activities"),
-                                  AS_OF)
+    expected = compute({key: data.frame(key) for key in data.tables}, AS_OF).customer_synced
     assert column(book, "Customers", "touch_count") == list(expected["touch_count"]) == [2, 0, 0, 0]
     assert column(book, "Customers", "last_contact")[0] == datetime(2025, 6, 28)  # later than the cell's 06-25
     assert column(book, "Customers", "last_contact")[2] == datetime(2025, 6, 29)  # future activity ignored
@@ -122,7 +121,7 @@ def test_chinese_workbook_gets_chinese_labels():
 def test_refresh_needs_the_synced_columns():
     data = sheets()
     data["Customers"] = [row[:7] for row in data["Customers"]]
-    with pytest.raises(XlCrmError, match=r"missing synced columns \(Customers.Touch Count, Customers.Next Close, Customers.Revenue 12M, Customers.Tier\)"):
+    with pytest.raises(XlCrmError, match=r"missing synced columns \(Customers.Next Close, Customers.Touch Count, Customers.Revenue 12M, Customers.Tier\)"):
         macros.refresh(MemoryBook(data))
 
 
@@ -208,7 +207,7 @@ def test_reports_and_upgrade_work_on_the_saved_file(tmp_path):
     live = MemoryBook.from_file(path)
     message = macros.write_reports(live)
     assert live.saved == 1 and "reports" in message
-    assert any((tmp_path / "reports").glob(f"{date.today():%Y-%m}-team.xlsx"))
+    assert any((tmp_path / "reports").glob(f"{AS_OF:%Y-%m}-team.xlsx"))  # the workbook's fixed AsOf month
     macros.upgrade(live)
     upgraded = tmp_path / "crm-upgraded.xlsx"
     assert read_workbook(upgraded).frame("customers")["customer_id"].tolist() == ["C1", "C2", "C3", "C9"]

@@ -7,8 +7,11 @@ from datetime import date, datetime
 import openpyxl
 import pandas as pd
 import pytest
+from xlsxwriter.utility import xl_col_to_name
 
 from xl_crm.compute import derive
+from xl_crm.compute.step import compute
+from xl_crm.model.asof import AsOf
 from xl_crm.model import schema
 from xl_crm.sheets import settings_sheet
 from xl_crm.ooxml import soffice
@@ -40,7 +43,7 @@ def sample() -> dict[str, pd.DataFrame]:
 @pytest.fixture(scope="module")
 def english(tmp_path_factory):
     path = tmp_path_factory.mktemp("new") / "crm.xlsx"
-    write_new_workbook(path, sample(), as_of=AS_OF)
+    write_new_workbook(path, compute(sample(), AS_OF))
     return path
 
 
@@ -52,7 +55,8 @@ def test_every_sheet_is_a_table_with_all_schema_columns(english):
         table = sheet.tables[schema.TABLE_NAMES[spec.key]]
         assert [c.name for c in table.tableColumns] == [c.header() for c in spec.columns]
         assert sheet.freeze_panes == "A2"
-    assert book["Contacts"].tables["Contacts"].ref == "A1:P2"  # empty: one blank row keeps the table valid
+    last = xl_col_to_name(len(schema.CONTACTS.columns) - 1)
+    assert book["Contacts"].tables["Contacts"].ref == f"A1:{last}2"  # empty: one blank row keeps the table valid
 
 
 def test_values_keep_their_type_and_read_back(english):
@@ -60,7 +64,7 @@ def test_values_keep_their_type_and_read_back(english):
     customers = data.frame("customers")
     assert customers["customer_id"].tolist() == ["00123", "C2"]
     assert customers["name"].tolist() == ["=HYPERLINK(\"x\")", "-5%"]
-    assert customers.at[2, "last_contact"] == datetime(2024, 6, 1, 9, 30)
+    assert customers.at[2, "last_contact"] == date(2024, 6, 1)  # synced: a calendar date
     assert data.frame("activities").at[2, "summary"] == "+1 call back"
     assert data.frame("contacts").empty
     assert data.as_of == AS_OF
@@ -70,9 +74,10 @@ def test_values_keep_their_type_and_read_back(english):
 
 def test_cached_results_are_the_python_rules(english):
     data = read_workbook(english)
-    for key, compute in (("customers", derive.customer_columns), ("opportunities", derive.opportunity_columns)):
+    computed = compute(sample(), AS_OF)
+    for key, rules in (("customers", derive.customer_columns), ("opportunities", derive.opportunity_columns)):
         frame = data.frame(key)
-        expected = compute(sample()[key].reindex(columns=schema.sheet(key).keys), AS_OF)
+        expected = rules(computed.frame(key), AS_OF)
         for column in expected:
             assert [_plain(v) for v in frame[column]] == expected[column].tolist(), column
     assert data.frame("customers")["grade"].tolist() == ["A", "E"]
@@ -84,7 +89,7 @@ def _plain(value):
 
 
 def test_without_cache_the_results_are_left_blank(tmp_path):
-    path = write_new_workbook(tmp_path / "raw.xlsx", sample(), as_of=AS_OF, cached=False)
+    path = write_new_workbook(tmp_path / "raw.xlsx", compute(sample(), AS_OF), cached=False)
     frame = read_workbook(path).frame("customers")
     assert frame["grade"].isna().all() and frame["followup_status"].isna().all()
     sheet = openpyxl.load_workbook(path)["Customers"]
@@ -119,7 +124,7 @@ def test_settings_sheet_and_names(english):
 
 
 def test_chinese_workbook(tmp_path):
-    path = write_new_workbook(tmp_path / "zh.xlsx", sample(), lang="zh")
+    path = write_new_workbook(tmp_path / "zh.xlsx", compute(sample(), AsOf.today()), lang="zh")
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["客户", "商机", "联系人", "跟进记录", "参数"]
     assert book["参数"]["B2"].value == "=TODAY()"
@@ -139,19 +144,19 @@ def test_extra_sheets_come_after_the_data_sheets(tmp_path):
         seen.append([s.name for s in book.worksheets()])
         book.add_worksheet("Funnel").write_formula(0, 0, "=GradeDaysA*2", None, 60)
 
-    path = write_new_workbook(tmp_path / "x.xlsx", {}, as_of=AS_OF, extra_sheets=[funnel])
+    path = write_new_workbook(tmp_path / "x.xlsx", compute({}, AS_OF), extra_sheets=[funnel])
     assert seen == [["Customers", "Opportunities", "Contacts", "Activities"]]
     assert openpyxl.load_workbook(path).sheetnames[4:] == ["Funnel", "Settings"]
 
 
 def test_unwritable_path_is_a_clear_error(tmp_path):
     with pytest.raises(XlCrmError, match="cannot write"):
-        write_new_workbook(tmp_path / "missing" / "x.xlsx", {})
+        write_new_workbook(tmp_path / "missing" / "x.xlsx", compute({}, AS_OF))
 
 
 def test_unknown_language_is_refused(tmp_path):
     with pytest.raises(XlCrmError, match="unknown workbook language 'fr'"):
-        write_new_workbook(tmp_path / "x.xlsx", {}, lang="fr")
+        write_new_workbook(tmp_path / "x.xlsx", compute({}, AS_OF), lang="fr")
 
 
 def test_a_new_workbook_prints_to_pdf(english, tmp_path, recalc):

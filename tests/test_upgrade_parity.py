@@ -21,7 +21,8 @@ import pytest
 
 from fixtures_book import user_workbook
 from test_formulas_parity import AS_OF, expected_cell, frames, same
-from xl_crm.compute import derive, sync
+from xl_crm.compute import derive
+from xl_crm.compute.step import compute
 from xl_crm.model import schema
 from xl_crm.ooxml.package import Package
 from xl_crm.sheets.read import read_workbook
@@ -82,8 +83,8 @@ def expected_values(data, key: str, as_of):
     spec = schema.sheet(key)
     frame = data.tables[key].frame.reindex(columns=spec.keys).astype(object)
     frame = frame.where(frame.notna(), None)
-    compute = derive.customer_columns if key == "customers" else derive.opportunity_columns
-    return frame, compute(frame, as_of, data.settings)
+    columns = derive.customer_columns if key == "customers" else derive.opportunity_columns
+    return frame, columns(frame, as_of, data.settings)
 
 
 def mismatches(data, lang: str, as_of) -> list[str]:
@@ -118,8 +119,8 @@ def test_synced_columns_hold_the_synced_values(upgraded):
     lang, written, _ = upgraded
     data = read_workbook(written)
     customers, opportunities = (expected_values(data, k, CACHED_AS_OF)[0] for k in ("customers", "opportunities"))
-    synced = sync.customer_sync(customers, opportunities, pd.DataFrame(columns=schema.ACTIVITIES.keys), CACHED_AS_OF,
-                                data.settings)
+    synced = compute({"customers": customers, "opportunities": opportunities}, CACHED_AS_OF,
+                     data.settings).customer_synced
     tiers = [schema.CUSTOMERS.column("tier").vocab.label(t, lang) for t in synced["tier"]]
     assert list(customers["tier"]) == tiers
     assert list(customers["revenue_12m"]) == list(synced["revenue_12m"])

@@ -12,11 +12,10 @@ import pytest
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from xl_crm.compute import derive
 from xl_crm.model import schema
 from xl_crm.sheets.read import read_workbook
 from xl_crm.ooxml.soffice import convert
-from xl_crm.compute.sync import customer_sync, opportunity_touches
+from xl_crm.compute.step import compute
 
 XL_CRM = [str(Path(sys.executable).with_name("xl-crm"))]
 AS_OF = date(2026, 11, 23)
@@ -86,14 +85,8 @@ def cell(value):
 def python_view(book: Path):
     """What DOMAIN.md says every derived and synced cell should hold, from the Python rules."""
     data = read_workbook(book)
-    customers, opps = data.frame("customers"), data.frame("opportunities")
-    acts = data.frame("activities")
-    synced = customer_sync(customers, opps, acts, AS_OF)
-    customers = customers.assign(**synced)
-    opps = opps.assign(touch_count=opportunity_touches(opps, acts, AS_OF))
-    c_derived, o_derived = derive.customer_columns(customers, AS_OF), derive.opportunity_columns(opps, AS_OF)
-    return (customers.drop(columns=list(c_derived)).join(c_derived),
-            opps.drop(columns=list(o_derived)).join(o_derived))
+    computed = compute({key: data.frame(key) for key in data.tables}, AS_OF)
+    return computed.table("customers"), computed.table("opportunities")
 
 
 def recalculated_frames(book: Path, tmp: Path):

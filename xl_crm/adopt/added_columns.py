@@ -7,7 +7,7 @@ row a rep adds in Excel gets the formulas. Synced columns are written as
 values and derived ones as the same formulas `init` writes: references to
 the first data row (`$F2`), each column stored once as a shared formula
 (a 30,000-row sheet grows by its values, not by 30,000 copies of every
-formula), with cached results from xl_crm.compute.derive; a table's calculated
+formula), with cached results from the compute step; a table's calculated
 column holds the same first-row formula. Number formats, dropdowns and
 highlights follow xl_crm.sheets.column_style.
 """
@@ -15,16 +15,15 @@ highlights follow xl_crm.sheets.column_style.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import pandas as pd
 
 from ..sheets import column_style
-from ..compute import derive, sync
+from ..compute.step import Computed
 from ..model import schema
 from ..ooxml import shared_formulas, sheetelements, tables
 from ..ooxml.package import Package
-from ..sheets.read import CrmData, Table
+from ..sheets.read import Table
 from ..ooxml.sheetelements import Area, Highlight, Validation
 from ..ooxml.sheetxml import Styled, cell_style, col_letters, has_content, row_cells
 from ..ooxml.tables import TablePart
@@ -105,29 +104,6 @@ def place(pkg: Package, table: Table, lang: str) -> Placement | None:
     return Placement(table, lang, positions, excel, rows, dropdowns, highlights)
 
 
-def full_frame(data: CrmData, key: str) -> pd.DataFrame:
-    """A data sheet's frame with every schema column (None where the sheet has no such column)."""
-    frame = data.frame(key).reindex(columns=schema.sheet(key).keys)
-    return frame.astype(object).where(frame.notna(), None)
-
-
-def column_values(data: CrmData, key: str, as_of: date) -> pd.DataFrame:
-    """Synced and derived values of a table's rows, every schema column present (cached formula results)."""
-    frame = full_frame(data, key)
-    if key == "customers":
-        synced = sync.customer_sync(frame, full_frame(data, "opportunities"), full_frame(data, "activities"),
-                                    as_of, data.settings)
-        for col in ("next_close", "touch_count", "revenue_12m", "tier"):
-            frame[col] = synced[col]
-        derived = derive.customer_columns(frame, as_of, data.settings)
-    elif key == "opportunities":
-        frame["touch_count"] = sync.opportunity_touches(frame, full_frame(data, "activities"), as_of)
-        derived = derive.opportunity_columns(frame, as_of, data.settings)
-    else:
-        return frame
-    return frame.drop(columns=list(derived.columns)).join(derived)
-
-
 def shown(column: schema.Column, value, lang: str):
     """A computed value as its cell shows it: labels in the workbook's language, blanks as None."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
@@ -165,7 +141,7 @@ def formula_cells(pkg: Package, table: Table, positions: dict[str, int], keys, r
     return cells
 
 
-def add_columns(pkg: Package, data: CrmData, placement: Placement, as_of: date) -> None:
+def add_columns(pkg: Package, placement: Placement, computed: Computed) -> None:
     """Write the placed columns: headers, synced values, formulas, formats, dropdowns and highlights."""
     table, added, lang = placement.table, placement.positions, placement.lang
     spec, rows = table.spec, placement.rows
@@ -187,7 +163,7 @@ def add_columns(pkg: Package, data: CrmData, placement: Placement, as_of: date) 
 
     cells = {(table.header_row, col): (Styled(spec.column(k).header(lang), header_style) if header_style
                                        else spec.column(k).header(lang)) for k, col in added.items()}
-    values = column_values(data, spec.key, as_of)
+    values = computed.table(spec.key, keep=table.columns)
     for k, col in added.items():
         column = spec.column(k)
         if column.role == schema.SYNCED:

@@ -12,24 +12,33 @@ writes it. Missing standard sheets are copied in from a fresh template
 (Settings always, with its defined names). Everything else in the file is
 copied byte for byte (xl_crm.ooxml.package), and a second upgrade finds
 nothing to do.
+
+A rep's own tracker (xl_crm.sheets.read, xl_crm.sheets.links) gets what it
+lacks without a cell of it rewritten: its missing ID and status columns
+are added at the end of its table with the values read from its rows (IDs
+stable from the row's content, the customer's ID from its name), and the
+Customers (and Contacts) sheet its rows name is added with those rows.
 """
 
 from __future__ import annotations
 
-import re
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ..compute.step import Computed, compute
 from ..model import schema
-from . import added_columns
-from ..sheets import settings_sheet
-from ..sheets.new import write_new_workbook
-from ..ooxml.package import Package
-from ..sheets.read import CrmData, Table, read_workbook
-from ..ooxml.save import refuse_if_open
+from ..model.asof import AsOf
 from ..model.mapping import Mapping
+from ..ooxml.package import Package
+from ..ooxml.save import refuse_if_open
+from ..ooxml.sheetxml import Styled
+from ..sheets import column_style, settings_sheet
+from ..sheets.new import write_new_workbook
+from ..sheets.read import CrmData, Table, read_workbook
+from . import added_columns
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -52,16 +61,45 @@ class Plan:
 
 
 def detect_lang(data: CrmData) -> str:
-    """Chinese when the workbook is Chinese already or its found headers are."""
+    """Chinese when the workbook is Chinese already, or its found headers are (its sheet names, if none found)."""
     if data.lang == "zh":
         return "zh"
-    headers = [data.tables[k].headers[j] for k in data.tables for j in data.tables[k].columns.values()]
-    return "zh" if headers and sum(bool(_CJK.search(h)) for h in headers) * 2 > len(headers) else "en"
+    texts = [t.headers[j] for t in data.tables.values() for j in [*t.columns.values(), *t.links.values()]]
+    texts = texts or data.sheet_names
+    return "zh" if texts and sum(bool(_CJK.search(h)) for h in texts) * 2 > len(texts) else "en"
+
+
+_LINK_WORDS = {"customer_name": "customer name (links the row to Customers)", "contact_name": "contact name",
+               "contact_phone": "contact phone", "contact_title": "contact title"}
 
 
 def _describe(table: Table) -> str:
-    pairs = ", ".join(f"{table.headers[j]} -> {key}" for key, j in table.columns.items())
-    return f"sheet {table.sheet_name!r}, header row {table.header_row}: {pairs}"
+    pairs = [f"{table.headers[j]} -> {key}" for key, j in table.columns.items()]
+    pairs += [f"{table.headers[j]} -> {_LINK_WORDS[key]}" for key, j in table.links.items()]
+    return f"sheet {table.sheet_name!r}, header row {table.header_row}: {', '.join(pairs)}"
+
+
+def _built(data: CrmData, key: str) -> str:
+    source = "Opportunities" if key == "customers" or "opportunities" in data.tables else "Customers"
+    table = data.tables[source.lower()]
+    what = "customers (one per customer name)" if key == "customers" else "contacts (one per person and customer)"
+    return f"with {len(data.built[key])} {what} from sheet {table.sheet_name!r}"
+
+
+def _implied_cells(table: Table, placement: added_columns.Placement, lang: str, pkg: Package) -> dict:
+    """The values of the added columns the rows imply (IDs, status, expected close), styled as added."""
+    cells = {}
+    for key in table.implied:
+        if key not in placement.positions:
+            continue
+        column = table.spec.column(key)
+        fmt = column_style.number_format(column)
+        style = pkg.styles.format_style(fmt) if fmt else None
+        for row, value in table.frame[key].items():
+            value = added_columns.shown(column, value, lang)
+            if value is not None and row in placement.rows:
+                cells[(row, placement.positions[key])] = Styled(value, style) if style is not None else value
+    return cells
 
 
 def _settings_names(lang: str) -> dict[str, str]:
@@ -70,9 +108,9 @@ def _settings_names(lang: str) -> dict[str, str]:
     return {name: f"'{sheet}'!{ref}" for name, ref in names.items()}
 
 
-def _template(lang: str, settings) -> bytes:
-    """An empty standard workbook, in memory, to copy the missing standard sheets from."""
-    return write_new_workbook(io.BytesIO(), {}, lang=lang, settings=settings, cached=False).getvalue()
+def _template(lang: str, computed: Computed) -> bytes:
+    """A standard workbook of the computed frames, in memory, to copy the missing standard sheets from."""
+    return write_new_workbook(io.BytesIO(), computed, lang=lang, cached=False).getvalue()
 
 
 def upgrade_workbook(path: str | Path, mapping: Mapping | None = None, lang: str | None = None,
@@ -85,7 +123,8 @@ def upgrade_workbook(path: str | Path, mapping: Mapping | None = None, lang: str
     plan = Plan(path, lang or detect_lang(data))
     plan.found = {k: _describe(t) for k, t in data.tables.items()}
     with Package.open(path) as pkg:
-        as_of = as_of or settings_sheet.fixed_as_of(pkg, data) or date.today()
+        computed = compute({key: data.frame(key) for key in (*data.tables, *data.built)},
+                           AsOf.resolve(as_of, settings_sheet.fixed_as_of(pkg, data)), data.settings)
         existing = {n.lower() for n in pkg.sheet_names}
         template = None
         settings_present = any(n.lower() in existing for n in schema.SETTINGS_NAME.values())
@@ -96,9 +135,11 @@ def upgrade_workbook(path: str | Path, mapping: Mapping | None = None, lang: str
             if sheet_name.lower() in existing:
                 plan.changes.append(f"sheet {sheet_name!r} exists but holds no recognisable table: left as it is")
                 continue
-            plan.changes.append(f"add sheet {sheet_name!r}")
+            key = next(s.key for s in schema.DATA_SHEETS if sheet_name in (s.en, s.zh)) \
+                if sheet_name not in schema.SETTINGS_NAME.values() else None
+            plan.changes.append(f"add sheet {sheet_name!r}" + (f" {_built(data, key)}" if key in data.built else ""))
             if not dry_run:
-                template = template or _template(plan.lang, data.settings)
+                template = template or _template(plan.lang, computed)
                 pkg.put_sheet(sheet_name, template, sheet_name)
         for name, ref in _settings_names(plan.lang).items():
             if name.lower() not in {n.lower() for n in pkg.defined_names} and not settings_present:
@@ -108,8 +149,12 @@ def upgrade_workbook(path: str | Path, mapping: Mapping | None = None, lang: str
             if placement is None:
                 continue
             plan.changes.append(placement.describe())
+            implied = [table.spec.column(k).header(plan.lang) for k in table.implied if k in placement.positions]
+            if implied:
+                plan.changes.append(f"{table.sheet_name!r}: fill {', '.join(implied)} from each row")
             if not dry_run:
-                added_columns.add_columns(pkg, data, placement, as_of)
+                added_columns.add_columns(pkg, placement, computed)
+                pkg.set_cells(table.sheet_name, _implied_cells(table, placement, plan.lang, pkg))
         if plan.changes and not dry_run and pkg.modified:
             pkg.full_recalc_on_load()
             pkg.save(backup=backup)

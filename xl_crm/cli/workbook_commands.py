@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
 
-from . import main
-from .options import AS_OF, MAPPING, NO_BACKUP
-from ..commands.check import ERROR, check_workbook
-from ..model.mapping import load_mapping
+from ..commands.check import ERROR, check_data, workbook_language
+from ..commands.check import note as check_note
+from ..commands.problems import grouped, impacts, summary
 from ..commands.workbook import init_workbook, refresh_workbook
+from ..model.asof import AsOf
+from ..model.mapping import load_mapping
+from ..sheets.read import read_workbook
+from . import main
+from .options import AS_OF, MAPPING, NO_BACKUP, STRICT
 
 
 @main.command()
@@ -24,14 +27,20 @@ from ..commands.workbook import init_workbook, refresh_workbook
 @MAPPING
 @AS_OF
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@STRICT
 @NO_BACKUP
-def init(path, lang, data_dir, mapping_file, as_of, force, no_backup):
+def init(path, lang, data_dir, mapping_file, as_of, force, strict, no_backup):
     """Write the standard CRM workbook at PATH."""
     notes = init_workbook(path, lang=lang, data_dir=data_dir, as_of=as_of, force=force, backup=not no_backup,
                           mapping=load_mapping(mapping_file))
     for note in notes:
         click.echo(f"{data_dir}/{note}")
     click.echo(f"wrote {path}")
+    if data_dir:
+        found, line = check_note(read_workbook(path))
+        click.echo(line)
+        if strict and found.errors:
+            sys.exit(1)
 
 
 @main.command()
@@ -48,14 +57,17 @@ def refresh(path, as_of, mapping_file, no_backup):
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @MAPPING
-def check(path, mapping_file):
-    """List every problem in the workbook; exit 1 when there are errors."""
-    problems = check_workbook(path, mapping=load_mapping(mapping_file))
-    for problem in problems:
-        click.echo(f"{path}: {problem}")
+@click.option("--all", "every", is_flag=True, help="Every problem on its own line (default: repeats grouped).")
+def check(path, mapping_file, every):
+    """List the problems in the workbook and what they change in the numbers; exit 1 when there are errors."""
+    data = read_workbook(path, load_mapping(mapping_file))
+    problems, lang = check_data(data), workbook_language(data)
+    for line in [p.text(lang) for p in problems] if every else grouped(problems, lang):
+        click.echo(f"{path}: {line}")
+    for line in impacts(problems, lang):
+        click.echo(f"{path}: {line}")
     errors = sum(p.severity == ERROR for p in problems)
-    warnings = len(problems) - errors
-    click.echo(f"{path}: {errors} error(s), {warnings} warning(s)" if problems else f"{path}: no problems found")
+    click.echo(f"{path}: {summary(errors, len(problems) - errors, lang)}")
     sys.exit(1 if errors else 0)
 
 
@@ -69,6 +81,6 @@ def demo(out_dir, as_of, reports):
     """Build the demo workbooks (English and Chinese) and this month's reports."""
     from ..commands.demo import build_demo
 
-    for path in build_demo(out_dir, as_of=as_of or date.today(), reports=reports):
+    for path in build_demo(out_dir, as_of=AsOf.resolve(as_of), reports=reports):
         click.echo(f"wrote {path}")
 

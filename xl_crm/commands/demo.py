@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..model import schema, vocab
 from ..model.settings import DEFAULT
+from ..model.asof import AsOf
 from .workbook import write_standard_workbook
 
 SEED = 20261123
@@ -155,17 +156,20 @@ def demo_frames(as_of: date, lang: str = "en", *, customers: int = 200, opportun
                                                      ("contacts", contacts), ("activities", activities))}
 
 
-def build_demo(out_dir: str | Path, *, as_of: date, reports: bool = True) -> list[Path]:
-    """Write demo_crm.xlsx and demo_crm_zh.xlsx (and this month's reports) and return the paths."""
+def build_demo(out_dir: str | Path, *, as_of: AsOf, reports: bool = True) -> list[Path]:
+    """Write demo_crm.xlsx and demo_crm_zh.xlsx (and this month's reports) and return the paths.
+
+    The data is laid out around `as_of.day`; the AsOf cell holds that date when it is fixed.
+    """
     out_dir = Path(out_dir)
     written = []
     for lang, name in (("en", "demo_crm.xlsx"), ("zh", "demo_crm_zh.xlsx")):
         path = out_dir / name
-        write_standard_workbook(path, demo_frames(as_of, lang), lang=lang, day=as_of, backup=False)
+        write_standard_workbook(path, demo_frames(as_of.day, lang), lang=lang, as_of=as_of, backup=False)
         written.append(path)
     if reports:
         from ..reports import write_reports
 
-        written += write_reports(out_dir / "demo_crm.xlsx", months=[as_of.strftime("%Y-%m")],
+        written += write_reports(out_dir / "demo_crm.xlsx", months=[as_of.day.strftime("%Y-%m")],
                                  out_dir=Path("reports"))
     return written

@@ -21,7 +21,6 @@ from ..model.settings import DEFAULT, Settings
 from ..model.cells import as_date
 from ..model.vocab import STATUS
 
-SYNCED_CUSTOMER = ("last_contact", "touch_count", "next_close", "revenue_12m", "tier")
 _NAT = np.iinfo(np.int64).min  # NaT's integer value
 
 
@@ -106,7 +105,10 @@ class SyncSources:
         np.maximum.at(latest, touched, self.activity_days[:len(touched)].astype(np.int64))
         if keys.blank >= 0:
             latest[keys.blank] = _NAT
-        last = np.maximum(self.own_last.to_numpy().astype(np.int64), latest[mine]).astype("datetime64[s]")
+        # the cell's own date counts only up to as_of: a past date sees the contacts made by then
+        own = self.own_last.to_numpy().astype(np.int64)
+        own = np.where(own > np.datetime64(as_date(as_of), "s").astype(np.int64), _NAT, own)
+        last = np.maximum(own, latest[mine]).astype("datetime64[s]")
         out = pd.DataFrame(index=self.index)
         out["last_contact"] = np.where(self.bad_last, self.last_contact_cells.to_numpy(dtype=object), _cells(last))
         out["touch_count"] = keys.count(touched)[mine]
@@ -122,15 +124,3 @@ class SyncSources:
 def _cells(days: np.ndarray) -> np.ndarray:
     """datetime64 days as the date objects written to cells (None for NaT)."""
     return days.astype("datetime64[D]").astype(object)
-
-
-def opportunity_touches(opportunities: pd.DataFrame, activities: pd.DataFrame, as_of) -> pd.Series:
-    """touch_count per opportunity row: activities for it dated on or before as_of."""
-    touches = SyncSources(pd.DataFrame(), opportunities, activities).opportunity_touches(as_of)
-    return touches.set_axis(opportunities.index)
-
-
-def customer_sync(customers: pd.DataFrame, opportunities: pd.DataFrame, activities: pd.DataFrame, as_of,
-                  settings: Settings = DEFAULT) -> pd.DataFrame:
-    """last_contact, touch_count, next_close, revenue_12m and tier for every customer row."""
-    return SyncSources(customers, opportunities, activities).customers_at(as_of, settings)

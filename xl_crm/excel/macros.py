@@ -14,7 +14,6 @@ from datetime import date
 from pathlib import Path
 
 from ..model import schema
-from ..compute import today
 from ..sheets import settings_sheet
 from ..sheets.read import CrmData, Table, find_header, frame_from_rows
 from ..sheets.today_sheet import layout
@@ -22,9 +21,10 @@ from ..errors import XlCrmError
 from .live import LiveBook, XwBook
 from ..model.cells import Invalid, cell_text, is_blank, parse_iso_date
 from ..model.vocab import ACTIVITY_TYPE
-from ..commands.workbook import plan_refresh, synchronise
+from ..commands.workbook import plan_refresh
+from ..compute.step import Computed, compute
+from ..model.asof import AsOf
 
-FRAMES = ("customers", "opportunities", "contacts", "activities")
 REPORTS_FOLDER = "reports"
 
 
@@ -65,14 +65,14 @@ def read_live(live: LiveBook) -> CrmData:
     return data
 
 
-def _day(data: CrmData) -> date:
-    """The live AsOf value (TODAY() is evaluated by Excel itself), else today."""
-    return data.as_of or date.today()
+def _as_of(data: CrmData) -> AsOf:
+    """The live AsOf value (Excel evaluates TODAY() itself), else today."""
+    return AsOf.resolve(None, data.as_of)
 
 
-def _write_today(live: LiveBook, data: CrmData, day: date, result) -> int:
-    calls = today.call_list(result.frames["customers"], result.customer_derived, result.frames["activities"], day)
-    live.replace_sheet(schema.TODAY_NAME[data.lang], [values for _, values in layout(calls, day, data.lang)])
+def _write_today(live: LiveBook, data: CrmData, computed: Computed) -> int:
+    calls = computed.call_list
+    live.replace_sheet(schema.TODAY_NAME[data.lang], [values for _, values in layout(calls, computed.day, data.lang)])
     return len(calls)
 
 
@@ -80,12 +80,12 @@ def refresh(book=None) -> str:
     """Write the synced columns (last contact, touches, next close, revenue, tier) and rebuild Today."""
     live = _live(book)
     data = read_live(live)
-    plan = plan_refresh(data, _day(data))
+    plan = plan_refresh(data, _as_of(data))
     for sheet_name, cells in plan.values.items():
         live.write_cells(sheet_name, cells)
     changed = sum(len(cells) for cells in plan.values.values())
-    due = _write_today(live, data, plan.day, plan.result)
-    message = f"Refreshed as of {plan.day.isoformat()}: {changed} cells updated, {due} follow-ups due."
+    due = _write_today(live, data, plan.computed)
+    message = f"Refreshed as of {plan.computed.day.isoformat()}: {changed} cells updated, {due} follow-ups due."
     live.tell(message)
     return message
 
@@ -94,10 +94,9 @@ def show_today(book=None) -> str:
     """Rebuild the Today sheet: overdue and due follow-ups, most urgent first, by rep."""
     live = _live(book)
     data = read_live(live)
-    day = _day(data)
-    result = synchronise({key: data.frame(key) for key in FRAMES}, day, data.settings)
-    due = _write_today(live, data, day, result)
-    return f"{due} follow-ups due on {day.isoformat()}."
+    computed = compute({key: data.frame(key) for key in data.tables}, _as_of(data), data.settings)
+    due = _write_today(live, data, computed)
+    return f"{due} follow-ups due on {computed.day.isoformat()}."
 
 
 CANCELLED = object()
@@ -166,13 +165,13 @@ def _saved_file(live: LiveBook) -> Path:
 
 
 def write_reports(book=None) -> str:
-    """This month's team and per-rep reports, into a `reports` folder beside the workbook."""
+    """The reports of the workbook's AsOf month, into a `reports` folder beside the workbook."""
     from ..reports import write_reports as write
 
     live = _live(book)
+    month = _as_of(read_live(live)).day.strftime("%Y-%m")
     path = _saved_file(live)
     out = path.parent / REPORTS_FOLDER
-    month = date.today().strftime("%Y-%m")
     files = write(path, [month], out)
     message = f"{len(files)} reports for {month} written to {out}."
     live.tell(message)

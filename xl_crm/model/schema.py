@@ -4,7 +4,8 @@ A column's canonical key is what the code uses; its English header
 normalises back to the key (`Customer ID` -> `customer_id`), its Chinese
 header is looked up. `kind` says how a cell is read and checked; `role`
 says who fills it: the user (input), a native row formula (derived), or
-refresh (synced).
+refresh (synced). last_contact is both: the user types it and refresh
+moves it forward (`refreshed`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class Column:
     vocab: Vocab | None = None
     role: str = INPUT
     width: float = 14
+    refreshed: bool = False  # an input that refresh also writes (last_contact)
 
     @property
     def en(self) -> str:
@@ -62,6 +64,11 @@ class Sheet:
     def role(self, role: str) -> list[Column]:
         return [c for c in self.columns if c.role == role]
 
+    @property
+    def refreshed(self) -> list[str]:
+        """The keys refresh writes as values: the synced columns and the inputs it moves forward."""
+        return [c.key for c in self.columns if c.role == SYNCED or c.refreshed]
+
 
 _ACRONYMS = {"id": "ID", "bant": "BANT", "tas": "TAS", "vip": "VIP", "12m": "12M"}
 
@@ -87,7 +94,7 @@ CUSTOMERS = Sheet(
         C("region", "区域"),
         C("need", "需求", "enum", vocab=vocab.NEED, width=10),
         C("expected_close", "预计成交日期", "date"),
-        C("last_contact", "最近联系日期", "date"),
+        C("last_contact", "最近联系日期", "date", refreshed=True),
         C("next_action_date", "下次行动日期", "date"),
         C("territory", "地盘", "enum", vocab=vocab.TERRITORY, width=11),
         C("relationship_stage", "关系阶段", "enum", vocab=vocab.RELATIONSHIP_STAGE),

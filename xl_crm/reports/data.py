@@ -21,11 +21,10 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from ..compute import derive
 from .. import rules
-from ..model.typed import column, dates, parsed, per_row, texts
+from ..compute.step import Computed, Inputs
 from ..model.settings import DEFAULT, Settings
-from ..compute.sync import SyncSources
+from ..model.typed import column, dates, parsed, per_row, texts
 
 REFERENCE = date(2000, 1, 1)
 
@@ -77,13 +76,15 @@ class ReportBook:
                  settings: Settings = DEFAULT, lang: str = "en"):
         self.settings, self.lang = settings, lang
         self.raw_customers, self.raw_opportunities, self.raw_activities = customers, opportunities, activities
-        self.sync = SyncSources(customers, opportunities, activities)
-        c = lambda key: column(customers, key)  # noqa: E731
+        self.inputs = Inputs({"customers": customers, "opportunities": opportunities, "activities": activities},
+                             settings)
+        self.sync = self.inputs.sources
+        c = lambda key: column(customers, key)
         self.customers = pd.DataFrame({
             "customer_id": self.sync.customer_ids, "name": texts(c("name")), "owner": texts(c("owner")),
             "industry": texts(c("industry")), "region": texts(c("region")),
         }, index=customers.index)
-        o = lambda key: column(opportunities, key)  # noqa: E731
+        o = lambda key: column(opportunities, key)
         stage, status = o("stage"), o("status")
         opps = pd.DataFrame({
             "opportunity_id": self.sync.deal_ids, "customer_id": self.sync.deal_customers,
@@ -113,11 +114,16 @@ class ReportBook:
                                  dtype=float)
         opps["days_at_reference"] = since
         self.opportunities = opps
-        a = lambda key: column(activities, key)  # noqa: E731
+        a = lambda key: column(activities, key)
         self.activities = pd.DataFrame({"date": dates(a("date")), "owner": texts(a("owner"))},
                                        index=activities.index)
-        owners = pd.concat([opps["owner"], self.activities["owner"]]).dropna()
-        self.reps: list[str] = sorted(set(owners))
+        firsts = [frame.min() for frame in (opps["created"], opps["closed"], dates(o("expected_close")),
+                                            dates(c("expected_close")), self.activities["date"])]
+        known = [day for day in firsts if pd.notna(day)]
+        self.first_date: date | None = min(known).date() if known else None
+        """The earliest date the workbook records (section 11): no report is made for a month before it."""
+        owners = pd.concat([self.customers["owner"], opps["owner"], self.activities["owner"]]).dropna()
+        self.reps: list[str] = sorted(set(owners))  # whoever owns a customer, a deal or an activity
         number = {rep: i for i, rep in enumerate(self.reps)}
         for frame in (opps, self.activities, self.customers):
             frame["scope"] = frame["owner"].map(number).fillna(-1).astype(int)
@@ -185,34 +191,31 @@ class Snapshot:
         closed_later = o["status"].isin(["Won", "Lost"]) & (o["closed"] > day)
         self.open_at = (started & ((o["status"] == "Open") | closed_later)).to_numpy()
         """Deals open at as_of (section 11): created by then or blank, and Open or closed after as_of."""
+        self.open_dated = self.open_at & o["created"].notna().to_numpy()
+        """The deals of open_at whose created date is known: the pipeline of a comparison month.
+
+        A deal with a blank created date is open only at the report's own as_of
+        (section 11); once History dates such a deal, its first History date
+        replaces the blank here.
+        """
         self.cohort = ((o["created"] > pd.Timestamp(year_before(as_of))) & (o["created"] <= day)).to_numpy()
         """Deals created in the 12 months ending as_of: the funnel's cohort."""
 
     @cached_property
-    def _synced(self) -> pd.DataFrame:
-        """last_contact, touch_count, next_close, revenue_12m and tier at as_of (sync)."""
-        return self.book.sync.customers_at(self.as_of, self.book.settings)
-
-    @cached_property
-    def _inputs(self) -> pd.DataFrame:
-        """The workbook's customer rows with the synced values: what derive reads."""
-        return self.book.raw_customers.assign(**self._synced)
-
-    @cached_property
-    def _followup(self) -> pd.DataFrame:
-        return derive.followup_columns(self._inputs, self.as_of, self.book.settings)
+    def computed(self) -> Computed:
+        """The compute step at as_of: synced and derived columns, each asked for only when needed."""
+        return self.book.inputs.at(self.as_of)
 
     @cached_property
     def overdue(self) -> np.ndarray:
         """Customers whose follow-up is Overdue at as_of: a comparison month needs no other derived column."""
-        return (self._followup["followup_status"] == "Overdue").to_numpy()
+        return (self.computed.followup["followup_status"] == "Overdue").to_numpy()
 
     @cached_property
     def customers(self) -> pd.DataFrame:
         """Typed customer columns, the synced values at as_of and the derived follow-up columns."""
-        book = self.book
-        derived = derive.customer_columns(self._inputs, self.as_of, book.settings, self._followup)
-        return pd.concat([book.customers, self._synced, derived], axis=1)
+        computed = self.computed
+        return pd.concat([self.book.customers, computed.customer_synced, computed.customer_derived], axis=1)
 
     @cached_property
     def days_in_stage(self) -> pd.Series:
@@ -228,10 +231,10 @@ class Snapshot:
         days = self.days_in_stage[is_open].astype(object).where(self.days_in_stage[is_open].notna(), None)
         flags[is_open] = per_row(rules.stale, o["status"][is_open], o["stage"][is_open], days,
                                  settings=self.book.settings, memo=self.book.stale_memo
-                                 ) == True  # noqa: E712 (None is not stale)
+                                 ) == True
         return flags
 
     @cached_property
     def touches(self) -> pd.Series:
         """touch_count per opportunity row at as_of."""
-        return self.book.sync.opportunity_touches(self.as_of).set_axis(self.book.opportunities.index)
+        return self.computed.opportunity_synced["touch_count"]

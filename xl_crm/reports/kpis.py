@@ -5,8 +5,8 @@ How each metric is read, for month M (first..last day) and as_of:
 - Scope: "Team" is every row; a rep's scope is the rows whose owner (text
   as TRIM gives it) is the rep. Deals and activities with a blank owner
   count for the team only. Customer-level metrics (overdue_followups) use
-  the customer's owner. A rep is anyone who owns a deal or logged an
-  activity. Deals with no customer (blank or unknown customer_id) count
+  the customer's owner. A rep is anyone who owns a customer or a deal or
+  logged an activity. Deals with no customer (blank or unknown customer_id) count
   like any other deal.
 - Values are read as a spreadsheet holds them: statuses and stages in
   English or Chinese (or stage numbers); a blank or unreadable date or
@@ -19,12 +19,13 @@ How each metric is read, for month M (first..last day) and as_of:
 - avg_cycle_days: mean of closed_date - created (days) over the deals won
   in M that have a created date; blank when there are none.
 - open_count, open_amount, weighted_amount: the pipeline open at as_of:
-  deals created on or before as_of (or with a blank created) that are Open,
+  deals created on or before as_of (or with a blank created, at the
+  report's own as_of only: never in a comparison month) that are Open,
   or Won/Lost with closed_date after as_of. They were open at as_of, so
   each weighs amount x its stage's probability (rules.probability as Open).
 - activities: Activities rows dated in M (by the activity's owner).
 - overdue_followups: customers whose follow-up status at as_of is Overdue
-  (derive.followup_columns over the values sync.customer_sync gives at as_of).
+  (the compute step's follow-up columns at as_of).
 - stale_count: deals stale at as_of (rules.stale: Open and longer in their
   stage than the stage's rot_days).
 - conversion_k_(k+1): rules.funnel's conversion over the cohort of deals
@@ -96,8 +97,13 @@ def conversion(counts: np.ndarray) -> np.ndarray:
     return out
 
 
-def metric_table(book: ReportBook, month: str, as_of: date, reps: list[str] | None = None) -> pd.DataFrame:
-    """One row per scope (Team, then each rep), one column per metric; NaN = blank."""
+def metric_table(book: ReportBook, month: str, as_of: date, reps: list[str] | None = None,
+                 own: bool = True) -> pd.DataFrame:
+    """One row per scope (Team, then each rep), one column per metric; NaN = blank.
+
+    own: as_of is the report's own date; False for a comparison month, whose
+    pipeline leaves out the deals with a blank created date.
+    """
     o, snap, r = book.opportunities, book.snapshot(as_of), len(book.reps)
     scope, amount = o["scope"].to_numpy(), o["amount"].fillna(0.0).to_numpy()
     out = pd.DataFrame(index=[TEAM, *book.reps])
@@ -122,7 +128,7 @@ def metric_table(book: ReportBook, month: str, as_of: date, reps: list[str] | No
     timed = won & ~np.isnan(cycle)
     with np.errstate(invalid="ignore"):
         out["avg_cycle_days"] = money(timed, np.nan_to_num(cycle)) / count(timed)
-    pipeline = snap.open_at
+    pipeline = snap.open_at if own else snap.open_dated
     out["open_count"], out["open_amount"] = count(pipeline), money(pipeline)
     out["weighted_amount"] = money(pipeline, o["open_weighted"].fillna(0.0).to_numpy())
     acts = book.activities

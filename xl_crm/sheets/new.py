@@ -1,8 +1,9 @@
 """Write a new CRM workbook (XlsxWriter): four Excel Tables, their row formulas, Settings.
 
 Derived columns are table calculated columns, so a row a rep adds in Excel
-gets its formulas; their cached results come from xl_crm.compute.derive so the file
-reads right before any spreadsheet recalculates it. Cell values keep their
+gets its formulas; their cached results come from the compute step at the
+date the AsOf cell gives, so the file reads right before any spreadsheet
+recalculates it, and the same after. Cell values keep their
 type: text is always written as text (a name such as "=1+1" or "-5%" never
 becomes a formula or a number), dates as dates, numbers as numbers.
 """
@@ -22,14 +23,15 @@ from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import CellFormulaTuple, Worksheet
 
-from ..compute import derive
-from ..model import schema
-from .column_style import COLOURS, NUMBER_FORMATS, dropdown, highlights, number_format
+from ..compute.step import Computed
 from ..errors import XlCrmError
-from .formulas import derived_formulas
-from ..model.settings import DEFAULT, Settings
+from ..model import schema
+from ..model.asof import AsOf
 from ..model.cells import to_serial
+from ..model.settings import Settings
 from . import settings_sheet
+from .column_style import COLOURS, NUMBER_FORMATS, dropdown, highlights, number_format
+from .formulas import derived_formulas
 
 SheetCallback = Callable[[xlsxwriter.Workbook], None]
 
@@ -37,16 +39,15 @@ SETTINGS_WIDTHS = (18, 16, 52)
 _CRITERIA = {"equal": "==", "greaterThan": ">"}
 
 
-def write_new_workbook(target: Path | BinaryIO, frames: dict[str, pd.DataFrame], *, lang: str = "en",
-                       settings: Settings = DEFAULT, as_of: date | None = None, cached: bool = True,
+def write_new_workbook(target: Path | BinaryIO, computed: Computed, *, lang: str = "en", cached: bool = True,
                        extra_sheets: Sequence[SheetCallback] = ()) -> Path | BinaryIO:
-    """A new CRM workbook written to `target` (a path or a binary stream) from canonical frames.
+    """A new CRM workbook written to `target` (a path or a binary stream) from computed frames.
 
     Missing columns are written empty and missing sheets as empty tables.
-    `as_of` fixes the Settings AsOf cell (else =TODAY(), and cached results
-    use today's date); `cached=False` leaves formula results blank for a
-    spreadsheet to compute. Callers that replace a user's file write through
-    book.save.atomic_write.
+    The AsOf cell holds `computed.as_of`'s fixed date or =TODAY();
+    `cached=False` leaves formula results blank for a spreadsheet to
+    compute. Callers that replace a user's file write through
+    ooxml.save.atomic_write.
     """
     if lang not in schema.SETTINGS_NAME:
         raise XlCrmError(f"{target}: unknown workbook language {lang!r} (use en or zh)")
@@ -54,10 +55,10 @@ def write_new_workbook(target: Path | BinaryIO, frames: dict[str, pd.DataFrame],
                                         "strings_to_urls": False})
     formats = _Formats(book)
     for spec in schema.DATA_SHEETS:
-        _write_table(book, formats, spec, frames.get(spec.key), lang, settings, as_of, cached)
+        _write_table(book, formats, spec, computed, lang, cached)
     for callback in extra_sheets:
         callback(book)
-    _write_settings(book, formats, settings, lang, as_of)
+    _write_settings(book, formats, computed.settings, lang, computed.as_of)
     try:
         book.close()
     except (OSError, FileCreateError) as exc:
@@ -135,18 +136,9 @@ def _cached(column: schema.Column, values: pd.Series, lang: str) -> list:
     return out
 
 
-def _derived_values(spec: schema.Sheet, frame: pd.DataFrame, as_of: date | None,
-                    settings: Settings) -> pd.DataFrame:
-    day = as_of or date.today()
-    if spec.key == "customers":
-        return derive.customer_columns(frame, day, settings)
-    return derive.opportunity_columns(frame, day, settings)
-
-
-def _write_table(book, formats: _Formats, spec: schema.Sheet, frame: pd.DataFrame | None, lang: str,
-                 settings: Settings, as_of: date | None, cached: bool) -> None:
+def _write_table(book, formats: _Formats, spec: schema.Sheet, computed: Computed, lang: str, cached: bool) -> None:
     sheet = book.add_worksheet(spec.name(lang), worksheet_class=_SharedFormulaSheet)
-    frame = _conform(spec, frame)
+    frame = computed.table(spec.key)
     rows = max(len(frame), 1)  # a table needs one data row; an empty one reads as no record
     first_row = lambda key: f"${xl_col_to_name(spec.keys.index(key))}2"  # noqa: E731
     formulas = derived_formulas(spec.key, lang, first_row) if spec.role(schema.DERIVED) else {}
@@ -163,8 +155,7 @@ def _write_table(book, formats: _Formats, spec: schema.Sheet, frame: pd.DataFram
             for row, value in enumerate(frame[column.key].tolist(), 1):
                 write(row, col, value)
     if formulas:
-        values = _derived_values(spec, frame if len(frame) else _conform(spec, pd.DataFrame(index=[0])),
-                                 as_of, settings) if cached else None
+        values = (frame if len(frame) else computed.placeholder(spec.key)) if cached else None
         for col, column in enumerate(spec.columns):
             if column.key in formulas:
                 results = _cached(column, values[column.key], lang) if cached else [""] * rows
@@ -219,16 +210,6 @@ class _SharedFormulaSheet(Worksheet):
         self.fh.write(f"<c{attr}>{formula.element}<v>{self._escape_data(result)}</v></c>")
 
 
-def _conform(spec: schema.Sheet, frame: pd.DataFrame | None) -> pd.DataFrame:
-    """Every schema column in schema order as Python objects (None for blanks); others dropped."""
-    if frame is None:
-        frame = pd.DataFrame()
-    blank = [None] * len(frame)
-    columns = {key: frame[key].astype(object).where(frame[key].notna(), None).tolist() if key in frame else blank
-               for key in spec.keys}
-    return pd.DataFrame(columns, index=range(len(frame)), dtype=object)
-
-
 def _add_validation(sheet, spec: schema.Sheet, rows: int, lang: str) -> None:
     """Dropdowns on input columns with a fixed set of values; other spellings still allowed."""
     for col, column in enumerate(spec.columns):
@@ -246,14 +227,14 @@ def _add_highlights(sheet, formats: _Formats, spec: schema.Sheet, rows: int, lan
                                                      "value": formula, "format": formats.colours[colour]})
 
 
-def _write_settings(book, formats: _Formats, settings: Settings, lang: str, as_of: date | None) -> None:
+def _write_settings(book, formats: _Formats, settings: Settings, lang: str, as_of: AsOf) -> None:
     """The Settings sheet per settings_sheet.layout and its names, defined workbook-wide."""
     name = schema.SETTINGS_NAME[lang]
     sheet = book.add_worksheet(name)
-    cells, names = settings_sheet.layout(settings, lang, as_of)
+    cells, names = settings_sheet.layout(settings, lang, as_of.cell)
     styles = {"header": formats.header, "date": formats.date, "percent": formats.number("0%"),
               "money": formats.number("#,##0"), "number": None, "text": None}
-    today = to_serial(as_of or date.today())
+    today = to_serial(as_of.day)
     for cell in cells:
         row, col, value, style = cell.row - 1, cell.col, cell.value, styles[cell.style]
         if isinstance(value, str) and value.startswith("="):
