@@ -5,6 +5,7 @@ import sys
 from datetime import date
 
 from fixtures_book import sheets_workbook
+
 from xl_crm.commands.check import check_workbook
 
 XL_CRM = [sys.executable, "-m", "xl_crm"]
@@ -14,9 +15,9 @@ CLEAN = {
     "Customers": [["Customer ID", "Name", "Need", "Expected Close"],
                   ["C1", "Acme", "Now", date(2026, 12, 1)],
                   ["C2", "Globex", "潜在需求", None]],
-    "Opportunities": [["Opportunity ID", "Customer ID", "Stage", "Status", "Amount", "Short Term Score"],
-                      ["O1", "C1", "Qualify", "Open", 1000, 5],
-                      ["O2", "C2", 3, "赢单", None, 10]],
+    "Opportunities": [["Opportunity ID", "Customer ID", "Stage", "Status", "Amount", "Short Term Score", "Closed Date"],
+                      ["O1", "C1", "Qualify", "Open", 1000, 5, None],
+                      ["O2", "C2", 3, "赢单", None, 10, date(2026, 10, 2)]],
     "Activities": [["Date", "Customer ID", "Opportunity ID"], [date(2026, 11, 1), "C1", "O1"]],
     "Contacts": [["Contact ID", "Customer ID", "Name", "Role"], ["P1", "C1", "Li Lei", "D"]],
 }
@@ -65,21 +66,21 @@ def test_missing_required_column(tmp_path):
 
 def test_cli_exit_codes_and_summary(tmp_path):
     clean = sheets_workbook(tmp_path / "clean.xlsx", CLEAN)
-    run = subprocess.run([*XL_CRM, "check", str(clean)], capture_output=True, text=True)
+    run = subprocess.run([*XL_CRM, "check", str(clean)], check=False, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.strip().endswith("no problems found")
+    assert run.stdout.strip().endswith("clean.xlsx: 0 errors, 0 warnings")
     dirty = sheets_workbook(tmp_path / "dirty.xlsx", {**CLEAN, "Customers": CLEAN["Customers"] + [["C1", "Dup", "Now"]]})
     before = dirty.read_bytes()
-    run = subprocess.run([*XL_CRM, "check", str(dirty)], capture_output=True, text=True)
+    run = subprocess.run([*XL_CRM, "check", str(dirty)], check=False, capture_output=True, text=True)
     assert run.returncode == 1
-    assert run.stdout.strip().splitlines()[-1].endswith("1 error(s), 0 warning(s)")
+    assert run.stdout.strip().splitlines()[-1].endswith("dirty.xlsx: 1 errors, 0 warnings")
     assert dirty.read_bytes() == before
 
 
 def test_cli_refuses_a_non_workbook_in_one_line(tmp_path):
     bogus = tmp_path / "notes.xlsx"
     bogus.write_text("not a workbook")
-    run = subprocess.run([*XL_CRM, "check", str(bogus)], capture_output=True, text=True)
+    run = subprocess.run([*XL_CRM, "check", str(bogus)], check=False, capture_output=True, text=True)
     assert run.returncode == 2
     assert len(run.stderr.strip().splitlines()) == 1
     assert "Traceback" not in run.stderr

@@ -26,6 +26,7 @@ from ..model.mapping import Mapping, fold
 from ..model.settings import DEFAULT as DEFAULT_SETTINGS
 from ..model.settings import Settings
 from ..model.vocab import STATUS
+from ..sheets import links
 
 KEEP, REJECT = "keep", "reject"
 NUMBER_KINDS = {"number", "money", "int", "score", "percent"}
@@ -136,7 +137,7 @@ def type_frame(raw: pd.DataFrame, spec: schema.Sheet, mapping: Mapping, *, file:
         if values:
             frame[key] = frame[key].map(lambda v, values=values: values.get(fold(v), v) if isinstance(v, str) else v)
     if spec.key == "opportunities":
-        frame = status_from_stage(frame)
+        frame = status_from_stage(frame, settings)
     bad: dict[int, list[Unreadable]] = {}
     for key in frame.columns:
         column = spec.column(key)
@@ -184,22 +185,12 @@ def _order(values: pd.Series, column: schema.Column, mapping: Mapping, spec: sch
                          f"for it in a mapping file ([{spec.key}] or [{spec.key}.date_format])") from None
 
 
-def status_from_stage(opps: pd.DataFrame) -> pd.DataFrame:
-    """Many CRM exports have one stage column ending in Won and Lost, and no status column.
-
-    Read such a file as DOMAIN.md does: Won and Lost are statuses; a won
-    deal passed the last stage, a lost one's furthest stage is unknown
-    (blank, which is fine for a lost deal), and any other stage is an open deal's.
-    """
+def status_from_stage(opps: pd.DataFrame, settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
+    """A stage column ending in Won and Lost with no status column gives the status (as in a workbook)."""
     if "status" in opps.columns or "stage" not in opps.columns:
         return opps
-    cells = opps["stage"].tolist()
-    closed = [_status(cell) if _status(cell) in ("Won", "Lost") else None for cell in cells]
-    last = len(DEFAULT_SETTINGS.stages)
-    stage = [cell if state is None else last if state == "Won" else None for cell, state in zip(cells, closed)]
-    status = [state or (None if is_blank(cell) else "Open") for cell, state in zip(cells, closed)]
-    column = lambda values: pd.Series(values, index=opps.index, dtype=object)
-    return opps.assign(stage=column(stage), status=column(status))
+    stage, status = links.status_from_stage(opps, settings)
+    return opps.assign(stage=stage, status=status)
 
 
 def _status(cell) -> str | None:

@@ -21,3 +21,4 @@ AS_OF = click.option("--as-of", callback=_date, metavar="YYYY-MM-DD",
 NO_BACKUP = click.option("--no-backup", is_flag=True, help="Do not keep NAME.bak of the previous version.")
 MAPPING = click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False, exists=True),
                        help="TOML or JSON file mapping your headers (and sheets) to the standard columns.")
+STRICT = click.option("--strict", is_flag=True, help="Exit 1 when `xl-crm check` would report errors.")

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from . import main
+from ..commands.check import note as check_note
 from ..errors import XlCrmError
 from ..model.cells import Invalid, parse_iso_date
 from ..model.mapping import load_mapping
 from ..reports.batch import default_jobs, month_list, write_reports
-from .options import MAPPING
+from ..sheets.read import read_workbook
+from . import main
+from .options import MAPPING, STRICT
 
 PROGRESS_FROM = 10  # files; smaller batches finish before a bar would help
 
@@ -31,10 +34,15 @@ PROGRESS_FROM = 10  # files; smaller batches finish before a bar would help
 @click.option("--jobs", type=click.IntRange(1), default=default_jobs, show_default="one per CPU",
               help="Processes writing reports at the same time.")
 @MAPPING
-def report(workbook, month, first, last, as_of, out_dir, reps, lang, pdf, jobs, mapping_file):
+@STRICT
+def report(workbook, month, first, last, as_of, out_dir, reps, lang, pdf, jobs, mapping_file, strict):
     """Write DIR/<YYYY-MM>-team.xlsx and DIR/<YYYY-MM>-<rep>.xlsx from WORKBOOK."""
     if bool(month) == bool(first):
         raise XlCrmError("give either --month or --from [--to]")
+    found, line = check_note(read_workbook(workbook, load_mapping(mapping_file)))  # no CRM table: stops here
+    click.echo(line)
+    if strict and found.errors:
+        sys.exit(1)
     months = [month] if month else month_list(first, last or first)
     try:
         day = parse_iso_date(as_of) if as_of else None

@@ -2,7 +2,9 @@
 
 Problems are found on the values as read (read_workbook), by the same
 parsers the rules use, so what check calls bad is exactly what makes a
-derived cell blank.
+derived cell blank. The Settings sheet is checked cell by cell
+(settings_check), deals field against field (a won deal needs its closed
+date), and messages follow the workbook's language.
 """
 
 from __future__ import annotations
@@ -10,50 +12,40 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 from openpyxl.utils import get_column_letter
+from python_calamine import CalamineWorkbook
 
+from ..adopt.typing import language_of
+from ..errors import XlCrmError
 from ..model import schema
-from ..sheets.read import CrmData, Table, read_workbook
+from ..model.cells import Invalid, as_date, as_number, is_blank
 from ..model.mapping import Mapping
 from ..model.settings import Settings
-from ..model.typed import ids
-from ..model.cells import Invalid, as_date, as_number, cell_text, is_blank
+from ..model.typed import dates, ids, parsed
+from ..model.vocab import STATUS
+from ..ooxml.package import Package
+from ..sheets.read import CrmData, Table, read_workbook
+from ..sheets.settings_sheet import as_of_is_formula
+from .problems import ERROR, WARNING, Problem, summary
+from .settings_check import settings_problems
 
-ERROR, WARNING = "error", "warning"
+__all__ = ["ERROR", "WARNING", "Problem", "check_data", "check_workbook", "counts", "workbook_language"]
 
-
-@dataclass(frozen=True)
-class Problem:
-    severity: str
-    sheet: str
-    row: int | None
-    column: str | None  # "H (Amount)" or None for sheet-level problems
-    value: object
-    message: str
-
-    def __str__(self) -> str:
-        where = self.sheet
-        if self.row is not None:
-            where += f" row {self.row}"
-        if self.column:
-            where += f", column {self.column}"
-        if self.value is None:
-            value = ""
-        else:
-            value = f": {self.value!r}" if isinstance(self.value, str) else f": {cell_text(self.value)}"
-        return f"{self.severity}: {where}{value}: {self.message}"
+DATE_KEYS = {"customers": ("expected_close", "last_contact", "next_action_date")}
 
 
-def _expectation(column: schema.Column, settings: Settings) -> str | None:
+def _expectation(column: schema.Column, settings: Settings) -> tuple[str, str] | None:
     if column.kind == "date":
-        return "expected a date"
+        return "expected a date", "应为日期"
     if column.kind in ("number", "money", "int", "score"):
-        return "expected a number"
+        return "expected a number", "应为数字"
     if column.kind == "stage":
         names = ", ".join(f"{s.number} {s.name}/{s.name_zh}" for s in settings.stages)
-        return f"expected a stage: {names}"
+        return f"expected a stage: {names}", f"应为阶段：{names}"
     if column.vocab is not None:
-        return "expected one of " + ", ".join(f"{e[0]}/{e[1]}" for e in column.vocab.entries)
+        names = ", ".join(f"{e[0]}/{e[1]}" for e in column.vocab.entries)
+        return f"expected one of {names}", f"应为以下之一：{names}"
     return None
 
 
@@ -70,6 +62,12 @@ def _read(column: schema.Column, value, settings: Settings):
     return value
 
 
+def _impact(spec: schema.Sheet, key: str) -> str:
+    if key in DATE_KEYS.get(spec.key, ()):
+        return f"{spec.key}.dates"
+    return f"{spec.key}.{key}"
+
+
 def check_table(table: Table, settings: Settings) -> list[Problem]:
     """Missing columns and values, unreadable cells, out-of-range scores and negative amounts."""
     spec, problems = table.spec, []
@@ -77,42 +75,82 @@ def check_table(table: Table, settings: Settings) -> list[Problem]:
     def where(key):
         return f"{get_column_letter(table.columns[key] + 1)} ({table.headers[table.columns[key]]})"
 
+    def add(row, key, value, en, zh, severity=ERROR):
+        problems.append(Problem(severity, table.sheet_name, row, where(key), value, en, zh, _impact(spec, key)))
+
     for column in spec.columns:
         if column.required and column.key not in table.columns:
             problems.append(Problem(ERROR, table.sheet_name, table.header_row, None, None,
-                                    f"missing required column {column.header('en')!r} ({column.zh})"))
+                                    f"missing required column {column.header('en')!r} ({column.zh})",
+                                    f"缺少必填列“{column.zh}”（{column.header('en')}）"))
+    lost = _lost(table)
     for column in spec.columns:
         if column.key not in table.columns or column.role == schema.DERIVED:
             continue
         expected = _expectation(column, settings)
         for row, value in table.frame[column.key].items():
             if is_blank(value):
-                if column.required:
-                    problems.append(Problem(ERROR, table.sheet_name, row, where(column.key), None,
-                                            "required value is blank"))
+                if column.required and not (column.key == "stage" and lost.get(row, False)):
+                    add(row, column.key, None, "required value is blank", "必填项为空")
                 continue
             try:
-                parsed = _read(column, value, settings)
+                read = _read(column, value, settings)
             except Invalid:
-                problems.append(Problem(ERROR, table.sheet_name, row, where(column.key), value, expected))
+                add(row, column.key, value, *expected)
                 continue
-            if column.kind == "score" and not 0 <= parsed <= 10:
-                problems.append(Problem(ERROR, table.sheet_name, row, where(column.key), value,
-                                        "expected a score from 0 to 10"))
-            elif column.kind == "money" and parsed < 0:
-                problems.append(Problem(ERROR, table.sheet_name, row, where(column.key), value,
-                                        "expected an amount of 0 or more"))
+            if column.kind == "score" and not 0 <= read <= 10:
+                add(row, column.key, value, "expected a score from 0 to 10", "应为 0 到 10 的评分")
+            elif column.kind == "money" and read < 0:
+                add(row, column.key, value, "expected an amount of 0 or more", "金额应不小于 0")
     if spec.id_column and spec.id_column in table.columns:
-        keys = ids(table.frame[spec.id_column])
         first_row = {}
-        for row, key in keys.items():
+        for row, key in ids(table.frame[spec.id_column]).items():
             if key is None:
                 continue
             if key in first_row:
-                problems.append(Problem(ERROR, table.sheet_name, row, where(spec.id_column), key,
-                                        f"duplicate ID (first used in row {first_row[key]})"))
+                add(row, spec.id_column, key, f"duplicate ID (first used in row {first_row[key]})",
+                    f"编号重复（首次出现在第 {first_row[key]} 行）")
             else:
                 first_row[key] = row
+    return problems
+
+
+def _lost(table: Table) -> pd.Series:
+    """Rows of lost deals: their furthest stage may be unknown (blank)."""
+    if table.spec.key != "opportunities" or "status" not in table.frame:
+        return pd.Series(dtype=bool)
+    return parsed(STATUS.parse, table.frame["status"]) == "Lost"
+
+
+def check_deals(table: Table) -> list[Problem]:
+    """A closed deal needs its closed date, an open one has none, and nothing happens before creation."""
+    frame, problems = table.frame, []
+    if "status" not in frame:
+        return problems
+    status = parsed(STATUS.parse, frame["status"])
+    blank = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[s]")
+    closed = dates(frame["closed_date"]) if "closed_date" in frame else blank
+    created = dates(frame["created"]) if "created" in frame else blank
+    since = dates(frame["stage_since"]) if "stage_since" in frame else blank
+    unreadable = frame["closed_date"].map(lambda v: not is_blank(v)) & closed.isna() if "closed_date" in frame \
+        else pd.Series(False, index=frame.index)
+    closed_at = "closed_date" if "closed_date" in table.columns else "status"
+    checks = (
+        (status.isin(["Won", "Lost"]) & closed.isna() & ~unreadable, WARNING, closed_at, "closed_date",
+         "a won or lost deal without a closed date counts in no month", "已赢单或丢单的商机没有成交日期，不计入任何月份"),
+        ((status == "Open") & closed.notna(), WARNING, "closed_date", None,
+         "an open deal with a closed date", "跟进中的商机有成交日期"),
+        (closed < created, ERROR, "closed_date", None, "closed date before the created date", "成交日期早于创建日期"),
+        (since < created, ERROR, "stage_since", None, "stage since date before the created date",
+         "进入阶段日期早于创建日期"),
+    )
+    for mask, severity, column, impact, en, zh in checks:
+        j = table.columns.get(column)
+        label = None if j is None else f"{get_column_letter(j + 1)} ({table.headers[j]})"
+        for row in frame.index[mask.fillna(False).to_numpy(dtype=bool)]:
+            value = frame.at[row, column] if column in frame else None
+            problems.append(Problem(severity, table.sheet_name, row, label, value, en, zh,
+                                    f"opportunities.{impact}" if impact else None))
     return problems
 
 
@@ -132,23 +170,78 @@ def check_references(data: CrmData) -> list[Problem]:
             column = f"{get_column_letter(j + 1)} ({table.headers[j]})"
             for row, key in ids(table.frame[id_column]).items():
                 if key is not None and key not in known:
+                    zh = schema.sheet(table.spec.key).column(id_column).zh
                     problems.append(Problem(ERROR, table.sheet_name, row, column, key,
-                                            f"unknown {id_column.replace('_', ' ')}: not in {target_sheet}"))
+                                            f"unknown {id_column.replace('_', ' ')}: not in {target_sheet}",
+                                            f"未知的{zh}：不在“{target_sheet}”中", f"{table.spec.key}.{id_column}"))
     return problems
 
 
 def check_workbook(path: str | Path, mapping: Mapping | None = None) -> list[Problem]:
     """Every problem in a workbook, sheet by sheet, in row order (headers read through `mapping`)."""
-    data = read_workbook(path, mapping)
+    return check_data(read_workbook(path, mapping))
+
+
+def check_data(data: CrmData) -> list[Problem]:
+    """Every problem in a read workbook: Settings first, then each data sheet in row order.
+
+    A workbook with no customer or deal table at all is an XlCrmError: there is nothing to check.
+    """
+    if not data.tables:
+        raise XlCrmError(f"{data.path}: no customer or deal table found (no sheet has the headers of Customers or "
+                         "Opportunities); see `xl-crm upgrade --dry-run`, or name your columns with --mapping")
     problems = []
     for spec in schema.DATA_SHEETS:
         if spec.key not in data.tables:
             severity = ERROR if spec.key in ("customers", "opportunities") else WARNING
             problems.append(Problem(severity, spec.name(data.lang), None, None, None,
-                                    "sheet not found (no sheet with its headers)"))
+                                    "sheet not found (no sheet with its headers)", "未找到该表（没有表头相符的工作表）"))
             continue
         problems += check_table(data.tables[spec.key], data.settings)
+        if spec.key == "opportunities":
+            problems += check_deals(data.tables[spec.key])
     problems += check_references(data)
     order = {spec.key: i for i, spec in enumerate(schema.DATA_SHEETS)}
     sheet_order = {t.sheet_name: order[k] for k, t in data.tables.items()}
-    return sorted(problems, key=lambda p: (sheet_order.get(p.sheet, -1), p.row or 0))
+    problems.sort(key=lambda p: (sheet_order.get(p.sheet, -1), p.row or 0))
+    return _settings(data) + problems
+
+
+def _settings(data: CrmData) -> list[Problem]:
+    name = next((n for n in schema.SETTINGS_NAME.values() if n in data.sheet_names), None)
+    if name is None or data.path is None:
+        return []  # a user's own workbook before `upgrade`: the defaults are used
+    rows = CalamineWorkbook.from_path(str(data.path)).get_sheet_by_name(name).to_python(skip_empty_area=False)
+    rows = [[None if v == "" else v for v in row] for row in rows]
+    with Package.open(data.path) as package:
+        formula = as_of_is_formula(package, name)
+    return settings_problems(rows, name, formula)
+
+
+@dataclass(frozen=True)
+class Counts:
+    errors: int
+    warnings: int
+
+
+def counts(data: CrmData) -> Counts:
+    """How many errors and warnings `check` would report for a read workbook."""
+    problems = check_data(data)
+    errors = sum(p.severity == ERROR for p in problems)
+    return Counts(errors, len(problems) - errors)
+
+
+def workbook_language(data: CrmData) -> str:
+    """The workbook's language: its own sheets' names, else most of its tables' headers."""
+    if data.lang == "zh":
+        return "zh"
+    return language_of(h for table in data.tables.values() for h in table.headers)
+
+
+def note(data: CrmData) -> tuple[Counts, str]:
+    """What `check` would report, as one line for the commands that write from a workbook (init, report)."""
+    found = counts(data)
+    text = summary(found.errors, found.warnings, workbook_language(data))
+    if workbook_language(data) == "zh":
+        return found, f"检查：{text}（运行 xl-crm check {data.path} 查看详情）"
+    return found, f"check: {text} (xl-crm check {data.path} lists them)"

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from ..model.cells import Invalid, as_date, as_number, cell_text, is_blank
 from ..model.schema import SETTINGS_NAME
 from ..model.settings import DEFAULT, THRESHOLDS, Settings, Stage
-from ..model.cells import Invalid, as_date, as_number, cell_text, is_blank
 
 HEADERS = {"en": ("Name", "Value", "Description"), "zh": ("名称", "数值", "说明")}
 STAGE_HEADERS = {"en": ("No", "Stage", "Chinese name", "Probability", "Rot days"),
@@ -65,7 +65,9 @@ def parse(rows: list[list]) -> tuple[Settings, object]:
     """Settings and the AsOf value from a Settings sheet's cell values (rows of lists).
 
     Unknown or unreadable cells fall back to the defaults; the stage table
-    is read from the row after its header to the first blank row.
+    is read from the row after its header to the first blank row, and an
+    unreadable cell in it takes the default stage's value at its place, so
+    one bad cell leaves the other stages (and the deals at them) as they are.
     """
     values, as_of, stages = {}, None, []
     known = {t.name for t in THRESHOLDS}
@@ -74,14 +76,10 @@ def parse(rows: list[list]) -> tuple[Settings, object]:
         row = list(row) + [None] * (5 - len(row))
         first = cell_text(row[0]) if not is_blank(row[0]) else ""
         if in_stages:
-            if not first:
+            if all(is_blank(v) for v in row[:5]):
                 break
-            try:
-                # the funnel order is the table's order, whatever the No column says
-                stages.append(Stage(len(stages) + 1, cell_text(row[1]), cell_text(row[2]),
-                                    as_number(row[3]), int(as_number(row[4]))))
-            except (Invalid, TypeError, ValueError):
-                break
+            # the funnel order is the table's order, whatever the No column says
+            stages.append(_stage(len(stages) + 1, row))
         elif first == "AsOf":
             as_of = row[1]
         elif first in known:
@@ -103,6 +101,26 @@ def parse(rows: list[list]) -> tuple[Settings, object]:
     return settings, as_of
 
 
+def _stage(number: int, row: list) -> Stage:
+    default = DEFAULT.stages[min(number, len(DEFAULT.stages)) - 1]
+
+    def number_or(value, fallback):
+        try:
+            read = as_number(value)
+        except Invalid:
+            return fallback
+        return fallback if read is None else read
+
+    return Stage(number, default.name if is_blank(row[1]) else cell_text(row[1]),
+                 default.name_zh if is_blank(row[2]) else cell_text(row[2]),
+                 number_or(row[3], default.probability), int(number_or(row[4], default.rot_days)))
+
+
+def as_of_is_formula(package, sheet_name: str) -> bool:
+    """Whether the Settings sheet's AsOf cell holds a formula (=TODAY()) rather than a value."""
+    return _as_of_is_formula(package.read(package.sheet_part(sheet_name)))
+
+
 def fixed_as_of(package, data) -> date | None:
     """The AsOf cell's date when it is fixed; None when it is =TODAY() or there is none.
 
@@ -116,5 +134,5 @@ def fixed_as_of(package, data) -> date | None:
 
 
 def _as_of_is_formula(sheet_xml: bytes) -> bool:
-    cell = re.search(rb'<(?:\w+:)?c\b[^>]*\br="B%d"[^>]*?(?:/>|>(.*?)</(?:\w+:)?c>)' % AS_OF_ROW, sheet_xml, re.S)
+    cell = re.search(rb'<(?:\w+:)?c\b[^>]*\br="B%d"[^>]*?(?:/>|>(.*?)</(?:\w+:)?c>)' % AS_OF_ROW, sheet_xml, re.DOTALL)
     return bool(cell and cell.group(1) and re.search(rb"<(?:\w+:)?f\b", cell.group(1)))
