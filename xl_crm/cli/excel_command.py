@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from . import main
 from ..excel.setup import add_xlwings_conf
+from . import main
 
 
 @main.command("excel-setup")
@@ -21,4 +21,9 @@ def excel_setup(path, interpreter_win, interpreter_mac, pythonpath, no_backup):
     conf = add_xlwings_conf(path, interpreter_win=interpreter_win, interpreter_mac=interpreter_mac,
                             pythonpath=pythonpath, backup=not no_backup)
     click.echo(f"{path}: xlwings.conf sheet written (UDF Modules = {conf['UDF Modules']}).")
-    click.echo("In Excel: xlwings tab > Import Functions, then type =CRM_GRADE(...) in a cell.")
+    if "Interpreter_Win" in conf:
+        click.echo(f"Interpreter_Win = {conf['Interpreter_Win']}")
+    else:
+        click.echo("Interpreter_Win not set: the xlwings add-in's Interpreter setting applies.")
+    click.echo("In Excel: save as .xlsm, tick xlwings in the VBA editor's Tools > References, "
+               "then xlwings tab > Import Functions (see docs/excel.md).")
