@@ -20,6 +20,7 @@ import pandas as pd
 import xlsxwriter
 
 from ..model.vocab import LEAD, STATUS, TERRITORY, TIER
+from ..ooxml.xstring import cell_text
 from . import labels
 from .kpis import METRICS, TEAM
 from .labels import pick
@@ -80,10 +81,10 @@ class SheetWriter:
         ws.fit_to_pages(1, 0)
         ws.set_margins(left=0.5, right=0.5, top=0.7, bottom=0.7)
         ws.repeat_rows(0, repeat_to)
-        ws.set_header(f"&L&9{self.header}&R&9&A")
+        ws.set_header(f"&L&9{cell_text(self.header)}&R&9&A")
         ws.set_footer("&C&9&P / &N")
         if title:
-            ws.write(0, 0, title, self.title)
+            ws.write(0, 0, cell_text(title), self.title)
         return ws
 
     def heading(self, ws, row: int, text: str) -> int:
@@ -107,7 +108,7 @@ class SheetWriter:
             name = headers.get(key, key)
             table = labels.COLUMNS if name in labels.COLUMNS else labels.METRICS if name in labels.METRICS else None
             header = pick(table, name, self.lang) if table else str(name)
-            ws.write_string(row, col + j, header, self.head)
+            ws.write_string(row, col + j, cell_text(header), self.head)
             number = self.formats[kinds.get(key) or _kind(key)]
             width = max(8, _width(header) + 1)
             number_column = dtypes[at].kind in "fiu" and key not in shown
@@ -141,7 +142,7 @@ class SheetWriter:
             if value is None:
                 continue
             if isinstance(value, str):
-                ws.write_string(i, col, value, self.plain)
+                ws.write_string(i, col, cell_text(value), self.plain)
                 width = max(width, _width(value) + 2)
             elif isinstance(value, (date, datetime)):
                 ws.write_datetime(i, col, value, self.formats["date"])

@@ -13,6 +13,7 @@ import pandas as pd
 from ..model import schema
 from ..model.cells import is_blank
 from ..model.vocab import FOLLOWUP_STATUS, TIER
+from ..ooxml.xstring import cell_text
 
 HEADERS = {
     "customer_id": ("Customer ID", "客户编号", 12),
@@ -46,7 +47,7 @@ def _cell_value(key: str, value, lang: str):
         return value.to_pydatetime()
     if isinstance(value, date) and not isinstance(value, datetime):
         return datetime(value.year, value.month, value.day)
-    return value
+    return cell_text(value) if isinstance(value, str) else value
 
 
 def layout(calls: pd.DataFrame, as_of: date, lang: str = "en") -> list[tuple[str, list]]:
@@ -58,7 +59,7 @@ def layout(calls: pd.DataFrame, as_of: date, lang: str = "en") -> list[tuple[str
         rows.append(("done", [DONE[lang]]))
     owners = calls["owner"].map(lambda v: None if is_blank(v) else str(v))
     for owner, group in calls.groupby(owners, sort=False, dropna=False):
-        rows.append(("rep", [f"{NO_OWNER[lang] if is_blank(owner) else owner} ({len(group)})"]))
+        rows.append(("rep", [f"{NO_OWNER[lang] if is_blank(owner) else cell_text(owner)} ({len(group)})"]))
         rows += [("call", [_cell_value(k, record[k], lang) for k in keys]) for record in group.to_dict("records")]
     return rows
 
