@@ -67,8 +67,8 @@ def test_team_and_rep_files_with_sheets_charts_and_kpis(workbook, tmp_path):
 
 
 def test_second_run_writes_the_same_kpis(workbook, tmp_path):
-    write_reports(workbook, ["2024-03"], tmp_path / "a", reps=["Bob"], jobs=2)
-    write_reports(workbook, ["2024-03"], tmp_path / "b", reps=["Bob"])
+    write_reports(workbook, ["2024-03"], tmp_path / "a", reps=["Bob"], team=True, jobs=2)
+    write_reports(workbook, ["2024-03"], tmp_path / "b", reps=["Bob"], team=True)
     for name in ("2024-03-team.xlsx", "2024-03-Bob.xlsx"):
         assert kpis_of(tmp_path / "a" / name) == kpis_of(tmp_path / "b" / name)
 
@@ -86,8 +86,7 @@ def run(*args) -> subprocess.CompletedProcess:
 def test_cli_month_range_and_rep(workbook, tmp_path):
     done = run("report", workbook, "--from", "2024-02", "--to", "2024-03", "--rep", "Ann", "--out", tmp_path)
     assert done.returncode == 0, done.stderr
-    assert sorted(p.name for p in tmp_path.glob("2024-*.xlsx")) == [
-        "2024-02-Ann.xlsx", "2024-02-team.xlsx", "2024-03-Ann.xlsx", "2024-03-team.xlsx"]
+    assert sorted(p.name for p in tmp_path.glob("2024-*.xlsx")) == ["2024-02-Ann.xlsx", "2024-03-Ann.xlsx"]
     assert kpis_of(tmp_path / "2024-03-Ann.xlsx")["Ann", "won_amount"] == 1000
 
 
@@ -99,13 +98,13 @@ def test_cli_errors_are_one_line(workbook, tmp_path):
 
 
 def test_as_of_defaults_to_month_end(workbook, tmp_path):
-    write_reports(workbook, ["2024-03"], tmp_path, reps=[])
+    write_reports(workbook, ["2024-03"], tmp_path, reps=[], team=True)
     title = openpyxl.load_workbook(tmp_path / "2024-03-team.xlsx", read_only=True)["Summary"]["A1"].value
     assert str(AS_OF) in title
 
 
 def test_pdf(workbook, tmp_path):
-    paths = write_reports(workbook, ["2024-03"], tmp_path, reps=[], pdf=True)
+    paths = write_reports(workbook, ["2024-03"], tmp_path, reps=[], team=True, pdf=True)
     pdf = tmp_path / "2024-03-team.pdf"
     assert pdf in paths and pdf.read_bytes().startswith(b"%PDF")
 
@@ -132,9 +131,9 @@ def test_without_fork_a_parallel_batch_is_written_in_one_process(workbook, tmp_p
     from xl_crm.reports import batch
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])  # as on Windows
     monkeypatch.setattr(batch, "_in_parallel", lambda *args: pytest.fail("forked without fork"))
-    paths = write_reports(workbook, ["2024-03"], tmp_path, reps=["Ann"], jobs=2)
+    paths = write_reports(workbook, ["2024-03"], tmp_path, reps=["Ann"], team=True, jobs=2)
     assert [p.name for p in paths] == ["2024-03-team.xlsx", "2024-03-Ann.xlsx"]
-    assert kpis_of(paths[1]) == kpis_of(write_reports(workbook, ["2024-03"], tmp_path / "one", reps=["Ann"])[1])
+    assert kpis_of(paths[1]) == kpis_of(write_reports(workbook, ["2024-03"], tmp_path / "one", reps=["Ann"])[0])
 
 
 def test_jobs_default_to_the_cpus_this_process_may_use():

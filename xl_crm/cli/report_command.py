@@ -12,7 +12,8 @@ from ..commands.check import note as check_note
 from ..errors import XlCrmError
 from ..model.cells import Invalid, parse_iso_date
 from ..model.mapping import load_mapping
-from ..reports.batch import default_jobs, month_list, write_reports
+from ..reports import labels
+from ..reports.batch import default_jobs, month_list, workbook_lang, write_reports
 from ..sheets.read import read_workbook
 from . import main
 from .options import MAPPING, STRICT
@@ -22,13 +23,14 @@ PROGRESS_FROM = 10  # files; smaller batches finish before a bar would help
 
 @main.command("report")
 @click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--month", metavar="YYYY-MM", help="The month to report.")
+@click.option("--month", "month", multiple=True, metavar="YYYY-MM", help="The month to report.")
 @click.option("--from", "first", metavar="YYYY-MM", help="First month of a batch.")
 @click.option("--to", "last", metavar="YYYY-MM", help="Last month of a batch (default: --from).")
 @click.option("--as-of", metavar="YYYY-MM-DD", help="Evaluation date (default: the month's last day, or today).")
 @click.option("--out", "out_dir", default="reports", show_default=True, type=click.Path(file_okay=False,
               path_type=Path), help="Output folder.")
-@click.option("--rep", "reps", multiple=True, metavar="NAME", help="Only this rep's report (repeatable).")
+@click.option("--rep", "reps", multiple=True, metavar="NAME",
+              help="Only this rep's report, no team report (repeatable; case does not matter).")
 @click.option("--lang", type=click.Choice(["en", "zh"]), help="Report language (default: the workbook's).")
 @click.option("--pdf", is_flag=True, help="Also print each report to PDF with LibreOffice.")
 @click.option("--jobs", type=click.IntRange(1), default=default_jobs, show_default="one per CPU",
@@ -39,11 +41,15 @@ def report(workbook, month, first, last, as_of, out_dir, reps, lang, pdf, jobs, 
     """Write DIR/<YYYY-MM>-team.xlsx and DIR/<YYYY-MM>-<rep>.xlsx from WORKBOOK."""
     if bool(month) == bool(first):
         raise XlCrmError("give either --month or --from [--to]")
-    found, line = check_note(read_workbook(workbook, load_mapping(mapping_file)))  # no CRM table: stops here
+    told = workbook_lang(workbook)
+    if len(month) > 1:
+        raise XlCrmError(labels.refusal("month_twice", told, months=", ".join(month)))
+    months = list(month) if month else month_list(first, last or first, told)
+    mapping = load_mapping(mapping_file)
+    found, line = check_note(read_workbook(workbook, mapping))  # a workbook with no CRM table stops here, in one line
     click.echo(line)
     if strict and found.errors:
         sys.exit(1)
-    months = [month] if month else month_list(first, last or first)
     try:
         day = parse_iso_date(as_of) if as_of else None
     except Invalid as exc:
@@ -52,6 +58,6 @@ def report(workbook, month, first, last, as_of, out_dir, reps, lang, pdf, jobs, 
                   transient=True, disable=len(months) * 2 < PROGRESS_FROM) as bar:
         task = bar.add_task("reports", total=None)
         paths = write_reports(workbook, months, out_dir, as_of=day, reps=list(reps) or None, lang=lang, pdf=pdf,
-                              jobs=jobs, mapping=load_mapping(mapping_file),
+                              jobs=jobs, mapping=mapping,
                               on_progress=lambda done, total: bar.update(task, completed=done, total=total))
     click.echo(f"{len(paths)} files written to {out_dir}")

@@ -18,11 +18,15 @@ from queue import Empty
 
 import numpy as np
 
-from ..sheets.read import read_workbook
 from ..errors import XlCrmError
+from ..model import schema
 from ..model.mapping import Mapping
+from ..ooxml.package import Package
+from ..sheets.read import read_workbook
+from ..sheets.settings_sheet import fixed_as_of
+from . import labels
 from .data import ReportBook
-from .kpis import default_as_of, shift_month
+from .kpis import default_as_of, month_bounds, shift_month
 from .model import date_tables, month_tables, report_model
 from .pdf import to_pdf
 from .writer import write_report
@@ -35,18 +39,75 @@ def safe_name(name: str) -> str:
     return _UNSAFE.sub("_", name).strip(" .") or "_"
 
 
-def month_list(first: str, last: str) -> list[str]:
-    """Every "YYYY-MM" from first to last, inclusive."""
+def month_list(first: str, last: str, lang: str = "en") -> list[str]:
+    """Every "YYYY-MM" from first to last, inclusive; a range whose start is after its end is refused."""
+    first, last = check_month(first, lang), check_month(last, lang)
+    if first > last:
+        raise XlCrmError(labels.refusal("reversed", lang, first=first, last=last))
     months = [first]
     while months[-1] < last:
         months.append(shift_month(months[-1], 1))
     return months
 
 
-def check_month(month: str) -> str:
+def check_month(month: str, lang: str = "en") -> str:
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
-        raise XlCrmError(f"month {month!r}: expected YYYY-MM")
+        raise XlCrmError(labels.refusal("month_format", lang, month=month))
     return month
+
+
+def workbook_lang(path) -> str:
+    """The workbook's language from its sheet names alone (read before the workbook is parsed)."""
+    with Package.open(path) as pkg:
+        names = set(pkg.sheet_names)
+    english = {s.en for s in schema.DATA_SHEETS} | {schema.SETTINGS_NAME["en"]}
+    chinese = {s.zh for s in schema.DATA_SHEETS} | {schema.SETTINGS_NAME["zh"]}
+    return "zh" if names & chinese and not names & english else "en"
+
+
+def _workbook_day(path, data) -> date:
+    """The date the workbook is evaluated at: its fixed AsOf, else today."""
+    with Package.open(path) as pkg:
+        return fixed_as_of(pkg, data) or date.today()
+
+
+def running_month(workbook_path) -> str:
+    """"YYYY-MM" of the workbook's evaluation date (its fixed AsOf, else today): the month a button reports."""
+    return _workbook_day(workbook_path, read_workbook(workbook_path, sheets=())).strftime("%Y-%m")
+
+
+def _dates(book: ReportBook, months: list[str], as_of: date | None, limit: date, path, lang: str) -> list[date]:
+    """Each month's evaluation date; a month the workbook cannot know is refused (section 11).
+
+    limit: the latest date a report may look at when as_of is not given (the
+    workbook's fixed AsOf, else today). The first data comes from
+    ReportBook.first_date.
+    """
+    if book.first_date is None:
+        raise XlCrmError(labels.refusal("no_dates", lang, path=path))
+    days = []
+    for month in months:
+        first, last = month_bounds(month)
+        if last < book.first_date:
+            raise XlCrmError(labels.refusal("before_data", lang, path=path, month=month, first=book.first_date))
+        if first > (as_of or limit):
+            raise XlCrmError(labels.refusal("after_as_of", lang, path=path, month=month, as_of=as_of or limit))
+        days.append(as_of or default_as_of(month, limit))
+    return days
+
+
+def _choose_reps(book: ReportBook, asked: list[str], path, lang: str) -> list[str]:
+    """The reps asked for, matched trimmed and case-insensitively; an unknown name lists the reps."""
+    by_key: dict[str, list[str]] = {}
+    for rep in book.reps:
+        by_key.setdefault(rep.strip().casefold(), []).append(rep)
+    chosen = []
+    for name in asked:
+        found = by_key.get(str(name).strip().casefold())
+        if not found:
+            raise XlCrmError(labels.refusal("unknown_rep", lang, path=path, rep=name, reps=", ".join(book.reps)))
+        chosen += found
+    return list(dict.fromkeys(chosen))
 
 
 def _file_names(reps: list[str]) -> dict[str, str]:
@@ -109,7 +170,7 @@ def _in_parallel(book: ReportBook, tasks: list[tuple], lang: str, jobs: int, on_
     for month, as_of in {(t[0], t[1]) for t in tasks}:
         if sum(any(t[0] == month for t in block) for block in blocks) > 1:
             _prepare(book, month, as_of)
-    book.months  # noqa: B018 (computed once, inherited by every process)
+    book.months
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
     processes = [context.Process(target=_worker, args=(book, block, lang, queue), daemon=True) for block in blocks]
@@ -144,34 +205,46 @@ def default_jobs() -> int:
 
 
 def write_reports(workbook_path, months: list[str], out_dir="reports", *, as_of: date | None = None,
-                  reps: list[str] | None = None, lang: str | None = None, pdf: bool = False, jobs: int = 1,
+                  reps: list[str] | None = None, team: bool | None = None, lang: str | None = None,
+                  pdf: bool = False, jobs: int = 1,
                   on_progress: Callable[[int, int], None] | None = None, mapping: Mapping | None = None) -> list[Path]:
     """Write `<month>-team.xlsx` and `<month>-<rep>.xlsx` for every month; return the paths written.
 
-    reps: only these reps' files (default: every rep who owns a deal or logged
-    an activity). as_of: the evaluation date (one month only; default the
-    month's last day, or today while it runs). jobs: processes writing in
-    parallel (where processes cannot be forked, as on Windows, one after
-    another). on_progress(done, total) is called after each file. mapping:
-    how the workbook's headers and values read (xl_crm.model.mapping).
+    reps: only these reps' files, names matched trimmed and case-insensitively
+    (default: every rep who owns a customer, a deal or an activity). team:
+    write the team report too (default: only when reps is not given).
+    as_of: the evaluation date (one month only; default the month's last
+    day, or the workbook's fixed AsOf, or today, while the month runs).
+    jobs: processes writing in parallel (where processes cannot be forked,
+    as on Windows, one after another). on_progress(done, total) is called
+    after each file. mapping: how the workbook's headers and values read
+    (xl_crm.model.mapping). A month the workbook cannot know (before its first
+    date, or beginning after as_of) is refused with XlCrmError before
+    anything is written.
     """
-    months = [check_month(m) for m in months]
-    if as_of is not None and len(months) != 1:
-        raise XlCrmError("--as-of needs a single --month")
     data = read_workbook(workbook_path, mapping, sheets=("customers", "opportunities", "activities"), threads=jobs)
+    told = data.lang  # refusals speak the workbook's language
+    months = [check_month(m, told) for m in months]
+    repeated = next((m for m in months if months.count(m) > 1), None)
+    if repeated:
+        raise XlCrmError(labels.refusal("repeated", told, month=repeated))
+    if as_of is not None and len(months) != 1:
+        raise XlCrmError(labels.refusal("one_month", told))
+    limit = _workbook_day(workbook_path, data)
     book = ReportBook.from_data(data)
+    days = _dates(book, months, as_of, limit, workbook_path, told)
     lang = lang or data.lang
-    chosen = book.reps if reps is None else list(dict.fromkeys(reps))
-    unknown = [r for r in chosen if r not in book.reps]
-    if unknown:
-        raise XlCrmError(f"{workbook_path}: no deal or activity is owned by rep {unknown[0]!r}")
+    team = reps is None if team is None else team
+    chosen = book.reps if reps is None else _choose_reps(book, reps, workbook_path, told)
+    if not team and not chosen:
+        raise XlCrmError(labels.refusal("nothing", told))
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     names = _file_names(chosen)
     tasks = []
-    for month in months:
-        day = as_of or default_as_of(month)
-        tasks.append((month, day, None, out / f"{month}-team.xlsx"))
+    for month, day in zip(months, days):
+        if team:
+            tasks.append((month, day, None, out / f"{month}-team.xlsx"))
         tasks += [(month, day, rep, out / f"{month}-{names[rep]}.xlsx") for rep in chosen]
     # the book's millions of cells live as long as the batch: garbage collections need not walk them
     # again and again (nor touch, and so copy, the pages forked processes share)

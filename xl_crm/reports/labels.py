@@ -74,3 +74,28 @@ METRICS = {
 
 def pick(table: dict, key: str, lang: str) -> str:
     return table[key][1 if lang == "zh" else 0]
+
+
+REFUSALS = {
+    "month_format": ("month {month!r}: expected YYYY-MM", "月份 {month!r}：应为 YYYY-MM"),
+    "reversed": ("the range starts at {first}, after its end {last}: nothing written",
+                 "起始月份 {first} 晚于结束月份 {last}：未生成报告"),
+    "repeated": ("month {month} is asked for more than once: nothing written", "月份 {month} 重复：未生成报告"),
+    "month_twice": ("--month is given more than once ({months}): give one --month, or --from and --to",
+                    "--month 给了多次（{months}）：只给一个 --month，或用 --from 和 --to"),
+    "one_month": ("--as-of needs a single month", "--as-of 只能配一个月份"),
+    "no_dates": ("{path}: the workbook records no dates, so no month can be reported",
+                 "{path}：工作簿中没有任何日期，无法生成月度报告"),
+    "before_data": ("{path}: month {month} ends before the first date the workbook records ({first}): nothing written",
+                    "{path}：月份 {month} 早于工作簿中最早的日期（{first}）：未生成报告"),
+    "after_as_of": ("{path}: month {month} begins after the as-of date {as_of}: nothing written",
+                    "{path}：月份 {month} 晚于截至日 {as_of}：未生成报告"),
+    "unknown_rep": ("{path}: no customer, deal or activity is owned by {rep!r}; the reps are: {reps}",
+                    "{path}：没有客户、商机或跟进记录属于 {rep!r}；销售代表有：{reps}"),
+    "nothing": ("nothing to write: no team report and no rep", "没有要生成的报告"),
+}
+
+
+def refusal(key: str, lang: str, **values) -> str:
+    """One line saying why a report is not written, in the workbook's language."""
+    return pick(REFUSALS, key, lang).format(**values)

@@ -15,7 +15,7 @@ the list.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -25,9 +25,11 @@ from ..sheets.read import CrmData
 from ..model.settings import Settings
 from ..model.cells import as_date
 from .data import ReportBook, Snapshot, scope_counts, scope_sums, scope_table, year_before
-from .kpis import METRICS, TEAM, conversion, default_as_of, in_month, metric_table, reached, shift_month, tidy
+from .kpis import (METRICS, TEAM, conversion, default_as_of, in_month, metric_table, month_bounds, reached,
+                   shift_month, tidy)
 
 LIST_ROWS = 100
+OPEN_AGE_DAYS = 30  # open deals younger than this are not yet short of touches (section 9)
 REP_LIST_ROWS = 20
 GRID_LEADS = ("Behind", "Even", "Ahead")
 GRID_GROUNDS = ("Ours", "Neutral", "Theirs")
@@ -102,10 +104,17 @@ def _memo(book: ReportBook, key: tuple, make):
     return book.memo[key]
 
 
-def metrics(book: ReportBook, month: str, as_of: date | None = None) -> pd.DataFrame:
-    """metric_table for every scope, computed once per (month, as_of) in a batch."""
+def metrics(book: ReportBook, month: str, as_of: date | None = None, own: bool = True) -> pd.DataFrame:
+    """metric_table for every scope, computed once per (month, as_of) in a batch.
+
+    A comparison month (own False) that ends before the workbook's first date
+    is all blank: the workbook knows nothing of it, not zeros.
+    """
     as_of = as_of or default_as_of(month)
-    return _memo(book, ("metrics", month, as_of), lambda: metric_table(book, month, as_of))
+    if not own and (book.first_date is None or month_bounds(month)[1] < book.first_date):
+        return _memo(book, ("metrics", "unknown"), lambda: pd.DataFrame(
+            np.nan, index=[TEAM, *book.reps], columns=list(METRICS)))
+    return _memo(book, ("metrics", month, as_of, own), lambda: metric_table(book, month, as_of, own=own))
 
 
 class ScopedList:
@@ -260,14 +269,15 @@ def _month_tables(book: ReportBook, month: str, as_of: date) -> MonthTables:
     touches = snap.touches.to_numpy().astype(float)
     least = book.settings.min_touches
     groups = {}
-    for group, mask in (("Won", won), ("Lost", lost), ("Open", snap.open_at)):
+    aged = (o["created"] < pd.Timestamp(as_of - timedelta(days=OPEN_AGE_DAYS))).to_numpy()  # blank: age unknown
+    for group, mask in (("Won", won), ("Lost", lost), ("Open", snap.open_at & aged)):
         groups[group] = (scope_counts(mask, scope, r), scope_sums(np.where(mask, touches, 0.0), scope, r),
                          scope_counts(mask & (touches < least), scope, r))
     few = lost & (touches < least)
     few_frame = o[few].assign(touches=snap.touches[few])
     won_deals = o.loc[won, ["scope", "amount", *REVENUE_KEYS]]
-    tables = [metrics(book, month, as_of), metrics(book, shift_month(month, -1)),
-              metrics(book, shift_month(month, -12))]  # one row per scope, in the same order
+    tables = [metrics(book, month, as_of), metrics(book, shift_month(month, -1), own=False),
+              metrics(book, shift_month(month, -12), own=False)]  # one row per scope, in the same order
     return MonthTables(
         metrics=tables[0], kpis=tidy(tables[0]),
         comparison=np.stack([t.reindex(columns=list(METRICS)).to_numpy(dtype=float) for t in tables], axis=2),
@@ -356,7 +366,7 @@ def _trend(book: ReportBook, scope: int, month: str) -> pd.DataFrame:
 
 
 def _touches(m: MonthTables, scope: int) -> pd.DataFrame:
-    """Touches per deal for the deals won and lost in the month and those open at as_of."""
+    """Touches per deal: deals won and lost in the month, deals open at as_of created more than 30 days before."""
     rows = []
     for group, (deals, touches, fewer) in m.touches.items():
         count = int(deals[scope])
