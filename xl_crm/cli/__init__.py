@@ -10,6 +10,7 @@ import sys
 
 import click
 
+from .. import __version__
 from ..errors import XlCrmError
 
 
@@ -32,6 +33,7 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="xl-crm", message="%(prog)s %(version)s")
 @click.option("--debug", is_flag=True, help="Show full tracebacks.")
 @click.pass_context
 def main(ctx, debug):
