@@ -61,6 +61,11 @@ THRESHOLDS = (
     Threshold("MinTouches", "min_touches", "Too few touches: fewer than", "跟进次数过少：少于", "0"),
     Threshold("ApprovalDirector", "approval_director", "Director approves amounts up to", "总监审批金额上限", "#,##0"),
     Threshold("ApprovalVP", "approval_vp", "VP approves amounts up to", "副总裁审批金额上限", "#,##0"),
+    Threshold("CommitStage", "commit_stage", "Forecast Commit: open deals from stage number", "预测“承诺”：起始阶段序号"),
+    Threshold("BestCaseStage", "best_case_stage", "Forecast Best case: open deals from stage number",
+              "预测“乐观”：起始阶段序号"),
+    Threshold("AgingDays1", "aging_days_1", "Payment aging: first bucket up to N days late", "账龄第一档：逾期天数上限"),
+    Threshold("AgingDays2", "aging_days_2", "Payment aging: second bucket up to N days late", "账龄第二档：逾期天数上限"),
 )
 
 
@@ -85,6 +90,14 @@ class Settings:
     min_touches: float = 4
     approval_director: float = 5_000_000
     approval_vp: float = 20_000_000
+    map_from_stage: float = 2
+    min_coaches: float = 2
+    min_departments: float = 2
+    greet_days: float = 7
+    commit_stage: float = 4
+    best_case_stage: float = 3
+    aging_days_1: float = 30
+    aging_days_2: float = 90
     stages: tuple[Stage, ...] = field(default=DEFAULT_STAGES)
 
     def cadence(self, grade: str) -> float:

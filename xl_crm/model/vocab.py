@@ -86,6 +86,12 @@ FOLLOWUP_STATUS = Vocab(
 )
 URGENCY = Vocab("urgency", (("Urgent", "紧急"), ("Soon", "缓急"), ("Later", "不紧急"), ("Slow", "可慢反应")))
 APPROVAL = Vocab("approval_level", (("Director", "总监"), ("VP", "副总裁"), ("President", "总裁")))
+# forecast categories (section 13): what a rep says of a deal, and what the forecast column shows
+FORECAST_CATEGORY = Vocab("forecast_category", (("Commit", "承诺", "Committed", "确定"),
+                                                ("Best case", "乐观", "Best Case", "BestCase", "Upside"),
+                                                ("Pipeline", "储备", "管道"), ("Omitted", "排除", "Omit", "Excluded")))
+FORECAST = Vocab("forecast", (*FORECAST_CATEGORY.entries, ("Closed", "已成交")))
+AGING = Vocab("aging", (("Current", "未到期"), ("1-30", "1-30天"), ("31-90", "31-90天"), (">90", "90天以上")))
 OPENING_TYPE = Vocab("opening_type", (("Normal", "正常"), ("Problem", "问题"), ("Abnormal", "不正常")))
 OPENING = Vocab("opening", tuple((g, g) for g in "ABCDEFGHI"))
 YES_NO = Vocab(
@@ -124,10 +130,12 @@ BUYING_FOCUS = Vocab(
 )
 TIME_SPENT = Vocab(
     "time_spent",
-    (("None", "无", "0"), ("Introduction", "引见", "1"), ("One-on-one", "单独会面", "2"), ("Quality time", "深度交流", "3")),
+    (("None", "无", "0", "未会面", "没有会晤"), ("Introduction", "引见", "1", "简介"), ("One-on-one", "单独会面", "2", "一对一"),
+     ("Quality time", "深度交流", "3", "高质量时间")),
 )
 LEVEL = Vocab("level", (("Operational", "操作层"), ("Management", "管理层"), ("Executive", "决策层")))
-FUNCTION = Vocab("function", (("User dept", "使用部门"), ("Technical", "技术部门"), ("Procurement", "采购部门")))
+FUNCTION = Vocab("function", (("User dept", "使用部门"), ("Technical", "技术部门"), ("Procurement", "采购部门"),
+                              ("Finance", "财务部门")))
 RELATIONSHIP_STAGE = Vocab(
     "relationship_stage", (("Acquainted", "认识"), ("Engaged", "约会"), ("Trusted", "信赖"), ("Ally", "同盟"))
 )
@@ -155,8 +163,51 @@ ACTIVITY_TYPE = Vocab(
         ("Demo", "演示"),
         ("Message", "微信", "消息"),
         ("Other", "其他"),
+        ("Greeting", "问候"),
     ),
 )
+REASON = Vocab("reason", (("Relationship", "关系"), ("Solution", "方案"), ("Delivery", "交付"), ("Commercial", "商务"),
+                          ("Price", "价格"), ("Other", "其他")))
+class VocabList(Vocab):
+    """Several values of one enumeration in one cell, joined by "; " (map_warnings)."""
+
+    def parse(self, value) -> str | None:
+        if is_blank(value):
+            return None
+        parts = [p for p in cell_text(value).replace("；", ";").split(";") if p.strip()]
+        return "; ".join(Vocab.parse(self, p) for p in parts) or None
+
+    def label(self, value: str | None, lang: str = "en") -> str | None:
+        if value is None:
+            return None
+        return "; ".join(Vocab.label(self, v, lang) for v in value.split("; "))
+
+
+# section 10, in the order a deal's warnings are listed
+MAP_WARNINGS = VocabList("map warning", (
+    ("No decision maker", "无决策人"),
+    ("No approver", "无批准人"),
+    ("Decision maker not with us", "决策人未支持"),
+    ("No executive contact", "未接触高层"),
+    ("Too few coaches", "内线不足"),
+    ("One department only", "关系单一"),
+))
+# the nine-grid's plays (section 7), in letter order A-I: what the rep does from each opening
+PLAY = Vocab("play", (
+    ("Fix the old problem, ask insiders to delay the decision, bring in senior relationships.",
+     "解决遗留问题，请内线推迟决策，动用高层关系。"),
+    ("Reshape the need and the buying criteria.", "重塑需求和采购标准。"),
+    ("Slow the purchase down and wait for an opening, or accept a supporting role.",
+     "放慢采购节奏、等待机会，或接受配角。"),
+    ("Ask insiders why the customer hesitates, and fix it.", "请内线了解客户犹豫的原因并解决。"),
+    ("Move first and set the buying criteria.", "抢先行动，主导采购标准。"),
+    ("Find what worries the customer about the incumbent and press there.",
+     "找出客户对现有供应商的顾虑，重点突破。"),
+    ("Speed the purchase up.", "加快采购进程。"),
+    ("Widen the lead: deepen the needs, reach more contacts.", "扩大领先：挖掘需求，接触更多人。"),
+    ("Expose the rival's weak points, widen relationships, speed up.", "揭示对手弱点，拓宽关系，加快进程。"),
+))
+
 _STAGE_ALIASES = {spelling.casefold(): number for number, *spellings in STAGE_ALIASES for spelling in spellings}
 
 
