@@ -5,12 +5,12 @@ from __future__ import annotations
 import zipfile
 
 import pytest
-
 from fixtures_book import rich_workbook
+
+from xl_crm.errors import XlCrmError
 from xl_crm.ooxml import guards
 from xl_crm.ooxml.package import Package
 from xl_crm.sheets.read import read_workbook
-from xl_crm.errors import XlCrmError
 
 
 def refused(path, match, opener=Package.open):

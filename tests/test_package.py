@@ -139,8 +139,8 @@ def test_put_sheet_appends_and_replaces_in_place(book, tmp_path):
                  "xl/comments1.xml", "xl/drawings/vmlDrawing1.vml", "xl/media/image1.png"):
         assert after[name] == before[name]
     # the old Deals sheet's references to shared strings are gone: only the table's count changes
-    without_count = [re.sub(rb'\scount="\d+"', b"", parts["xl/sharedStrings.xml"], count=1) for parts in (before, after)]
-    assert without_count[0] == without_count[1]
+    strings = [re.sub(rb'\scount="\d+"', b"", parts["xl/sharedStrings.xml"], count=1) for parts in (before, after)]
+    assert strings[0] == strings[1]
     references = sum(len(re.findall(rb'<c [^>]*t="s"', after[n])) for n in after if n.startswith("xl/worksheets/s"))
     assert re.search(rb'<sst [^>]*count="(\d+)"', after["xl/sharedStrings.xml"]).group(1) == str(references).encode()
     tables = [after[n] for n in after if n.startswith("xl/tables/")]

@@ -10,11 +10,11 @@ import textwrap
 import zipfile
 
 import pytest
-
 from fixtures_book import rich_workbook
+
+from xl_crm.errors import XlCrmError
 from xl_crm.ooxml.package import Package
 from xl_crm.ooxml.save import atomic_write, backup_path
-from xl_crm.errors import XlCrmError
 
 
 def test_save_replaces_and_keeps_a_backup(tmp_path):

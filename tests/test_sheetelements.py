@@ -15,7 +15,8 @@ from xl_crm.ooxml.sheetelements import (
 )
 
 NS = b'<worksheet xmlns="main" xmlns:x14="x14" xmlns:xm="xm">'
-DATA = b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>priority="99" &lt;dataValidation</t></is></c></row></sheetData>'
+DATA = (b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>priority="99" &lt;dataValidation</t></is></c></row>'
+        b"</sheetData>")
 EXT = (b'<extLst><ext uri="{CCE6A557}"><x14:dataValidations count="1"><x14:dataValidation type="list">'
        b'<x14:formula1><xm:f>Lists!$A$1:$A$3</xm:f></x14:formula1><xm:sqref>H2:H9</xm:sqref></x14:dataValidation>'
        b'</x14:dataValidations><x14:conditionalFormattings><x14:conditionalFormatting><x14:cfRule type="dataBar" '

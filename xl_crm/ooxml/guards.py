@@ -19,8 +19,8 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from .errors import PackageError
 from . import parts
+from .errors import PackageError
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_PART_BYTES = 1024 * 1024 * 1024

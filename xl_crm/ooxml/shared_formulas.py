@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
 from openpyxl.formula.translate import Translator
 
 from .sheetxml import SharedFormula, cell_ref

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
 from .sheetxml import col_index, col_letters, prefix_of
-from .xmlbytes import attr, element_pattern, escape, insertion_point, quote, set_attr
+from .xmlbytes import append_children, attr, element_pattern, escape, insertion_point, quote, wrap
 
 # CT_Worksheet children in schema order
 ORDER = ("sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "sheetCalcPr",
@@ -94,7 +95,8 @@ def _extensions_start(xml: bytes, p: bytes, start: int) -> int:
     if not tail.endswith(b"</" + p + b"extLst>"):
         return close
     depth = 0
-    for tag in reversed(list(re.compile(rb"<(/?)" + p + rb"extLst\b[^>]*?(/?)>").finditer(xml, start, start + len(tail)))):
+    tags = re.compile(rb"<(/?)" + p + rb"extLst\b[^>]*?(/?)>").finditer(xml, start, start + len(tail))
+    for tag in reversed(list(tags)):
         if tag.group(2):
             continue
         depth += 1 if tag.group(1) else -1
@@ -155,17 +157,9 @@ def add_validations(xml: bytes, validations: list[Validation]) -> tuple[bytes, l
                        f"</{tag}dataValidation>" for v in added).encode()
     found = _find(xml, p, "dataValidations", _regions(xml, p))
     if found:
-        block = found[0].group(0)
-        count = len(re.findall(rb"<" + p + rb"dataValidation\b", block)) + len(added)
-        if block.endswith(b"/>"):
-            block = block[:-2].rstrip() + b">" + elements + b"</" + p + b"dataValidations>"
-        else:
-            block = block[:-len(b"</" + p + b"dataValidations>")] + elements + b"</" + p + b"dataValidations>"
-        block = set_attr(block, "count", str(count))
-        return xml[:found[0].start()] + block + xml[found[0].end():], skipped
+        return append_children(xml, found[0], p, "dataValidations", elements, count_of="dataValidation"), skipped
     at = _insertion_point(xml, p, "dataValidations")
-    block = f'<{tag}dataValidations count="{len(added)}">'.encode() + elements + f"</{tag}dataValidations>".encode()
-    return xml[:at] + block + xml[at:], skipped
+    return xml[:at] + wrap(p, "dataValidations", elements, len(added)) + xml[at:], skipped
 
 
 def add_highlights(xml: bytes, highlights: list[Highlight]) -> bytes:

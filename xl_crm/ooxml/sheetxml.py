@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Callable
 
-from .serial import to_serial
 from .errors import PackageError
+from .serial import to_serial
 from .xmlbytes import attr, element_pattern, root_prefix, start_tag
 from .xstring import formula_text, xml_text
 

@@ -23,8 +23,10 @@ CANDIDATES = ("soffice", "libreoffice", "/usr/lib/libreoffice/program/soffice",
 _PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>{mode}</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>{mode}</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+ <prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>{mode}</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+ <prop oor:name="ODFRecalcMode" oor:op="fuse"><value>{mode}</value></prop></item>
 </oor:items>
 """
 
@@ -69,5 +71,6 @@ def convert(path, to: str, outdir, *, recalc: bool = True, timeout: float = 300)
             raise PackageError(f"{path}: cannot run LibreOffice ({exc})") from exc
     if done.returncode != 0 or not target.is_file():
         detail = (done.stderr or done.stdout).strip().splitlines()
-        raise PackageError(f"{path}: LibreOffice could not convert it to {to} ({detail[-1] if detail else 'no output'})")
+        reason = detail[-1] if detail else "no output"
+        raise PackageError(f"{path}: LibreOffice could not convert it to {to} ({reason})")
     return target

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from .errors import PackageError
-from .xmlbytes import attr, element_pattern, insertion_point, quote, set_attr
+from .xmlbytes import append_children, attr, element_pattern, insertion_point, quote, set_attr, wrap
 
 DATE_FORMAT = "yyyy-mm-dd"
 # built-in number formats every spreadsheet knows by id; other codes become custom formats (id >= 164)
@@ -67,29 +67,14 @@ class Styles:
         existing = self.items(name)
         if element in existing:
             return existing.index(element)
-        span = self._span(name)
-        count = str(len(existing) + 1).encode()
-        if span is None:
+        found = element_pattern(b"", name).search(self.xml)
+        if found is None:
             at = insertion_point(self.xml, b"", "styleSheet", _ORDER, name, self._end)
-            block = b"<" + name.encode() + b' count="' + count + b'">' + element + b"</" + name.encode() + b">"
-            self.xml = self.xml[:at] + block + self.xml[at:]
+            self.xml = self.xml[:at] + wrap(b"", name, element, 1) + self.xml[at:]
         else:
-            start, inner, close, end = span
-            opening = self.xml[start:inner]
-            if opening.endswith(b"/>"):
-                opening = opening[:-2] + b">"
-                body = element + b"</" + name.encode() + b">"
-                self.xml = self.xml[:start] + opening + body + self.xml[end:]
-            else:
-                self.xml = self.xml[:close] + element + self.xml[close:]
-            self._set_count(name, count)
+            self.xml = append_children(self.xml, found, b"", name, element, count_of=_CHILD[name])
         self.changed = True
         return len(existing)
-
-    def _set_count(self, name: str, count: bytes) -> None:
-        span = self._span(name)
-        opening = set_attr(self.xml[span[0]:span[1]], "count", count.decode())
-        self.xml = self.xml[:span[0]] + opening + self.xml[span[1]:]
 
     # -- number formats ----------------------------------------------------
     def number_formats(self) -> dict[int, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+
 from . import parts
 from .errors import PackageError
 from .package import Package

@@ -6,10 +6,21 @@ inserted after the last element that precedes it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+
 from .parts import OFFICE_REL, parse_xml
-from .xmlbytes import attr, element_pattern, escape, insertion_point, open_tag, quote, root_prefix, set_attr_at
+from .xmlbytes import (
+    append_children,
+    attr,
+    element_pattern,
+    escape,
+    insertion_point,
+    open_tag,
+    quote,
+    root_prefix,
+    set_attr_at,
+    wrap,
+)
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _ORDER = ("fileVersion", "fileSharing", "workbookPr", "workbookProtection", "bookViews", "sheets",
@@ -42,16 +53,21 @@ def _insert_in_order(data: bytes, p: bytes, name: str, element: bytes) -> bytes:
     return data[:at] + element + data[at:]
 
 
+def _add_to_list(data: bytes, p: bytes, name: str, element: bytes) -> bytes:
+    """The workbook with element appended to the list `name` (sheets, definedNames), created when absent."""
+    found = element_pattern(p, name).search(data)
+    if found:
+        return append_children(data, found, p, name, element)
+    return _insert_in_order(data, p, name, wrap(p, name, element))
+
+
 def add_sheet(data: bytes, name: str, sheet_id: int, rel_id: str) -> bytes:
     p = _prefix(data)
     element = (f"<{p.decode()}sheet name={quote(name)} sheetId=\"{sheet_id}\" r:id={quote(rel_id)}/>"
                .encode())
     if b"xmlns:r=" not in data[:data.index(b">", data.index(b"<" + p + b"workbook")) + 1]:
         element = element.replace(b" r:id=", f' xmlns:r="{OFFICE_REL}" r:id='.encode())
-    match = re.compile(rb"</" + p + rb"sheets>").search(data)
-    if match:
-        return data[:match.start()] + element + data[match.start():]
-    return _insert_in_order(data, p, "sheets", b"<" + p + b"sheets>" + element + b"</" + p + b"sheets>")
+    return _add_to_list(data, p, "sheets", element)
 
 
 def set_defined_name(data: bytes, name: str, ref: str) -> bytes:
@@ -64,15 +80,7 @@ def set_defined_name(data: bytes, name: str, ref: str) -> bytes:
             if match.group(0) == element:
                 return data
             return data[:match.start()] + element + data[match.end():]
-    closing = re.compile(rb"</" + p + rb"definedNames>").search(data)
-    if closing:
-        return data[:closing.start()] + element + data[closing.start():]
-    empty = re.compile(rb"<" + p + rb"definedNames\s*/>").search(data)
-    if empty:
-        return data[:empty.start()] + b"<" + p + b"definedNames>" + element + b"</" + p + b"definedNames>" \
-            + data[empty.end():]
-    return _insert_in_order(data, p, "definedNames",
-                            b"<" + p + b"definedNames>" + element + b"</" + p + b"definedNames>")
+    return _add_to_list(data, p, "definedNames", element)
 
 
 def defined_names(data: bytes) -> dict[str, str]:

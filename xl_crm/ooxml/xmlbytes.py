@@ -113,3 +113,27 @@ def insertion_point(xml: bytes, p: bytes, root: str, order: tuple[str, ...], nam
         if end is not None:
             at = end
     return at if at is not None else open_tag(root).search(xml).end()
+
+
+def wrap(p: bytes, name: str, children: bytes, count: int | None = None) -> bytes:
+    """A new element `name` holding children (with a count attribute when given)."""
+    tag = p + name.encode()
+    counted = b"" if count is None else b' count="%d"' % count
+    return b"<" + tag + counted + b">" + children + b"</" + tag + b">"
+
+
+def append_children(xml: bytes, found: re.Match, p: bytes, name: str, children: bytes,
+                    count_of: str | None = None) -> bytes:
+    """The part with children appended inside the element `name` matched as `found` (opened when empty).
+
+    count_of: the child element whose number the element's count attribute states, updated here.
+    """
+    element, close = found.group(0), b"</" + p + name.encode() + b">"
+    if element.endswith(b"/>"):
+        element = element[:-2].rstrip() + b">" + children + close
+    else:
+        element = element[:-len(close)] + children + close
+    if count_of is not None:
+        count = len(re.findall(rb"<" + p + count_of.encode() + rb"\b", element))
+        element = set_attr(element, "count", str(count))
+    return xml[:found.start()] + element + xml[found.end():]
