@@ -96,15 +96,14 @@ def _implied_cells(table: Table, placement: added_columns.Placement, lang: str, 
         fmt = column_style.number_format(column)
         style = pkg.styles.format_style(fmt) if fmt else None
         for row, value in table.frame[key].items():
-            value = added_columns.shown(column, value, lang)
+            value = column.cell(value, lang)
             if value is not None and row in placement.rows:
                 cells[(row, placement.positions[key])] = Styled(value, style) if style is not None else value
     return cells
 
 
-def _settings_names(lang: str) -> dict[str, str]:
+def _settings_names(lang: str, sheet: str) -> dict[str, str]:
     _, names = settings_sheet.layout(lang=lang)
-    sheet = schema.SETTINGS_NAME[lang]
     return {name: f"'{sheet}'!{ref}" for name, ref in names.items()}
 
 
@@ -127,21 +126,25 @@ def upgrade_workbook(path: str | Path, mapping: Mapping | None = None, lang: str
                            AsOf.resolve(as_of, settings_sheet.fixed_as_of(pkg, data)), data.settings)
         existing = {n.lower() for n in pkg.sheet_names}
         template = None
-        settings_present = any(n.lower() in existing for n in schema.SETTINGS_NAME.values())
+        settings_present = data.settings_name is not None  # xl_crm's own, by its content
+        settings_name = data.settings_name or settings_sheet.free_name(plan.lang, pkg.sheet_names)
         wanted = [s.name(plan.lang) for s in schema.DATA_SHEETS if s.key not in data.tables]
         if not settings_present:
-            wanted.append(schema.SETTINGS_NAME[plan.lang])
+            wanted.append(settings_name)
+            if settings_name != schema.SETTINGS_NAME[plan.lang]:
+                plan.changes.append(f"sheet {schema.SETTINGS_NAME[plan.lang]!r} is the workbook's own, not xl_crm's "
+                                    f"Settings: left as it is")
         for sheet_name in wanted:
             if sheet_name.lower() in existing:
                 plan.changes.append(f"sheet {sheet_name!r} exists but holds no recognisable table: left as it is")
                 continue
             key = next(s.key for s in schema.DATA_SHEETS if sheet_name in (s.en, s.zh)) \
-                if sheet_name not in schema.SETTINGS_NAME.values() else None
+                if sheet_name != settings_name else None
             plan.changes.append(f"add sheet {sheet_name!r}" + (f" {_built(data, key)}" if key in data.built else ""))
             if not dry_run:
                 template = template or _template(plan.lang, computed)
-                pkg.put_sheet(sheet_name, template, sheet_name)
-        for name, ref in _settings_names(plan.lang).items():
+                pkg.put_sheet(sheet_name, template, sheet_name if key else schema.SETTINGS_NAME[plan.lang])
+        for name, ref in _settings_names(plan.lang, settings_name).items():
             if name.lower() not in {n.lower() for n in pkg.defined_names} and not settings_present:
                 pkg.set_defined_name(name, ref)
         for key, table in data.tables.items():

@@ -74,6 +74,7 @@ class CrmData:
     tables: dict[str, Table] = field(default_factory=dict)
     sheet_names: list[str] = field(default_factory=list)
     built: dict[str, pd.DataFrame] = field(default_factory=dict)  # sheets the workbook lacks, from others' rows
+    settings_name: str | None = None  # the sheet holding xl_crm's Settings, found by its content
 
     def frame(self, key: str) -> pd.DataFrame:
         """The canonical frame of a data sheet (or the one built from other sheets); empty when absent."""
@@ -275,13 +276,14 @@ def _read_sheets(pkg: Package, path: Path, mapping: Mapping, wanted: set[str], b
                  sheet_rows: _SheetRows) -> CrmData:
     data = CrmData(path=path, sheet_names=list(book.sheet_names))
     names = set(book.sheet_names)
-    if schema.SETTINGS_NAME["zh"] in names and schema.SETTINGS_NAME["en"] not in names:
-        data.lang = "zh"
-    for name in (schema.SETTINGS_NAME["en"], schema.SETTINGS_NAME["zh"]):
-        if name in names:
-            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            data.settings, data.as_of = settings_sheet.parse([[_blank_to_none(v) for v in r] for r in rows])
-            break
+    def cells(name: str) -> list[list]:
+        return [[_blank_to_none(v) for v in r] for r in book.get_sheet_by_name(name).to_python(skip_empty_area=False)]
+
+    data.settings_name = settings_sheet.find(book.sheet_names, cells)
+    if data.settings_name is not None:
+        found = cells(data.settings_name)
+        data.settings, data.as_of = settings_sheet.parse(found)
+        data.lang = settings_sheet.language(data.settings_name, found)
     taken: set[str] = set()
     for spec in schema.DATA_SHEETS:
         name = _named_sheet(spec, mapping, names, path)

@@ -4,6 +4,11 @@ Row 1 headers; row 2 AsOf; then one row per threshold (name, value,
 description); a blank row; the stage table (No, Stage, Chinese name,
 Probability, Rot days). Every value cell is a defined name of the same
 name, so formulas read `GradeDaysA`, `StageProb` and so on.
+
+The sheet is recognised by what it holds (the threshold names and the
+stage table), not by its name alone: a user's workbook may have a sheet
+of its own called Settings or 参数, and then xl_crm's is `CRM Settings`
+(`CRM参数`).
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ FIRST_THRESHOLD_ROW = 3
 STAGE_HEADER_ROW = FIRST_THRESHOLD_ROW + len(THRESHOLDS) + 1
 STAGE_COLUMNS = ("StageNo", "StageName", "StageNameZh", "StageProb", "StageRot")
 AS_OF_NOTE = {"en": "Evaluation date: =TODAY() or a fixed date", "zh": "评估日期：=TODAY() 或固定日期"}
+# the name xl_crm's Settings sheet takes beside a user's own sheet called Settings or 参数
+OWN_NAME = {"en": "CRM Settings", "zh": "CRM参数"}
 
 
 @dataclass(frozen=True)
@@ -121,13 +128,51 @@ def as_of_is_formula(package, sheet_name: str) -> bool:
     return _as_of_is_formula(package.read(package.sheet_part(sheet_name)))
 
 
+def holds_settings(rows: list[list]) -> bool:
+    """Whether a sheet's cells are xl_crm's Settings: AsOf and most threshold names in column A, and a stage table."""
+    first = [(cell_text(row[0]), cell_text(row[1]) if len(row) > 1 and not is_blank(row[1]) else "")
+             for row in rows if row and not is_blank(row[0])]
+    names = {t.name for t in THRESHOLDS}
+    thresholds = names & {name for name, _ in first}
+    stage_table = any((name, stage) in {h[:2] for h in STAGE_HEADERS.values()} for name, stage in first)
+    return "AsOf" in {name for name, _ in first} and 2 * len(thresholds) >= len(names) and stage_table
+
+
+def find(sheet_names: list[str], rows) -> str | None:
+    """The sheet holding xl_crm's Settings, by its content; None when there is none.
+
+    Looked for under the standard names (Settings, 参数) and the names
+    xl_crm takes beside a user's sheet of that name (CRM Settings, CRM参数,
+    CRM Settings 2 ...). rows(name) gives a sheet's cell values.
+    """
+    candidates = [n for n in SETTINGS_NAME.values() if n in sheet_names]
+    candidates += [n for n in sheet_names if n.startswith(tuple(OWN_NAME.values()))]
+    return next((name for name in candidates if holds_settings(rows(name))), None)
+
+
+def language(name: str, rows: list[list]) -> str:
+    """The language of a Settings sheet: Chinese by its name or its header."""
+    chinese = name in (SETTINGS_NAME["zh"], OWN_NAME["zh"]) or (rows and rows[0] and rows[0][0] == HEADERS["zh"][0])
+    return "zh" if chinese else "en"
+
+
+def free_name(lang: str, sheet_names: list[str]) -> str:
+    """The name xl_crm's Settings sheet takes in a workbook: Settings (参数), else CRM Settings (CRM参数), ...
+
+    Sheet names compare without case, as Excel compares them.
+    """
+    taken = {n.lower() for n in sheet_names}
+    names = (SETTINGS_NAME[lang], OWN_NAME[lang], *(f"{OWN_NAME[lang]} {i}" for i in range(2, len(taken) + 3)))
+    return next(name for name in names if name.lower() not in taken)
+
+
 def fixed_as_of(package, data) -> date | None:
     """The AsOf cell's date when it is fixed; None when it is =TODAY() or there is none.
 
     A cached TODAY() result reads like a date (data.as_of), so only the
     Settings sheet's XML can tell the two apart.
     """
-    name = next((n for n in SETTINGS_NAME.values() if n in package.sheet_names), None)
+    name = data.settings_name
     if data.as_of is None or name is None:
         return None
     return None if _as_of_is_formula(package.read(package.sheet_part(name))) else data.as_of
