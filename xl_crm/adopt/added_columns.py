@@ -104,15 +104,6 @@ def place(pkg: Package, table: Table, lang: str) -> Placement | None:
     return Placement(table, lang, positions, excel, rows, dropdowns, highlights)
 
 
-def shown(column: schema.Column, value, lang: str):
-    """A computed value as its cell shows it: labels in the workbook's language, blanks as None."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if column.vocab is not None:
-        return column.vocab.label(value, lang)
-    return value
-
-
 def _first_row_formulas(table: Table, positions: dict[str, int], lang: str, first_row: int) -> dict[str, str]:
     """The derived columns' formulas for `first_row`, as `init` writes them: `$F2`-style references.
 
@@ -135,7 +126,7 @@ def formula_cells(pkg: Package, table: Table, positions: dict[str, int], keys, r
         column = table.spec.column(key)
         cached = {}
         if values is not None:
-            cached = dict(zip(values.index, (shown(column, v, lang) for v in values[key].tolist())))
+            cached = dict(zip(values.index, (column.cell(v, lang) for v in values[key].tolist())))
         cells.update(shared_formulas.column(group, positions[key], rows, formulas[key], cached))
         group += 1
     return cells
@@ -167,7 +158,7 @@ def add_columns(pkg: Package, placement: Placement, computed: Computed) -> None:
     for k, col in added.items():
         column = spec.column(k)
         if column.role == schema.SYNCED:
-            cells.update({(row, col): styled(k, shown(column, v, lang))
+            cells.update({(row, col): styled(k, column.cell(v, lang))
                           for row, v in zip(values.index, values[k].tolist()) if row in rows})
     keys = {col: k for k, col in added.items()}
     for (row, col), formula in formula_cells(pkg, table, positions, new_derived, rows, lang, values).items():

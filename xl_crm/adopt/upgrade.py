@@ -50,12 +50,15 @@ class Plan:
     path: Path
     lang: str
     found: dict[str, str] = field(default_factory=dict)  # sheet key -> description of the mapping
+    also: dict[str, str] = field(default_factory=dict)  # sheet name -> the kind it reads as, found elsewhere
     changes: list[str] = field(default_factory=list)
     written: bool = False
 
     def lines(self) -> list[str]:
         out = [f"{self.path} (language {self.lang})"]
         out += [f"  {schema.sheet(k).en}: {v}" for k, v in self.found.items()] or ["  no CRM tables found"]
+        out += [f"  sheet {name!r} also reads as {schema.sheet(k).en}: left as it is (one table of each kind)"
+                for name, k in self.also.items()]
         out += [f"  + {c}" for c in self.changes] or ["  nothing to change"]
         return out
 
@@ -120,7 +123,7 @@ def upgrade_workbook(path: str | Path, mapping: Mapping | None = None, lang: str
         refuse_if_open(path)
     data = read_workbook(path, mapping)
     plan = Plan(path, lang or detect_lang(data))
-    plan.found = {k: _describe(t) for k, t in data.tables.items()}
+    plan.found, plan.also = {k: _describe(t) for k, t in data.tables.items()}, data.also
     with Package.open(path) as pkg:
         computed = compute({key: data.frame(key) for key in (*data.tables, *data.built)},
                            AsOf.resolve(as_of, settings_sheet.fixed_as_of(pkg, data)), data.settings)

@@ -15,6 +15,7 @@ import pandas as pd
 import xlsxwriter
 
 from ..adopt.load import ignored_columns, load_csv_dir
+from ..compute.history import first_sighting
 from ..compute.step import Computed, compute
 from ..errors import XlCrmError
 from ..model import schema
@@ -23,6 +24,7 @@ from ..model.cells import is_blank
 from ..model.mapping import Mapping
 from ..ooxml.package import Package
 from ..ooxml.save import atomic_write
+from ..ooxml.tables import grow_tables
 from ..reports import funnel_model, write_funnel_sheet
 from ..sheets.new import write_new_workbook
 from ..sheets.read import CrmData, Table, read_workbook
@@ -63,8 +65,11 @@ def init_workbook(path: str | Path, *, lang: str = "en", data_dir: str | Path | 
 
 def write_standard_workbook(path: Path, frames: dict[str, pd.DataFrame], *, lang: str, as_of: AsOf,
                             backup: bool = True) -> Path:
-    """Compute `frames` at `as_of` and write them as a new standard workbook, atomically."""
-    computed = compute(frames, as_of)
+    """Compute `frames` at `as_of` and write them as a new standard workbook, atomically.
+
+    History records each deal as first seen at `as_of`.
+    """
+    computed = compute(first_sighting(frames, as_of.day, lang), as_of)
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, lambda stream: write_new_workbook(
         stream, computed, lang=lang, extra_sheets=generated_sheets(computed, lang)), backup=backup)
@@ -112,12 +117,23 @@ def plan_refresh(data: CrmData, as_of: AsOf) -> RefreshPlan:
 
         def shown(column_key):
             column = spec.column(column_key)
-            return changed_cells(table, column_key, full[column_key].map(lambda v: column.display(v, data.lang)))
+            return changed_cells(table, column_key, full[column_key].map(lambda v: column.cell(v, data.lang)))
 
         values[table.sheet_name] = {cell: v for k in spec.refreshed for cell, v in shown(k).items()}
         cached[table.sheet_name] = {cell: v for c in spec.role(schema.DERIVED) if c.key in table.columns
                                     for cell, v in shown(c.key).items()}
+    history = data.tables.get("history")
+    if history is not None:
+        values[history.sheet_name] = history_cells(history, computed, data.frame("opportunities"), data.lang)
     return RefreshPlan(computed, values, cached)
+
+
+def history_cells(history: Table, computed: Computed, opportunities: pd.DataFrame, lang: str) -> dict:
+    """The History rows a refresh appends, as cells below the last record (DOMAIN section 12)."""
+    rows = computed.inputs.history.appended(opportunities, computed.day, lang)
+    first = max([history.header_row, *history.frame.index]) + 1
+    return {(first + i, history.columns[key]): value for i, record in enumerate(rows.to_dict("records"))
+            for key, value in record.items() if key in history.columns and value is not None}
 
 
 def refresh_workbook(path: str | Path, *, as_of: date | None = None, backup: bool = True,
@@ -134,6 +150,10 @@ def refresh_workbook(path: str | Path, *, as_of: date | None = None, backup: boo
         for sheet_name, cells in plan.values.items():
             if cells:
                 package.set_cells(sheet_name, cells)
+        history = data.tables.get("history")
+        appended = plan.values.get(history.sheet_name) if history is not None else None
+        if appended:
+            grow_tables(package, history.sheet_name, history.header_row, max(row for row, _ in appended))
         for sheet_name, cells in plan.cached.items():
             if cells:
                 package.set_cached(sheet_name, cells)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import vocab
+from .cells import is_blank
 from .vocab import Vocab
 
 INPUT, DERIVED, SYNCED = "input", "derived", "synced"
@@ -36,8 +37,13 @@ class Column:
     def header(self, lang: str = "en") -> str:
         return self.zh if lang == "zh" else self.en
 
-    def display(self, value, lang: str = "en"):
-        """A rule's value as the cell shows it: enumerations in the workbook's language."""
+    def cell(self, value, lang: str = "en"):
+        """A computed value as its cell holds it: None for a blank, an enumeration's label in the workbook's language.
+
+        Every writer (new workbooks, refresh, upgrade, import) goes through it.
+        """
+        if is_blank(value):
+            return None
         if self.vocab is not None and isinstance(value, str):
             return self.vocab.label(self.vocab.parse(value), lang)
         return value
@@ -102,6 +108,8 @@ CUSTOMERS = Sheet(
         C("touch_count", "跟进次数", "int", role=SYNCED, width=11),
         C("revenue_12m", "近12月收入", "money", role=SYNCED),
         C("tier", "客户层级", "enum", vocab=vocab.TIER, role=SYNCED, width=10),
+        C("receivable", "应收余额", "money", role=SYNCED),
+        C("overdue_receivable", "逾期应收", "money", role=SYNCED),
         C("grade", "客户等级", "enum", vocab=vocab.GRADE, role=DERIVED, width=8),
         C("cadence_days", "跟进周期天数", "int", role=DERIVED, width=13),
         C("next_due", "下次跟进日期", "date", role=DERIVED),
@@ -139,11 +147,23 @@ OPPORTUNITIES = Sheet(
         C("long_term_score", "长期价值", "score", width=10),
         C("territory", "地盘", "enum", vocab=vocab.TERRITORY, width=11),
         C("lead", "竞争态势", "enum", vocab=vocab.LEAD, width=11),
+        C("competitor", "主要对手", width=16),
+        C("reason", "赢丢原因", "enum", vocab=vocab.REASON, width=11),
+        C("forecast_category", "预测类别", "enum", vocab=vocab.FORECAST_CATEGORY, width=12),
         C("touch_count", "跟进次数", "int", role=SYNCED, width=11),
+        C("map_contacts", "地图人数", "int", role=SYNCED, width=10),
+        C("executives", "高层人数", "int", role=SYNCED, width=10),
+        C("coaches", "内线人数", "int", role=SYNCED, width=10),
+        C("departments", "部门数", "int", role=SYNCED, width=10),
+        C("support", "支持度", "int", role=SYNCED, width=9),
+        C("map_warnings", "地图预警", "enum", vocab=vocab.MAP_WARNINGS, role=SYNCED, width=30),
+        C("collected", "已回款", "money", role=SYNCED),
+        C("push_count", "推迟次数", "int", role=SYNCED, width=11),
         C("probability", "成交概率", "percent", role=DERIVED, width=11),
         C("weighted_amount", "加权金额", "money", role=DERIVED),
         C("days_in_stage", "阶段停留天数", "int", role=DERIVED, width=12),
         C("stale", "停滞", "bool", role=DERIVED, width=8),
+        C("slipped", "逾期未结", "bool", role=DERIVED, width=9),
         C("bant_score", "BANT得分", "int", role=DERIVED, width=10),
         C("qualified", "合格商机", "bool", role=DERIVED, width=10),
         C("tas_score", "评估得分", "int", role=DERIVED, width=10),
@@ -152,6 +172,8 @@ OPPORTUNITIES = Sheet(
         C("opening", "开局位置", "enum", vocab=vocab.OPENING, role=DERIVED, width=10),
         C("opening_type", "开局类型", "enum", vocab=vocab.OPENING_TYPE, role=DERIVED, width=12),
         C("approval_level", "审批级别", "enum", vocab=vocab.APPROVAL, role=DERIVED, width=12),
+        C("play", "开局打法", "text", vocab=vocab.PLAY, role=DERIVED, width=40),
+        C("forecast", "预测", "enum", vocab=vocab.FORECAST, role=DERIVED, width=11),
     ),
     id_column="opportunity_id",
 )
@@ -174,7 +196,7 @@ CONTACTS = Sheet(
         C("comm_style", "沟通风格", "enum", vocab=vocab.COMM_STYLE),
         C("category", "类别", "enum", vocab=vocab.CATEGORY),
         C("is_coach", "内线", "bool", vocab=vocab.YES_NO, width=8),
-        C("birthday", "生日", "date"),
+        C("birthday", "生日", "birthday"),  # a date, or month and day as MM-DD
         C("phone", "电话", width=16),
     ),
     id_column="contact_id",
@@ -195,12 +217,88 @@ ACTIVITIES = Sheet(
     ),
 )
 
-DATA_SHEETS = (CUSTOMERS, OPPORTUNITIES, CONTACTS, ACTIVITIES)
+# Written only by xl_crm, only appended to (compute.history): one row per change of a tracked deal field
+HISTORY = Sheet(
+    "history", "History", "变更记录",
+    (
+        C("date", "日期", "date", True),
+        C("opportunity_id", "商机编号", "id", True, width=12),
+        C("field", "字段", required=True, width=16),
+        C("old", "原值", width=16),
+        C("new", "新值", width=16),
+    ),
+)
+
+# what each rep (or the team: blank owner, Team, 团队) is to win in a month (section 13)
+TARGETS = Sheet(
+    "targets", "Targets", "指标",
+    (
+        C("owner", "负责人"),
+        C("month", "月份", required=True, width=10),  # a date in the month or YYYY-MM: rules.forecast.month_of
+        C("target", "指标金额", "money", True),
+    ),
+)
+
+# the payment plan of won deals (section 15): one row per milestone
+PAYMENTS = Sheet(
+    "payments", "Payments", "回款计划",
+    (
+        C("payment_id", "回款编号", "id", True, width=12),
+        C("opportunity_id", "商机编号", "id", True, width=12),
+        C("customer_id", "客户编号", "id", width=12),
+        C("milestone", "回款节点", width=12),
+        C("due_date", "应收日期", "date", True),
+        C("amount_due", "应收金额", "money", True),
+        C("received_date", "到账日期", "date"),
+        C("amount_received", "到账金额", "money"),
+        C("invoice_date", "开票日期", "date"),
+        C("outstanding", "未收金额", "money", role=DERIVED),
+        C("days_late", "逾期天数", "int", role=DERIVED, width=10),
+        C("aging", "账龄", "enum", vocab=vocab.AGING, role=DERIVED, width=10),
+    ),
+    id_column="payment_id",
+)
+
+DEAL_CONTACTS = Sheet(
+    "deal_contacts", "DealContacts", "商机联系人",
+    (
+        C("opportunity_id", "商机编号", "id", True, width=12),
+        C("contact_id", "联系人编号", "id", True, width=12),
+        C("role", "角色", "enum", vocab=vocab.ROLE),
+        C("attitude", "态度", "enum", vocab=vocab.ATTITUDE),
+        C("buying_focus", "采购关注点", "enum", vocab=vocab.BUYING_FOCUS),
+        C("time_spent", "交往深度", "enum", vocab=vocab.TIME_SPENT),
+        C("is_coach", "内线", "bool", vocab=vocab.YES_NO, width=8),
+        C("note", "备注", width=30),
+    ),
+)
+
+COMPETITORS = Sheet(
+    "competitors", "Competitors", "竞争对手",
+    (
+        C("customer_id", "客户编号", "id", True, width=12),
+        C("competitor", "竞争对手", required=True, width=18),
+        C("opportunity_id", "商机编号", "id", width=12),
+        C("products", "产品"),
+        C("share", "份额", "percent", width=9),
+        C("satisfaction", "满意度", "score", width=9),
+        C("their_contact", "对方联系人"),
+        C("supporters", "支持者"),
+        C("last_move", "最近动向", width=30),
+        C("last_move_date", "动向日期", "date"),
+        C("note", "备注", width=30),
+    ),
+)
+# the big-account method's sheets (sections 10 and 14)
+BIG_ACCOUNT_SHEETS = (DEAL_CONTACTS, COMPETITORS)
+
+DATA_SHEETS = (CUSTOMERS, OPPORTUNITIES, CONTACTS, ACTIVITIES, TARGETS, PAYMENTS, HISTORY, *BIG_ACCOUNT_SHEETS)
 SETTINGS_NAME = {"en": "Settings", "zh": "参数"}
 FUNNEL_NAME = {"en": "Funnel", "zh": "销售漏斗"}
 TODAY_NAME = {"en": "Today", "zh": "今日跟进"}
 TABLE_NAMES = {"customers": "Customers", "opportunities": "Opportunities", "contacts": "Contacts",
-               "activities": "Activities"}
+               "activities": "Activities", "targets": "Targets", "payments": "Payments", "history": "History",
+               "deal_contacts": "DealContacts", "competitors": "Competitors"}
 
 
 def sheet(key: str) -> Sheet:

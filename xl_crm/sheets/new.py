@@ -122,17 +122,11 @@ def _cell_writer(sheet, formats: _Formats) -> Callable[[int, int, object], None]
 
 
 def _cached(column: schema.Column, values: pd.Series, lang: str) -> list:
-    """Formula results as the cell shows them: labels in the workbook language, dates as serials."""
+    """Formula results as XlsxWriter stores them: the cell's value (schema.Column.cell), dates as serials."""
     out = []
     for value in values.tolist():
-        if value is None:
-            out.append("")
-        elif column.vocab is not None:
-            out.append(column.display(value, lang))
-        elif isinstance(value, date):
-            out.append(to_serial(value))
-        else:
-            out.append(value)
+        value = column.cell(value, lang)
+        out.append("" if value is None else to_serial(value) if isinstance(value, date) else value)
     return out
 
 
