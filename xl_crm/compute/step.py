@@ -18,7 +18,10 @@ import pandas as pd
 from ..model import schema
 from ..model.asof import AsOf
 from ..model.settings import DEFAULT, Settings
+from ..model.typed import column, ids
 from . import derive, today
+from .history import History
+from .political_map import deal_maps
 from .sync import SyncSources
 
 DATA_SHEETS = tuple(spec.key for spec in schema.DATA_SHEETS)
@@ -40,6 +43,16 @@ class Inputs:
     def sources(self) -> SyncSources:
         return SyncSources(self.frames["customers"], self.frames["opportunities"], self.frames["activities"])
 
+    @cached_property
+    def history(self) -> History:
+        return History(self.frames["history"], self.frames["opportunities"], self.settings)
+
+    @cached_property
+    def deal_maps(self) -> pd.DataFrame:
+        """Each deal's political map: it reads no date, so one for every evaluation date."""
+        return deal_maps(self.frames["opportunities"], self.frames["contacts"], self.frames["deal_contacts"],
+                         self.settings)
+
     def at(self, as_of: AsOf | date) -> Computed:
         return Computed(self, as_of if isinstance(as_of, AsOf) else AsOf(as_of))
 
@@ -60,8 +73,12 @@ class Computed:
 
     @cached_property
     def opportunity_synced(self) -> pd.DataFrame:
+        opps = self.inputs.frames["opportunities"]
         touches = self.inputs.sources.opportunity_touches(self.day)
-        return pd.DataFrame({"touch_count": touches.to_numpy()}, index=self.inputs.frames["opportunities"].index)
+        pushes = self.inputs.history.push_counts(self.day)
+        return pd.DataFrame({"touch_count": touches.to_numpy(),
+                             "push_count": ids(column(opps, "opportunity_id")).map(pushes).fillna(0).astype(int)},
+                            index=opps.index).join(self.inputs.deal_maps)
 
     def synced(self, key: str) -> pd.DataFrame:
         """The columns refresh writes as values (schema.Sheet.refreshed), per row of the sheet."""

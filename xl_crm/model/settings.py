@@ -7,6 +7,7 @@ defined name, so a manager changes it once and every formula follows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from .cells import Invalid, as_number, cell_text, is_blank
 
@@ -99,6 +100,7 @@ class Settings:
     aging_days_1: float = 30
     aging_days_2: float = 90
     stages: tuple[Stage, ...] = field(default=DEFAULT_STAGES)
+    festivals: tuple[tuple[str, date], ...] = ()  # (name, date) as the Settings sheet lists them; () none read
 
     def cadence(self, grade: str) -> float:
         return getattr(self, f"cadence_{grade.lower()}")

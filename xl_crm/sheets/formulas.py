@@ -215,6 +215,13 @@ def _stale(r: Ref, lang: str) -> str:
     return _first([(_is(status, vocab.STATUS, "Open"), open_), (closed, "FALSE")], BLANK)
 
 
+def _slipped(r: Ref, lang: str) -> str:
+    status, close = r("status"), r("expected_close")
+    open_ = _first([(_blank(close), "FALSE"), (f"NOT({_date(close)})", BLANK)], f"INT({close})<{AS_OF}")
+    closed = _is(status, vocab.STATUS, "Won", "Lost")
+    return _first([(_is(status, vocab.STATUS, "Open"), open_), (closed, "FALSE")], BLANK)
+
+
 def _yes_count(*answers: str) -> str:
     known = ",".join(_is(a, vocab.YES_NO, *vocab.YES_NO.values, blank=True) for a in answers)
     count = "+".join(_is(a, vocab.YES_NO, "Yes") for a in answers)
@@ -277,6 +284,12 @@ def _approval_level(r: Ref, lang: str) -> str:
                    (f"{amount}<=ApprovalVP", level("VP"))], level("President"))
 
 
+def _play(r: Ref, lang: str) -> str:
+    """The play of the deal's opening, as the Settings play table words it (a manager may reword it)."""
+    letter = r("opening")
+    return _if(_blank(letter), BLANK, f'INDEX(PlayText,MATCH({letter},PlayLetter,0))&""')
+
+
 _RULES: dict[str, Callable[[Ref, str], str]] = {
     "grade": _grade,
     "cadence_days": _cadence_days,
@@ -288,6 +301,7 @@ _RULES: dict[str, Callable[[Ref, str], str]] = {
     "weighted_amount": _weighted_amount,
     "days_in_stage": _days_in_stage,
     "stale": _stale,
+    "slipped": _slipped,
     "bant_score": _bant_score,
     "qualified": _qualified,
     "tas_score": _tas_score,
@@ -296,4 +310,5 @@ _RULES: dict[str, Callable[[Ref, str], str]] = {
     "opening": _opening,
     "opening_type": _opening_type,
     "approval_level": _approval_level,
+    "play": _play,
 }

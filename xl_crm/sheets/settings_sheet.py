@@ -14,12 +14,13 @@ of its own called Settings or 参数, and then xl_crm's is `CRM Settings`
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from ..model.cells import Invalid, as_date, as_number, cell_text, is_blank
 from ..model.schema import SETTINGS_NAME
 from ..model.settings import DEFAULT, THRESHOLDS, Settings, Stage
+from . import method_tables
 
 HEADERS = {"en": ("Name", "Value", "Description"), "zh": ("名称", "数值", "说明")}
 STAGE_HEADERS = {"en": ("No", "Stage", "Chinese name", "Probability", "Rot days"),
@@ -65,7 +66,9 @@ def layout(settings: Settings = DEFAULT, lang: str = "en", as_of=None) -> tuple[
     for col, name in enumerate(STAGE_COLUMNS):
         letter = "ABCDE"[col]
         names[name] = f"${letter}${first}:${letter}${last}"
-    return cells, names
+    extra, extra_names = method_tables.layout(last + 2, lang, as_of)
+    cells += [Cell(*cell) for cell in extra]
+    return cells, names | extra_names
 
 
 def parse(rows: list[list]) -> tuple[Settings, object]:
@@ -98,7 +101,7 @@ def parse(rows: list[list]) -> tuple[Settings, object]:
                 values[first] = number
         elif first in (STAGE_HEADERS["en"][0], STAGE_HEADERS["zh"][0]):
             in_stages = True
-    settings = DEFAULT.with_values(values)
+    settings = replace(DEFAULT.with_values(values), festivals=method_tables.festivals(rows))
     if stages:
         settings = Settings(**{**settings.__dict__, "stages": tuple(stages)})
     try:
