@@ -270,3 +270,17 @@ def test_every_mirroring_function_equals_its_column_on_the_demo_workbooks(demo_b
         wrong = [(row, want, value) for row, want, [value] in zip(frame.index, expected, got)
                  if value != udfs._excel(want)]  # a date cell reaches Python as a datetime
         assert not wrong, f"{path.name}: {len(wrong)} rows differ, first ones: {wrong[:5]}"
+
+
+def test_what_to_try_first_in_the_excel_docs():
+    """docs/excel.md's first checks give what the page says (TODAY() as Excel hands it over: a datetime)."""
+    today = datetime.combine(date.today(), datetime.min.time())
+    assert udfs.crm_grade("Now", today + timedelta(days=10)) == "A"
+    assert udfs.crm_grade("Now", today + timedelta(days=45)) == "B"
+    assert udfs.crm_grade("None", "") == "E"
+    assert udfs.crm_probability("Propose", "Open") == 0.5
+    assert udfs.crm_opening("Ours", "Ahead") == "G"
+    assert udfs.crm_grade("Maybe", today) == "unknown need: 'Maybe'"
+    last, planned = today - timedelta(days=20), today + timedelta(days=3)
+    cadence = udfs.crm_cadence(udfs.crm_grade("Now", None, today + timedelta(days=5)), "VIP")
+    assert udfs.crm_next_due(last, cadence, planned) == last + timedelta(days=1)
