@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
+from ..compute.history import first_sighting
 from ..compute.step import compute
 from ..errors import XlCrmError
 from ..model import schema
@@ -194,7 +195,8 @@ def _write_new(into: Path, loaded: list[Source], on_duplicate: str, summary: Sum
         summary.added += len(new)
     frames = {key: pd.DataFrame(records, columns=schema.sheet(key).keys, dtype=object)
               for key, records in out.items()}
-    computed = compute(frames, AsOf.today())
+    as_of = AsOf.today()
+    computed = compute(first_sighting(frames, as_of.day, lang), as_of)
     atomic_write(into, lambda stream: write_new_workbook(stream, computed, lang=lang), backup=backup)
     summary.written = True
 

@@ -8,7 +8,7 @@ columns; aggregate rules (sync, pyramid, funnel) work on DataFrames.
 from .followup import cadence_days, days_overdue, followup_status, next_due, urgency
 from .grading import grade
 from .opening import mirror, opening, opening_play, opening_type
-from .pipeline import approval_level, days_in_stage, funnel, probability, stale, stage_index, weighted_amount
+from .pipeline import approval_level, days_in_stage, funnel, probability, slipped, stage_index, stale, weighted_amount
 from .pyramid import revenue_12m, tiers
 from .qualify import all_yes, yes_count
 from .value import diagnosis, value_class
@@ -31,6 +31,7 @@ __all__ = [
     "opening_type",
     "probability",
     "revenue_12m",
+    "slipped",
     "stage_index",
     "stale",
     "tiers",

@@ -62,6 +62,16 @@ def stale(status, stage, days, settings: Settings = DEFAULT) -> bool | None:
 
 
 @blank_on_invalid
+def slipped(status, expected_close, as_of) -> bool | None:
+    """An open deal whose expected close has passed without a result (DOMAIN section 12)."""
+    status = STATUS.parse(status)
+    if status is None:
+        return None
+    close = as_date(expected_close)
+    return status == "Open" and close is not None and close < as_date(as_of)
+
+
+@blank_on_invalid
 def approval_level(amount, settings: Settings = DEFAULT) -> str | None:
     """Who signs off: Director, VP or President, by amount."""
     amount = as_number(amount)

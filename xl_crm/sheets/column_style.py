@@ -41,5 +41,5 @@ def highlights(sheet_key: str, lang: str) -> list[tuple[str, str, str, str]]:
                 ("followup_status", "equal", _text(vocab.FOLLOWUP_STATUS, "Due today", lang), "amber"),
                 ("days_overdue", "greaterThan", "0", "red")]
     if sheet_key == "opportunities":
-        return [("stale", "equal", "TRUE", "red")]
+        return [("stale", "equal", "TRUE", "red"), ("slipped", "equal", "TRUE", "red")]
     return []
