@@ -111,3 +111,23 @@ def built_contacts(people: pd.DataFrame, customer: pd.Series) -> pd.DataFrame:
                          **{k: None if is_blank(v) else v for k, v in person.items()}}
     columns = ["contact_id", "customer_id", *people.columns]
     return pd.DataFrame(list(rows.values()), columns=columns, dtype=object)
+
+
+def new_customers(data) -> pd.DataFrame:
+    """Customers rows for the customers deal rows name and the Customers sheet lacks (for refresh to append).
+
+    `data` is a read workbook (xl_crm.sheets.read.CrmData) whose deal table names customers by name.
+    """
+    opps, customers = data.tables.get("opportunities"), data.tables.get("customers")
+    if opps is None or customers is None or opps.linked is None or "customer_name" not in opps.linked:
+        return built_customers(pd.Series([], dtype=object), None)
+    known = {cell_text(v) for v in customers.frame.get("customer_id", pd.Series([], dtype=object)) if not is_blank(v)}
+    rows = opps.frame["customer_id"].map(lambda v: not is_blank(v) and cell_text(v) not in known)
+    owners = opps.frame["owner"][rows] if "owner" in opps.frame else None
+    return built_customers(opps.linked["customer_name"][rows], owners)
+
+
+def filled_cells(table) -> dict[tuple[int, int], object]:
+    """(Excel row, 0-based column) -> value of the ID cells a rep left blank and the read completed (for refresh)."""
+    return {(row, table.columns[key]): table.frame.at[row, key]
+            for key, rows in table.filled.items() for row in rows}

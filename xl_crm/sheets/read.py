@@ -39,7 +39,8 @@ HEADER_SCAN_ROWS = 20
 # xl_crm's own sheets besides the data sheets, in both languages: never data, whatever their headers say
 OWN_SHEETS = frozenset({
     *schema.SETTINGS_NAME.values(), *schema.FUNNEL_NAME.values(), *schema.TODAY_NAME.values(),
-    "History", "变更记录", "Targets", "指标", "Payments", "回款", "DealContacts", "商机联系人", "Competitors", "竞争对手",
+    "History", "变更记录", "Targets", "指标", "Payments", "回款", "回款计划", "DealContacts", "商机联系人",
+    "Competitors", "竞争对手",
     # report sheets (xl_crm.reports.labels.SHEETS), should a rep copy one into the workbook
     "Summary", "概要", "Reps", "销售代表", "Revenue", "收入", "Follow-ups", "跟进", "Portfolio", "客户组合",
     "Stale deals", "停滞商机", "VIP customers", "VIP客户", "KPIs",
@@ -63,6 +64,7 @@ class Table:
     links: dict[str, int] = field(default_factory=dict)  # customer_name, contact_name ... -> 0-based column
     linked: pd.DataFrame | None = None  # the links' cells, indexed as frame
     implied: list[str] = field(default_factory=list)  # frame columns the sheet lacks, completed by sheets.links
+    filled: dict[str, list[int]] = field(default_factory=dict)  # column key -> rows whose blank cell was completed
 
 
 @dataclass
@@ -74,6 +76,7 @@ class CrmData:
     tables: dict[str, Table] = field(default_factory=dict)
     sheet_names: list[str] = field(default_factory=list)
     built: dict[str, pd.DataFrame] = field(default_factory=dict)  # sheets the workbook lacks, from others' rows
+    also: dict[str, str] = field(default_factory=dict)  # sheet name -> the kind it reads as, already found elsewhere
     settings_name: str | None = None  # the sheet holding xl_crm's Settings, found by its content
 
     def frame(self, key: str) -> pd.DataFrame:
@@ -164,9 +167,11 @@ def _reads_as(spec: schema.Sheet, key: str, rows: list[list], header: int, j: in
 def _recognised(spec: schema.Sheet, found: dict[str, int], found_links: dict[str, int], row: list,
                 named: bool) -> bool:
     """Whether these columns make a table of this kind; `named` sheets also by their first required column."""
-    anchor = next(c.key for c in spec.columns if c.required)
-    if named and anchor in found and len(found) >= 2:
+    anchor = next((c.key for c in spec.columns if c.required), None)
+    if named and (anchor is None or anchor in found) and len(found) >= 2:
         return True
+    if spec.key not in PRECEDENCE:
+        return False
     customer = "customer_id" in found or "customer_name" in found_links
     if spec.key == "customers":
         if "name" not in found:
@@ -297,8 +302,7 @@ def _read_sheets(pkg: Package, path: Path, mapping: Mapping, wanted: set[str], b
             if found is not None:
                 _add_table(data, pkg, mapping, spec, name, sheet_rows(name), found)
     reserved = {n for s in schema.DATA_SHEETS for n in (s.en, s.zh)} | OWN_SHEETS | taken
-    missing = {s.key for s in schema.DATA_SHEETS if s.key in wanted and s.key not in data.tables
-               and s.key not in mapping.sheets}
+    missing = {key for key in PRECEDENCE if key in wanted and key not in data.tables and key not in mapping.sheets}
     for name in book.sheet_names if missing else ():
         if name in reserved:
             continue
@@ -309,9 +313,9 @@ def _read_sheets(pkg: Package, path: Path, mapping: Mapping, wanted: set[str], b
                 if key in missing:
                     missing.discard(key)
                     _add_table(data, pkg, mapping, schema.sheet(key), name, rows, found)
+                else:
+                    data.also[name] = key
                 break
-        if not missing:
-            break
     _complete(data, mapping)
     return data
 
@@ -393,6 +397,7 @@ def _imply(table: Table, key: str, values: pd.Series) -> None:
         blank = frame[key].map(is_blank) & values.notna()
         if blank.any():
             table.frame = frame.assign(**{key: frame[key].where(~blank, values)})
+            table.filled[key] = frame.index[blank].tolist()
 
 
 def _deal_columns(opps: Table, settings) -> None:
