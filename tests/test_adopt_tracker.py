@@ -147,3 +147,38 @@ def test_own_sheets_are_never_data(tmp_path, renamed):
     book.close()
     data = read_workbook(path)
     assert data.tables == {}
+
+
+def test_rows_typed_after_upgrade_get_their_ids_and_new_customers_for_refresh(tmp_path):
+    """The ID cells a rep leaves blank are completed from the row; a new customer name is a new Customers row."""
+    from xl_crm.sheets import links
+
+    path = tmp_path / "adopted.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("销售跟踪")
+    ws.write_row(0, 0, ["客户名称", "阶段", "金额", "状态", "客户编号", "商机编号"])
+    ws.write_row(1, 0, ["华为技术有限公司", "确认商机", 100, "跟进中", "C-OLD", "D-OLD"])
+    ws.write_row(2, 0, ["华为技术 (中国) 有限公司", "方案论证", 200, "跟进中"])  # typed later: no IDs
+    ws.write_row(3, 0, ["新客户公司", "确认商机", 300, "跟进中"])
+    customers = book.add_worksheet("客户")
+    customers.write_row(0, 0, ["客户编号", "客户名称"])
+    customers.write_row(1, 0, ["C-OLD", "华为技术有限公司"])
+    book.close()
+    data = read_workbook(path)
+    deals = data.tables["opportunities"]
+    cells = links.filled_cells(deals)
+    assert cells[(3, 4)] == "C-OLD"  # the same customer by its key
+    assert {(3, 5), (4, 4), (4, 5)} <= set(cells) and (2, 4) not in cells  # filled cells only
+    new = links.new_customers(data)
+    assert new["name"].tolist() == ["新客户公司"] and new["customer_id"].tolist() == [cells[(4, 4)]]
+
+
+def test_dry_run_names_a_second_table_of_a_kind(tmp_path):
+    path = tmp_path / "two.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    for name in ("2025", "2026"):
+        book.add_worksheet(name).write_row(0, 0, ["Customer", "Stage", "Amount", "Owner"])
+    book.close()
+    text = "\n".join(upgrade_workbook(path, dry_run=True).lines())
+    assert "Opportunities: sheet '2025'" in text
+    assert "sheet '2026' also reads as Opportunities: left as it is" in text
