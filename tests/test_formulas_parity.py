@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -306,6 +307,30 @@ def test_formulas_follow_edited_settings(tmp_path, engine, request, sheet_rows):
     assert opps["X3"]["Probability"] == pytest.approx(0.4)
     assert [opps[f"P{i}"]["Probability"] for i in range(6)] == [pytest.approx(0.2), pytest.approx(0.4), "", "",
                                                                 pytest.approx(0.4), ""]  # inner spaces fold
+
+
+# functions Excel 2010, LibreOffice 7.4 and WPS all compute alike
+PORTABLE = {"IF", "IFERROR", "AND", "OR", "NOT", "TRIM", "SUBSTITUTE", "LEN", "MID", "TEXT", "VALUE", "EXACT",
+            "ISNUMBER", "ISLOGICAL", "INT", "MIN", "MAX", "NA", "MATCH", "INDEX", "ROWS", "CHOOSE", "DATE", "TODAY"}
+
+
+@pytest.mark.parametrize("key", [s.key for s in schema.DATA_SHEETS if s.role(schema.DERIVED)])
+def test_formulas_stay_within_excel_limits_and_portable_idioms(key):
+    """Excel's limits (8,192 characters, 64 nested functions), portable functions, no array idioms.
+
+    An array constant or an array-valued INDEX(..., 0) is what Gnumeric
+    computes differently: OR(x={"a","b"}) compares the first element only.
+    """
+    for lang in ("en", "zh"):
+        for column, formula in formulas.derived_formulas(key, lang, lambda k: "$ZZ1048576").items():
+            code = re.sub(r'"(?:[^"]|"")*"', '""', formula)  # text constants left out
+            depth = deepest = 0
+            for char in code:
+                depth += {"(": 1, ")": -1}.get(char, 0)
+                deepest = max(deepest, depth)
+            assert len(formula) <= 8192 and deepest <= 64, (column, len(formula), deepest)
+            assert set(re.findall(r"([A-Z][A-Z0-9.]*)\(", code)) <= PORTABLE, column
+            assert "{" not in code and not re.search(r"INDEX\([^,]*=", code), column  # INDEX(a=b, 0) is an array
 
 
 def records(rows: list[list], id_header: str) -> dict[str, dict]:
