@@ -1,7 +1,12 @@
-"""A realistic, deterministic demo: 5 reps, 200 customers, 600 deals, 2,000 touches.
+"""A realistic, deterministic demo: 5 reps, 200 customers, 600 deals, about 3,500 touches.
 
-The same seed always gives the same data for a given as-of date; the
-Chinese workbook holds the same records with Chinese names and labels.
+Every date is laid out around as_of so that a rep opening the workbook sees
+a working day: a handful of follow-ups due (a few overdue by days), deals
+at every stage with the touches that brought them there, each touch with
+its next step, and a month to date with new and won deals in proportion.
+Deals close when their sales cycle ends, never after as_of. The same as_of
+always gives the same data; the Chinese workbook holds the same records
+with Chinese names and labels.
 """
 
 from __future__ import annotations
@@ -12,9 +17,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import rules
 from ..model import schema, vocab
-from ..model.settings import DEFAULT
 from ..model.asof import AsOf
+from ..model.settings import DEFAULT
 from .workbook import write_standard_workbook
 
 SEED = 20261123
@@ -38,18 +44,69 @@ SURNAMES = (("Zhao", "赵"), ("Qian", "钱"), ("Sun", "孙"), ("Zhou", "周"), (
 GIVEN = (("Min", "敏"), ("Jing", "静"), ("Lei", "磊"), ("Yang", "洋"), ("Hua", "华"), ("Jun", "军"))
 TITLES = (("CIO", "信息总监"), ("Procurement Manager", "采购经理"), ("CFO", "财务总监"), ("IT Engineer", "IT工程师"),
           ("General Manager", "总经理"), ("Operations Lead", "运营主管"))
-SUMMARIES = (("Discussed requirements", "沟通需求"), ("Sent proposal", "发送方案"), ("Product demo", "产品演示"),
-             ("Pricing discussion", "商务报价"), ("Introduced new contact", "认识新联系人"),
-             ("Checked progress", "了解进展"))
+SUMMARIES = (  # what was done, and the next step it leads to
+    (("Discussed requirements", "沟通需求"), ("Send a draft scope", "发送需求范围初稿")),
+    (("Sent proposal", "发送方案"), ("Walk the CIO through the proposal", "向信息总监讲解方案")),
+    (("Product demo", "产品演示"), ("Arrange a trial for the IT team", "为IT部门安排试用")),
+    (("Pricing discussion", "商务报价"), ("Send a revised quote", "发送修改后的报价")),
+    (("Introduced new contact", "认识新联系人"), ("Meet the finance director", "拜访财务总监")),
+    (("Checked progress", "了解进展"), ("Confirm the decision date", "确认决策时间")),
+    (("Reference visit", "参观样板客户"), ("Collect feedback from the visit", "收集参观反馈")),
+    (("Contract review", "合同审阅"), ("Agree the payment terms", "确定付款条款")),
+)
+OVERDUE_DAYS = (0, 0, 0, 1, 1, 2, 2, 3, 4, 5, 7, 9, 12)  # a follow-up missed by days, not months
+DUE_SHARE = {"A": 0.6}  # hot accounts (close within 30 days, cadence 1 day) are often due
+DUE_OTHERS = 0.13
+NEW_LEADS = 0.5  # of the customers with no deal: new leads nobody has called yet
+NEW_TODAY = 2  # deals created on as_of itself, so the 1st of a month has a month to date
+HISTORY_DAYS = 548  # about 18 months of data
 
 
 def _pick(rng: random.Random, pairs, lang: str):
     return rng.choice(pairs)[1 if lang == "zh" else 0]
 
 
+def _deal(rng: random.Random, as_of: date, index: int, total: int) -> dict:
+    """One deal's life: created, its cycle, and where it stands at as_of (stage, status, closed)."""
+    back = 0 if index >= total - NEW_TODAY else rng.randint(0, HISTORY_DAYS - 8)
+    created = as_of - timedelta(days=back)
+    cycle = rng.randint(25, 150)
+    end = created + timedelta(days=cycle)
+    won = rng.random() < 0.55
+    if end <= as_of and rng.random() > 0.03:  # the cycle ended: won or lost that day (a few slip on, open)
+        stage = 5 if won else rng.randint(1, 4)
+        return {"created": created, "status": "Won" if won else "Lost", "stage": stage, "closed": end,
+                "expected": end + timedelta(days=rng.randint(-20, 20)), "since": None}
+    progress = min(0.99, (as_of - created).days / cycle)
+    stage = 1 + int(progress * 5 * rng.uniform(0.7, 1.0))
+    since = created + timedelta(days=int((stage - 1) / 5 * cycle))
+    return {"created": created, "status": "Open", "stage": stage, "closed": None,
+            "expected": end + timedelta(days=rng.randint(-3, 14)), "since": min(since, as_of)}
+
+
+def _last_contact(rng: random.Random, as_of: date, cadence: int, grade: str, latest: date | None) -> tuple:
+    """(last contact, planned next date) for one customer: due (by a few days at most) or upcoming."""
+    if rng.random() < DUE_SHARE.get(grade, DUE_OTHERS):
+        late = rng.choice(OVERDUE_DAYS)
+        last = as_of - timedelta(days=cadence + late)
+        planned = as_of - timedelta(days=late) if rng.random() < 0.5 else None
+    else:
+        last = as_of - timedelta(days=rng.randint(0, cadence - 1))
+        planned = as_of + timedelta(days=rng.randint(1, 14)) if rng.random() < 0.5 else None
+    if latest is not None and latest > last:  # a deal event is a contact: the customer was seen since
+        last = latest
+        planned = None
+    return last, planned
+
+
 def demo_frames(as_of: date, lang: str = "en", *, customers: int = 200, opportunities: int = 600,
-                contacts: int = 400, activities: int = 2000) -> dict[str, pd.DataFrame]:
-    """The demo records as canonical frames, in English or Chinese (counts scale for benchmarks)."""
+                contacts: int = 400, activities: int = 3500) -> dict[str, pd.DataFrame]:
+    """The demo records as canonical frames, in English or Chinese (counts scale for benchmarks).
+
+    `activities` is a target: every deal gets the touches its life needs and
+    every contacted customer its latest contact; customer-level touches fill
+    the rest.
+    """
     n_customers, n_opportunities, n_contacts, n_activities = customers, opportunities, contacts, activities
     rng = random.Random(SEED)
     zh = lang == "zh"
@@ -57,52 +114,45 @@ def demo_frames(as_of: date, lang: str = "en", *, customers: int = 200, opportun
     def label(value, enumeration):
         return enumeration.label(value, lang)
 
-    start = as_of - timedelta(days=548)
+    def text(pair):
+        return pair[1 if zh else 0]
+
+    start = as_of - timedelta(days=HISTORY_DAYS)
     customers, opportunities, contacts, activities = [], [], [], []
     for i in range(1, n_customers + 1):
         prefix, suffix = rng.choice(PREFIXES), rng.choice(SUFFIXES)
-        need = rng.choices(["Now", "Future", "None"], [5, 4, 1])[0]
-        close = as_of + timedelta(days=rng.randint(-10, 240)) if need == "Now" and rng.random() < 0.7 else None
         customers.append({
             "customer_id": f"C{i:05d}",
             "name": f"{prefix[1]}{suffix[1]}" if zh else f"{prefix[0]} {suffix[0]}",
             "owner": REPS[i % len(REPS)][1 if zh else 0],
             "industry": _pick(rng, INDUSTRIES, lang),
             "region": _pick(rng, REGIONS, lang),
-            "need": label(need, vocab.NEED),
-            "expected_close": close,
-            "last_contact": None,
-            "next_action_date": as_of + timedelta(days=rng.randint(-5, 20)) if rng.random() < 0.25 else None,
+            "need": None, "expected_close": None, "last_contact": None, "next_action_date": None,
             "territory": label(rng.choice(vocab.TERRITORY.values), vocab.TERRITORY),
             "relationship_stage": label(rng.choice(vocab.RELATIONSHIP_STAGE.values), vocab.RELATIONSHIP_STAGE),
         })
+    lives = {}  # opportunity_id -> its life (_deal), for the touches below
     for i in range(1, n_opportunities + 1):
         customer = rng.choice(customers)
-        created = start + timedelta(days=rng.randint(0, 540))
-        age = (as_of - created).days
-        status = rng.choices(["Open", "Won", "Lost"], [4, 3, 2])[0] if age > 45 else "Open"
-        stage = rng.choices([1, 2, 3, 4, 5], [5, 4, 3, 2, 1])[0]
-        closed = None
-        if status != "Open":
-            closed = min(as_of, created + timedelta(days=rng.randint(20, 160)))
-            stage = 5 if status == "Won" else rng.randint(1, 5)
-        since = created + timedelta(days=rng.randint(0, max(0, min(age, 90))))
+        life = _deal(rng, as_of, i - 1, n_opportunities)
         amount = round(rng.lognormvariate(12.5, 1.0), -3)
         yes = lambda p: label("Yes" if rng.random() < p else "No", vocab.YES_NO)  # noqa: E731
-        stage_name = DEFAULT.stage(stage).label(lang)
+        stage_name = DEFAULT.stage(life["stage"]).label(lang)
+        opportunity_id = f"O{i:06d}"
+        lives[opportunity_id] = life
         opportunities.append({
-            "opportunity_id": f"O{i:06d}",
+            "opportunity_id": opportunity_id,
             "customer_id": customer["customer_id"],
             "name": f"{customer['name']} {_pick(rng, PRODUCTS, lang)}",
             "owner": customer["owner"],
             "product": _pick(rng, PRODUCTS, lang),
-            "stage": stage_name if rng.random() < 0.9 else stage,
-            "status": label(status, vocab.STATUS),
+            "stage": stage_name if rng.random() < 0.9 else life["stage"],
+            "status": label(life["status"], vocab.STATUS),
             "amount": amount if rng.random() < 0.95 else None,
-            "created": created,
-            "expected_close": created + timedelta(days=rng.randint(30, 200)),
-            "closed_date": closed,
-            "stage_since": since if status == "Open" else None,
+            "created": life["created"],
+            "expected_close": life["expected"],
+            "closed_date": life["closed"],
+            "stage_since": life["since"],
             "need": yes(0.8), "budget": yes(0.6), "authority": yes(0.5), "timeline": yes(0.6),
             "tas_opportunity": yes(0.8), "tas_solution": yes(0.7), "tas_win": yes(0.5), "tas_worth": yes(0.7),
             "short_term_score": rng.randint(0, 10),
@@ -131,25 +181,67 @@ def demo_frames(as_of: date, lang: str = "en", *, customers: int = 200, opportun
             "is_coach": label("Yes" if rng.random() < 0.2 else "No", vocab.YES_NO),
             "birthday": date(rng.randint(1965, 1995), rng.randint(1, 12), rng.randint(1, 28)),
         })
-    by_customer = {}
+    deals_of, people_of = {}, {}
     for opp in opportunities:
-        by_customer.setdefault(opp["customer_id"], []).append(opp)
-    for _ in range(n_activities):
-        customer = rng.choice(customers)
-        day = start + timedelta(days=rng.randint(0, 548))
-        deals = by_customer.get(customer["customer_id"], [])
-        summary = rng.choice(SUMMARIES)
+        deals_of.setdefault(opp["customer_id"], []).append(opp)
+    for person in contacts:
+        people_of.setdefault(person["customer_id"], []).append(person["contact_id"])
+    kinds = vocab.ACTIVITY_TYPE.values[:5]
+
+    def touch(customer, day, deal=None, planned=None):
+        done, step = rng.choice(SUMMARIES)
+        people = people_of.get(customer["customer_id"])
         activities.append({
-            "date": day,
-            "customer_id": customer["customer_id"],
-            "opportunity_id": rng.choice(deals)["opportunity_id"] if deals and rng.random() < 0.7 else None,
-            "contact_id": None,
-            "owner": customer["owner"],
-            "type": label(rng.choice(vocab.ACTIVITY_TYPE.values[:5]), vocab.ACTIVITY_TYPE),
-            "summary": summary[1 if zh else 0],
-            "next_step": None,
-            "next_date": day + timedelta(days=rng.randint(3, 30)) if rng.random() < 0.3 else None,
+            "date": day, "customer_id": customer["customer_id"],
+            "opportunity_id": deal["opportunity_id"] if deal else None,
+            "contact_id": rng.choice(people) if people and rng.random() < 0.8 else None,
+            "owner": customer["owner"], "type": label(rng.choice(kinds), vocab.ACTIVITY_TYPE),
+            "summary": text(done), "next_step": text(step),
+            "next_date": planned or day + timedelta(days=rng.randint(2, 14)),
         })
+
+    for customer in customers:
+        deals = deals_of.get(customer["customer_id"], [])
+        open_deals = [d for d in deals if lives[d["opportunity_id"]]["status"] == "Open"]
+        won_lately = any(lives[d["opportunity_id"]]["status"] == "Won"
+                         and (as_of - lives[d["opportunity_id"]]["closed"]).days < 365 for d in deals)
+        if open_deals:
+            need = "Now" if rng.random() < 0.85 else "Future"
+        elif not deals and rng.random() < NEW_LEADS:
+            customer["need"] = label("Future", vocab.NEED)
+            continue  # a new lead: no touch yet, nothing planned
+        else:
+            need = rng.choices(["Now", "Future", "None"], [3, 5, 0 if won_lately else 2])[0]
+            if need == "Now":
+                customer["expected_close"] = as_of + timedelta(days=rng.randint(40, 240))
+        customer["need"] = label(need, vocab.NEED)
+        next_close = min((lives[d["opportunity_id"]]["expected"] for d in open_deals), default=None)
+        grade = rules.grade(need, customer["expected_close"], as_of, next_close)
+        cadence = int(rules.cadence_days(grade))  # no tier cap: E customers won nothing this year
+        events = [day for d in deals for day in (lives[d["opportunity_id"]]["created"],
+                                                 lives[d["opportunity_id"]]["closed"]) if day is not None]
+        last, planned = _last_contact(rng, as_of, cadence, grade, max(events, default=None))
+        customer["next_action_date"] = planned
+        for deal in deals:  # the touches each deal's life needed, all on or before the last contact
+            life = lives[deal["opportunity_id"]]
+            end = min(life["closed"] or as_of, last)
+            if life["status"] == "Won":
+                count = rng.randint(4, 10) if rng.random() < 0.9 else rng.randint(2, 3)
+            elif life["status"] == "Lost":
+                count = rng.randint(1, 7)
+            else:
+                count = min(12, (end - life["created"]).days // 14 + rng.randint(0, 2))
+            for _ in range(count):
+                touch(customer, life["created"] + timedelta(days=rng.randint(0, (end - life["created"]).days)),
+                      deal)
+        touch(customer, last, rng.choice(open_deals) if open_deals else None, planned)
+    lasts = {a["customer_id"]: a["date"] for a in activities}  # dict order: the latest touch comes last
+    reachable = [c for c in customers if c["customer_id"] in lasts and (lasts[c["customer_id"]] - start).days > 0]
+    for _ in range(max(0, n_activities - len(activities))):  # earlier customer-level touches
+        if not reachable:
+            break
+        customer = rng.choice(reachable)
+        touch(customer, start + timedelta(days=rng.randint(0, (lasts[customer["customer_id"]] - start).days - 1)))
     activities.sort(key=lambda a: a["date"])
     return {key: pd.DataFrame(rows, columns=schema.sheet(key).keys).astype(object).where(
         lambda f: f.notna(), None) for key, rows in (("customers", customers), ("opportunities", opportunities),
@@ -157,7 +249,9 @@ def demo_frames(as_of: date, lang: str = "en", *, customers: int = 200, opportun
 
 
 def build_demo(out_dir: str | Path, *, as_of: AsOf, reports: bool = True) -> list[Path]:
-    """Write demo_crm.xlsx and demo_crm_zh.xlsx (and this month's reports) and return the paths.
+    """Write demo_crm.xlsx and demo_crm_zh.xlsx and the reports, and return the paths.
+
+    The reports are this month's, and on the 1st also the month just ended.
 
     The data is laid out around `as_of.day`; the AsOf cell holds that date when it is fixed.
     """
@@ -170,6 +264,8 @@ def build_demo(out_dir: str | Path, *, as_of: AsOf, reports: bool = True) -> lis
     if reports:
         from ..reports import write_reports
 
-        written += write_reports(out_dir / "demo_crm.xlsx", months=[as_of.day.strftime("%Y-%m")],
-                                 out_dir=Path("reports"))
+        months = [as_of.day.strftime("%Y-%m")]
+        if as_of.day.day == 1:  # the month just ended is the one a manager reads on the 1st
+            months.insert(0, (as_of.day - timedelta(days=1)).strftime("%Y-%m"))
+        written += write_reports(out_dir / "demo_crm.xlsx", months=months, out_dir=Path("reports"))
     return written
