@@ -105,6 +105,7 @@ def test_upgrade_keeps_every_cell_and_part_and_the_formulas_compute(tmp_path, re
     assert deals.sheet_name == "销售跟踪" and not deals.implied  # the IDs and status are cells now
     frame = deals.frame
     assert frame["status"].tolist() == ["跟进中", "跟进中", "赢单", "丢单"]
+    assert frame["stage"].tolist() == ["确认商机", "方案论证", 5, None]  # 赢单 in the stage cell still reads as won
     assert frame["probability"].tolist() == [0.1, 0.5, 1, 0]
     assert frame["weighted_amount"].tolist() == [10000, 125000, 80000, 0]
     customers = data.tables["customers"].frame
@@ -132,6 +133,10 @@ def test_english_tracker_and_salesforce_words(tmp_path):
     assert deals["closed_date"].tolist()[1] == date(2026, 1, 15) and deals["expected_close"].tolist()[1] is None
     assert data.frame("customers")["name"].tolist() == ["Acme Inc.", "Globex Corporation", "Initech"]
     assert customer_key("Acme Inc.") == customer_key("ACME, inc")
+    upgrade_workbook(tmp_path / "sf.xlsx", as_of=AS_OF, backup=False)
+    after = read_workbook(tmp_path / "sf.xlsx").tables["opportunities"].frame  # CloseDate still read per status
+    assert after["expected_close"].tolist()[0] == date(2026, 4, 1) and after["closed_date"].tolist()[0] is None
+    assert after["status"].tolist() == ["Open", "Won", "Open", "Lost"]
 
 
 @pytest.mark.parametrize("renamed", ["Customer", "客户"])

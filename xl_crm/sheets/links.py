@@ -76,7 +76,7 @@ def customer_ids(names: pd.Series, customers: pd.DataFrame | None) -> pd.Series:
 
 
 def status_from_stage(frame: pd.DataFrame, settings: Settings) -> tuple[pd.Series, pd.Series]:
-    """(stage, status) of deal rows with no status column: `Closed Won` is Won at the last stage, Lost unknown."""
+    """(stage, status) a stage cell gives: `Closed Won` is Won past the last stage, `Closed Lost` Lost at an unknown."""
     stages, statuses = [], []
     last = len(settings.stages)
     for cell in frame["stage"].tolist():

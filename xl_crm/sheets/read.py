@@ -401,20 +401,26 @@ def _imply(table: Table, key: str, values: pd.Series) -> None:
 
 
 def _deal_columns(opps: Table, settings) -> None:
-    """A deal table's stage read as the Settings name of another CRM's stage; status from the stage; close dates."""
+    """A deal table's stage read as the Settings name of another CRM's stage, `Closed Won` in it as the status;
+    an open deal's CloseDate (Salesforce, HubSpot) as its expected close."""
     frame = opps.frame
-    if "stage" in frame and len(settings.stages) == 5:
-        frame = frame.assign(stage=frame["stage"].map(lambda v: _stage_name(v, settings)))
-    if "stage" in opps.columns and "status" not in opps.columns:
+    if "stage" in frame:
+        if len(settings.stages) == 5:
+            frame = frame.assign(stage=frame["stage"].map(lambda v: _stage_name(v, settings)))
         stage, status = links.status_from_stage(frame, settings)
-        frame = frame.assign(stage=stage, status=status)
-        opps.implied.append("status")
-    if ("closed_date" in opps.columns and "expected_close" not in opps.columns and "status" in frame
+        frame = frame.assign(stage=stage)
+        if "status" not in opps.columns:
+            frame = frame.assign(status=status)
+            opps.implied.append("status")
+    if ("closed_date" in opps.columns and "status" in frame
             and schema.normalise_header(opps.headers[opps.columns["closed_date"]]) in _AMBIGUOUS_CLOSE):
         is_open = frame["status"].map(lambda v: _status(v) == "Open")
-        frame = frame.assign(expected_close=frame["closed_date"].where(is_open, None),
-                             closed_date=frame["closed_date"].where(~is_open, None))
-        opps.implied.append("expected_close")
+        planned = frame["closed_date"].where(is_open, None)
+        if "expected_close" in opps.columns:
+            planned = frame["expected_close"].where(~frame["expected_close"].map(is_blank), planned)
+        else:
+            opps.implied.append("expected_close")
+        frame = frame.assign(expected_close=planned, closed_date=frame["closed_date"].where(~is_open, None))
     opps.frame = frame
 
 
