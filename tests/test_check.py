@@ -59,9 +59,9 @@ def test_every_bad_value_is_named(tmp_path):
 
 
 def test_missing_required_column(tmp_path):
-    book = {**CLEAN, "Opportunities": [["Opportunity ID", "Customer ID", "Stage"], ["O1", "C1", 1]]}
+    book = {**CLEAN, "Contacts": [["Contact ID", "Name", "Role"], ["P1", "Li Lei", "D"]]}
     problems = [str(p) for p in check_workbook(sheets_workbook(tmp_path / "m.xlsx", book))]
-    assert any("missing required column 'Status'" in p for p in problems)
+    assert "error: Contacts row 1: missing required column 'Customer ID' (客户编号)" in problems
 
 
 def test_cli_exit_codes_and_summary(tmp_path):
@@ -69,7 +69,8 @@ def test_cli_exit_codes_and_summary(tmp_path):
     run = subprocess.run([*XL_CRM, "check", str(clean)], check=False, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip().endswith("clean.xlsx: 0 errors, 0 warnings")
-    dirty = sheets_workbook(tmp_path / "dirty.xlsx", {**CLEAN, "Customers": CLEAN["Customers"] + [["C1", "Dup", "Now"]]})
+    dirty = sheets_workbook(tmp_path / "dirty.xlsx",
+                            {**CLEAN, "Customers": CLEAN["Customers"] + [["C1", "Dup", "Now"]]})
     before = dirty.read_bytes()
     run = subprocess.run([*XL_CRM, "check", str(dirty)], check=False, capture_output=True, text=True)
     assert run.returncode == 1

@@ -8,9 +8,9 @@ import pytest
 import xlsxwriter
 from click.testing import CliRunner
 
-from xl_crm.sheets.read import read_workbook
-from xl_crm.errors import XlCrmError
 from xl_crm.adopt.import_ import import_files
+from xl_crm.errors import XlCrmError
+from xl_crm.sheets.read import read_workbook
 
 CSV = "Account ID,Company,Sales Rep,Need,Expected Close\nC1,Acme,Li,Now,2026-02-01\nC2,=1+1,Wang,Future,\n" \
       "C3,Bad date,Li,Now,2026-13-45\n,No id,Li,Now,\nC1,Acme again,Li,Now,\n"

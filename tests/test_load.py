@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from xl_crm.errors import XlCrmError
 from xl_crm.adopt.load import ignored_columns, load_csv_dir
+from xl_crm.errors import XlCrmError
 from xl_crm.model.mapping import load_mapping
 
 CUSTOMERS = (
@@ -41,7 +41,7 @@ def test_headers_in_any_language_and_unknown_columns_dropped(tmp_path):
 def test_cells_are_typed_by_column_kind(tmp_path):
     write(tmp_path, "customers.csv", CUSTOMERS)
     customers = load_csv_dir(tmp_path)["customers"]
-    row = lambda i: customers.loc[i].to_dict()  # noqa: E731  (index = CSV row, header is row 1)
+    row = lambda i: customers.loc[i].to_dict()  # index = CSV row, header is row 1
     assert row(2) == {"customer_id": "00123", "name": "=1+1", "need": "Now", "expected_close": date(2024, 5, 1),
                       "revenue_12m": 1200}
     assert row(3)["name"] == "+86 138 0000" and row(3)["revenue_12m"] == -500

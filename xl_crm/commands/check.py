@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
@@ -22,7 +23,7 @@ from ..model import schema
 from ..model.cells import Invalid, as_date, as_number, is_blank
 from ..model.mapping import Mapping
 from ..model.settings import Settings
-from ..model.typed import dates, ids, parsed
+from ..model.typed import dates, ids, parsed, per_value
 from ..model.vocab import STATUS
 from ..ooxml.package import Package
 from ..sheets.read import CrmData, Table, read_workbook
@@ -68,6 +69,25 @@ def _impact(spec: schema.Sheet, key: str) -> str:
     return f"{spec.key}.{key}"
 
 
+_SAID = {"score": ("expected a score from 0 to 10", "应为 0 到 10 的评分"),
+         "money": ("expected an amount of 0 or more", "金额应不小于 0")}
+
+
+def _verdict(column: schema.Column, value, settings: Settings) -> str | None:
+    """None for a good cell; else "blank", "unreadable", or the range it is out of ("score", "money")."""
+    if is_blank(value):
+        return "blank" if column.required else None
+    try:
+        read = _read(column, value, settings)
+    except Invalid:
+        return "unreadable"
+    if column.kind == "score" and not 0 <= read <= 10:
+        return "score"
+    if column.kind == "money" and read < 0:
+        return "money"
+    return None
+
+
 def check_table(table: Table, settings: Settings) -> list[Problem]:
     """Missing columns and values, unreadable cells, out-of-range scores and negative amounts."""
     spec, problems = table.spec, []
@@ -79,7 +99,7 @@ def check_table(table: Table, settings: Settings) -> list[Problem]:
         problems.append(Problem(severity, table.sheet_name, row, where(key), value, en, zh, _impact(spec, key)))
 
     for column in spec.columns:
-        if column.required and column.key not in table.columns:
+        if column.required and column.key not in table.columns and column.key not in table.frame:  # not implied
             problems.append(Problem(ERROR, table.sheet_name, table.header_row, None, None,
                                     f"missing required column {column.header('en')!r} ({column.zh})",
                                     f"缺少必填列“{column.zh}”（{column.header('en')}）"))
@@ -87,21 +107,15 @@ def check_table(table: Table, settings: Settings) -> list[Problem]:
     for column in spec.columns:
         if column.key not in table.columns or column.role == schema.DERIVED:
             continue
-        expected = _expectation(column, settings)
-        for row, value in table.frame[column.key].items():
-            if is_blank(value):
+        series = table.frame[column.key]
+        verdicts = per_value(lambda v, c=column: _verdict(c, v, settings), series)
+        for i in np.flatnonzero(pd.notna(verdicts)):  # each distinct value judged once
+            row, value, said = series.index[i], series.iloc[i], verdicts[i]
+            if said == "blank":
                 if column.required and not (column.key == "stage" and lost.get(row, False)):
                     add(row, column.key, None, "required value is blank", "必填项为空")
-                continue
-            try:
-                read = _read(column, value, settings)
-            except Invalid:
-                add(row, column.key, value, *expected)
-                continue
-            if column.kind == "score" and not 0 <= read <= 10:
-                add(row, column.key, value, "expected a score from 0 to 10", "应为 0 到 10 的评分")
-            elif column.kind == "money" and read < 0:
-                add(row, column.key, value, "expected an amount of 0 or more", "金额应不小于 0")
+            else:
+                add(row, column.key, value, *(_SAID.get(said) or _expectation(column, settings)))
     if spec.id_column and spec.id_column in table.columns:
         first_row = {}
         for row, key in ids(table.frame[spec.id_column]).items():
@@ -137,7 +151,8 @@ def check_deals(table: Table) -> list[Problem]:
     closed_at = "closed_date" if "closed_date" in table.columns else "status"
     checks = (
         (status.isin(["Won", "Lost"]) & closed.isna() & ~unreadable, WARNING, closed_at, "closed_date",
-         "a won or lost deal without a closed date counts in no month", "已赢单或丢单的商机没有成交日期，不计入任何月份"),
+         "a won or lost deal without a closed date counts in no month",
+         "已赢单或丢单的商机没有成交日期，不计入任何月份"),
         ((status == "Open") & closed.notna(), WARNING, "closed_date", None,
          "an open deal with a closed date", "跟进中的商机有成交日期"),
         (closed < created, ERROR, "closed_date", None, "closed date before the created date", "成交日期早于创建日期"),
@@ -193,9 +208,10 @@ def check_data(data: CrmData) -> list[Problem]:
     problems = []
     for spec in schema.DATA_SHEETS:
         if spec.key not in data.tables:
-            severity = ERROR if spec.key in ("customers", "opportunities") else WARNING
-            problems.append(Problem(severity, spec.name(data.lang), None, None, None,
-                                    "sheet not found (no sheet with its headers)", "未找到该表（没有表头相符的工作表）"))
+            if spec.key in ("customers", "opportunities"):  # the other sheets are optional
+                problems.append(Problem(ERROR, spec.name(data.lang), None, None, None,
+                                        "sheet not found (no sheet with its headers)",
+                                        "未找到该表（没有表头相符的工作表）"))
             continue
         problems += check_table(data.tables[spec.key], data.settings)
         if spec.key == "opportunities":
