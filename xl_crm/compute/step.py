@@ -20,6 +20,7 @@ from ..model.asof import AsOf
 from ..model.settings import DEFAULT, Settings
 from ..model.typed import column, ids
 from . import derive, today
+from .greetings import greetings_due
 from .history import History
 from .political_map import deal_maps
 from .sync import SyncSources
@@ -140,8 +141,16 @@ class Computed:
     @cached_property
     def call_list(self) -> pd.DataFrame:
         """The Today sheet's rows."""
-        return today.call_list(self.frame("customers"), self.customer_derived, self.inputs.frames["activities"],
-                               self.day)
+        calls = today.call_list(self.frame("customers"), self.customer_derived, self.inputs.frames["activities"],
+                                self.day)
+        calls.attrs.update(greetings=self.greetings, greet_days=self.settings.greet_days)  # below the follow-ups
+        return calls
+
+    @cached_property
+    def greetings(self) -> pd.DataFrame:
+        """Birthdays and festivals in the next GreetDays days, for the contacts worth a greeting."""
+        return greetings_due(self.inputs.frames["contacts"], self.inputs.frames["customers"],
+                             self.customer_synced["tier"], self.day, self.settings)
 
 
 def compute(frames: Mapping[str, pd.DataFrame | None], as_of: AsOf | date, settings: Settings = DEFAULT) -> Computed:

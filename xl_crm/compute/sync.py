@@ -19,7 +19,7 @@ from ..rules import tiers
 from ..rules.pyramid import won_in_year
 from ..model.settings import DEFAULT, Settings
 from ..model.cells import as_date
-from ..model.vocab import STATUS
+from ..model.vocab import ACTIVITY_TYPE, STATUS
 
 _NAT = np.iinfo(np.int64).min  # NaT's integer value
 
@@ -54,7 +54,9 @@ class SyncSources:
         acts = pd.DataFrame({"date": typed.dates(column(activities, "date")),
                              "customer": ids(column(activities, "customer_id")),
                              "opportunity": ids(column(activities, "opportunity_id"))})
-        acts = acts[acts["date"].notna()].sort_values("date", kind="stable")
+        # a greeting keeps the relationship warm but is not a sales touch (section 17)
+        greeting = typed.parsed(ACTIVITY_TYPE.parse, column(activities, "type")) == "Greeting"
+        acts = acts[acts["date"].notna() & ~greeting].sort_values("date", kind="stable")
         # sorted by date, the activities on or before any as_of are a prefix
         self.activity_days = acts["date"].to_numpy()
         self.customer_ids = ids(column(customers, "customer_id"))

@@ -48,7 +48,10 @@ def birthday(value) -> tuple[int, int] | None:
         match = _MONTH_DAY.match(text)
         if match:
             month, day = int(match[1]), int(match[2])
-            date(2000, month, day)  # a leap year: 02-29 is a birthday
+            try:
+                date(2000, month, day)  # a leap year: 02-29 is a birthday
+            except ValueError:
+                raise Invalid(f"not a birthday (a date or MM-DD): {value!r}") from None
             return month, day
         try:
             when = date.fromisoformat(text[:10])

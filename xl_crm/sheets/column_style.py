@@ -41,5 +41,7 @@ def highlights(sheet_key: str, lang: str) -> list[tuple[str, str, str, str]]:
                 ("followup_status", "equal", _text(vocab.FOLLOWUP_STATUS, "Due today", lang), "amber"),
                 ("days_overdue", "greaterThan", "0", "red")]
     if sheet_key == "opportunities":
-        return [("stale", "equal", "TRUE", "red"), ("slipped", "equal", "TRUE", "red")]
+        # any text sorts after "": the deals whose political map carries warnings
+        return [("stale", "equal", "TRUE", "red"), ("slipped", "equal", "TRUE", "red"),
+                ("map_warnings", "greaterThan", '""', "amber")]
     return []

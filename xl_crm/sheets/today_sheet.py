@@ -14,6 +14,7 @@ from ..model import schema
 from ..model.cells import is_blank
 from ..model.vocab import FOLLOWUP_STATUS, TIER
 from ..ooxml.xstring import cell_text
+from . import today_greetings
 
 HEADERS = {
     "customer_id": ("Customer ID", "客户编号", 12),
@@ -51,7 +52,7 @@ def _cell_value(key: str, value, lang: str):
 
 
 def layout(calls: pd.DataFrame, as_of: date, lang: str = "en") -> list[tuple[str, list]]:
-    """(kind, values) per sheet row; kind is title, blank, header, rep, call or done."""
+    """(kind, values) per sheet row; kind is title, blank, header, rep, call, done or greeting."""
     keys = list(HEADERS)
     rows = [("title", [TITLE[lang].format(day=as_of.isoformat(), count=len(calls))]), ("blank", []),
             ("header", [HEADERS[k][1 if lang == "zh" else 0] for k in keys])]
@@ -61,7 +62,8 @@ def layout(calls: pd.DataFrame, as_of: date, lang: str = "en") -> list[tuple[str
     for owner, group in calls.groupby(owners, sort=False, dropna=False):
         rows.append(("rep", [f"{NO_OWNER[lang] if is_blank(owner) else cell_text(owner)} ({len(group)})"]))
         rows += [("call", [_cell_value(k, record[k], lang) for k in keys]) for record in group.to_dict("records")]
-    return rows
+    greetings = calls.attrs.get("greetings")  # compute.step puts the greetings due there
+    return rows + today_greetings.rows(greetings, calls.attrs.get("greet_days", 7), lang, _cell_value)
 
 
 def write_today_sheet(workbook, calls: pd.DataFrame, as_of: date, lang: str = "en") -> None:

@@ -1,0 +1,49 @@
+"""The greetings block of the Today sheet, below the follow-ups (DOMAIN.md section 17).
+
+Its rows line up with the follow-up columns: the customer under Customer,
+the occasion under Status, the date under Next due, the person under
+Summary and the rep under Next step, so the sheet keeps one set of widths.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..model.cells import is_blank
+from ..rules.greetings import BIRTHDAY, FESTIVALS
+
+WIDTH = 12  # the follow-up columns
+PLACES = {"customer_id": 0, "customer": 1, "occasion": 4, "date": 5, "contact": 10, "owner": 11}
+HEADERS = {"en": {"customer_id": "Customer ID", "customer": "Customer", "occasion": "Occasion", "date": "Date",
+                  "contact": "Contact", "owner": "Rep"},
+           "zh": {"customer_id": "客户编号", "customer": "客户名称", "occasion": "场合", "date": "日期",
+                  "contact": "联系人", "owner": "负责人"}}
+TITLE = {"en": "Greetings due in the next {days} days ({count})", "zh": "未来 {days} 天应问候（{count}）"}
+_CHINESE = {BIRTHDAY[0]: BIRTHDAY[1], **{en: zh for en, zh, *_ in FESTIVALS}}
+
+
+def rows(greetings: pd.DataFrame | None, days: float, lang: str, value) -> list[tuple[str, list]]:
+    """(kind, values) rows of the block: blank, rep (its title), header, greeting; none when nothing is due.
+
+    value(key, cell, lang) shows a cell as the follow-up rows do.
+    """
+    if greetings is None or greetings.empty:
+        return []
+    out = [("blank", []), ("rep", [TITLE[lang].format(days=int(days), count=len(greetings))]),
+           ("header", _placed(HEADERS[lang]))]
+    for record in greetings.to_dict("records"):
+        person = " ".join(str(v) for v in (record["contact"], record["title"]) if not is_blank(v))
+        occasion = _CHINESE.get(record["occasion"], record["occasion"]) if lang == "zh" else record["occasion"]
+        out.append(("greeting", _placed({"customer_id": value("customer_id", record["customer_id"], lang),
+                                         "customer": value("name", record["customer"], lang),
+                                         "occasion": occasion, "date": value("next_due", record["date"], lang),
+                                         "contact": person or record["contact_id"],
+                                         "owner": value("owner", record["owner"], lang)})))
+    return out
+
+
+def _placed(values: dict) -> list:
+    cells = [None] * WIDTH
+    for key, cell in values.items():
+        cells[PLACES[key]] = cell
+    return cells
