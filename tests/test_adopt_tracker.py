@@ -16,7 +16,9 @@ import xlsxwriter
 from test_package import parts_of, values_of
 
 from xl_crm.adopt.upgrade import upgrade_workbook
+from xl_crm.model.mapping import parse_mapping
 from xl_crm.rules.customer_key import customer_key
+from xl_crm.sheets import links
 from xl_crm.sheets.read import read_workbook
 
 AS_OF = date(2026, 3, 1)
@@ -156,8 +158,6 @@ def test_own_sheets_are_never_data(tmp_path, renamed):
 
 def test_rows_typed_after_upgrade_get_their_ids_and_new_customers_for_refresh(tmp_path):
     """The ID cells a rep leaves blank are completed from the row; a new customer name is a new Customers row."""
-    from xl_crm.sheets import links
-
     path = tmp_path / "adopted.xlsx"
     book = xlsxwriter.Workbook(str(path))
     ws = book.add_worksheet("销售跟踪")
@@ -187,3 +187,30 @@ def test_dry_run_names_a_second_table_of_a_kind(tmp_path):
     text = "\n".join(upgrade_workbook(path, dry_run=True).lines())
     assert "Opportunities: sheet '2025'" in text
     assert "sheet '2026' also reads as Opportunities: left as it is" in text
+
+
+def test_a_customer_list_with_contact_columns_gets_its_contacts(tmp_path):
+    path = tmp_path / "list.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("客户资料")
+    ws.write_row(0, 0, ["客户名称", "联系人", "联系电话", "业务员", "地址"])
+    ws.write_row(1, 0, ["一号店", "王五", "13700000000", "赵六", "北京"])
+    ws.write_row(2, 0, ["二号店", None, None, "赵六", "上海"])
+    book.close()
+    data = read_workbook(path)
+    customers = data.tables["customers"].frame
+    contacts = data.frame("contacts")
+    assert contacts[["name", "phone"]].values.tolist() == [["王五", "13700000000"]]
+    assert contacts["customer_id"].tolist() == customers["customer_id"].tolist()[:1]
+
+
+def test_a_mapping_names_the_sheet_and_the_customer_column(tmp_path):
+    rows = [["Acme GmbH", "Close", 10], ["ACME", "Won", 5]]
+    path = tracker(tmp_path / "odd.xlsx", ["Kunde", "Phase", "Betrag"], rows, sheet="Liste")
+    assert "opportunities" not in read_workbook(path).tables
+    mapping = parse_mapping({"opportunities": {"sheet": "Liste", "columns": {
+        "Kunde": "customer_name", "Phase": "stage", "Betrag": "amount"}}})
+    data = read_workbook(path, mapping)
+    deals = data.tables["opportunities"].frame
+    assert deals["status"].tolist() == ["Open", "Won"] and deals["customer_id"].nunique() == 1
+    assert data.frame("customers")["name"].tolist() == ["Acme GmbH"]
