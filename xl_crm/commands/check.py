@@ -224,7 +224,7 @@ def check_data(data: CrmData) -> list[Problem]:
 
 
 def _settings(data: CrmData) -> list[Problem]:
-    name = next((n for n in schema.SETTINGS_NAME.values() if n in data.sheet_names), None)
+    name = data.settings_name
     if name is None or data.path is None:
         return []  # a user's own workbook before `upgrade`: the defaults are used
     rows = CalamineWorkbook.from_path(str(data.path)).get_sheet_by_name(name).to_python(skip_empty_area=False)
