@@ -59,8 +59,8 @@ def test_date_format_by_column_then_sheet(export):
 
 
 def test_date_format_per_column_by_source_header():
-    mapping = parse_mapping({"opportunities": {"columns": {"engage_date": "created"},
-                                               "date_format": {"engage_date": "dd.mm.yyyy", "closed_date": "D/M/YYYY"}}})
+    formats = {"engage_date": "dd.mm.yyyy", "closed_date": "D/M/YYYY"}
+    mapping = parse_mapping({"opportunities": {"columns": {"engage_date": "created"}, "date_format": formats}})
     assert mapping.date_format("opportunities", "created") == "DD.MM.YYYY"
     assert mapping.date_format("opportunities", "closed_date") == "D/M/YYYY"
     assert mapping.date_format("opportunities", "expected_close") is None

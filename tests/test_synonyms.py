@@ -62,11 +62,13 @@ def _book(path, sheet, rows):
 
 
 def test_free_text_need_stays_text_and_a_need_column_is_need(tmp_path):
-    free = _book(tmp_path / "free.xlsx", "客户清单", [["客户列表"], [], ["客户姓名", "电话", "需求"],
-                                                     ["张三五金店", "138", "想要一批货架"], ["李四超市", "139", "明年再谈"]])
+    rows = [["客户列表"], [], ["客户姓名", "电话", "需求"], ["张三五金店", "138", "想要一批货架"],
+            ["李四超市", "139", "明年再谈"]]
+    free = _book(tmp_path / "free.xlsx", "客户清单", rows)
     table = read_workbook(free).tables["customers"]
     assert table.header_row == 3 and "need" not in table.columns and table.columns["name"] == 0
-    need = _book(tmp_path / "need.xlsx", "客户清单", [["客户姓名", "需求"], ["张三五金店", "目标客户"], ["李四超市", "潜在客户"]])
+    rows = [["客户姓名", "需求"], ["张三五金店", "目标客户"], ["李四超市", "潜在客户"]]
+    need = _book(tmp_path / "need.xlsx", "客户清单", rows)
     assert read_workbook(need).tables["customers"].columns["need"] == 1
 
 

@@ -154,7 +154,8 @@ def parse_mapping(raw: dict, source: str = "mapping") -> Mapping:
         for header, target in entry.get("columns", {}).items():
             targets = [target] if isinstance(target, str) else target
             for key in targets:
-                if not isinstance(key, str) or (key not in spec.keys and (key not in LINKS or spec is schema.CUSTOMERS)):
+                link = key in LINKS and spec is not schema.CUSTOMERS
+                if not isinstance(key, str) or (key not in spec.keys and not link):
                     raise XlCrmError(f"{source}: [{sheet_key}.columns] {header!r} = {target!r}: no column {key!r} "
                                      f"in {spec.en}")
             mapping.columns.setdefault(sheet_key, {})[schema.normalise_header(header)] = list(targets)

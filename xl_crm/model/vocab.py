@@ -59,7 +59,8 @@ class Vocab:
         return [self.label(v, lang) for v in self.values]
 
 
-NEED = Vocab("need", (("Now", "现有需求", "目标客户"), ("Future", "潜在需求", "潜在客户"), ("None", "无需求", "死亡客户")))
+NEED = Vocab("need", (("Now", "现有需求", "目标客户"), ("Future", "潜在需求", "潜在客户"),
+                      ("None", "无需求", "死亡客户")))
 # other CRMs' words too: Salesforce's and HubSpot's closed stages, Pipedrive's statuses, what reps write
 STATUS = Vocab("status", (("Open", "跟进中", "进行中", "In progress"),
                           ("Won", "赢单", "Closed Won", "closedwon", "已赢单", "已成交"),
