@@ -15,7 +15,7 @@ import pandas as pd
 import xlsxwriter
 
 from ..adopt.load import ignored_columns, load_csv_dir
-from ..compute.history import first_sighting
+from ..compute.history import first_sighting, record
 from ..compute.step import Computed, compute
 from ..errors import XlCrmError
 from ..model import schema
@@ -109,7 +109,11 @@ def plan_refresh(data: CrmData, as_of: AsOf) -> RefreshPlan:
         names = ", ".join(f"{spec.name(data.lang)}.{spec.column(key).header(data.lang)}" for spec, key in missing)
         where = data.path or "this workbook"
         raise XlCrmError(f"{where}: missing synced columns ({names}); run `xl-crm upgrade` first")
-    computed = compute({key: data.frame(key) for key in data.tables}, as_of, data.settings)
+    frames, appended = {key: data.frame(key) for key in data.tables}, None
+    history = data.tables.get("history")
+    if history is not None:  # the changes recorded at as_of count at as_of (push_count)
+        frames, appended = record(frames, as_of.day, data.lang, data.settings)
+    computed = compute(frames, as_of, data.settings)
     values, cached = {}, {}
     for key, table in data.tables.items():
         spec = schema.sheet(key)
@@ -122,15 +126,13 @@ def plan_refresh(data: CrmData, as_of: AsOf) -> RefreshPlan:
         values[table.sheet_name] = {cell: v for k in spec.refreshed for cell, v in shown(k).items()}
         cached[table.sheet_name] = {cell: v for c in spec.role(schema.DERIVED) if c.key in table.columns
                                     for cell, v in shown(c.key).items()}
-    history = data.tables.get("history")
     if history is not None:
-        values[history.sheet_name] = history_cells(history, computed, data.frame("opportunities"), data.lang)
+        values[history.sheet_name] = history_cells(history, appended)
     return RefreshPlan(computed, values, cached)
 
 
-def history_cells(history: Table, computed: Computed, opportunities: pd.DataFrame, lang: str) -> dict:
+def history_cells(history: Table, rows: pd.DataFrame) -> dict:
     """The History rows a refresh appends, as cells below the last record (DOMAIN section 12)."""
-    rows = computed.inputs.history.appended(opportunities, computed.day, lang)
     first = max([history.header_row, *history.frame.index]) + 1
     return {(first + i, history.columns[key]): value for i, record in enumerate(rows.to_dict("records"))
             for key, value in record.items() if key in history.columns and value is not None}

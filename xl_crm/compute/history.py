@@ -104,9 +104,12 @@ class History:
         """Rows dated on or before day, in date order (ties in the order they were written)."""
         return self.rows[self.rows["date"] <= np.datetime64(day, "D").astype(DATE)]
 
-    def latest(self, field: str, day: date) -> pd.DataFrame:
-        """The latest row of the field per deal dated on or before day, indexed by opportunity_id."""
-        rows = self.until(day)
+    def latest(self, field: str, day: date | None) -> pd.DataFrame:
+        """The latest row of the field per deal dated on or before day, indexed by opportunity_id.
+
+        day None: the row written last, whatever its date (what a refresh compares with).
+        """
+        rows = self.rows.sort_values("order") if day is None else self.until(day)
         rows = rows[rows["field"] == field]
         return rows.drop_duplicates("opportunity_id", keep="last").set_index("opportunity_id")
 
@@ -165,10 +168,12 @@ class History:
         return rows[later.to_numpy()].groupby("opportunity_id").size()
 
     def appended(self, opportunities: pd.DataFrame, day: date, lang: str) -> pd.DataFrame:
-        """The rows a refresh at day appends: one per tracked field whose value differs from History's at day.
+        """The rows a refresh at day appends: one per tracked field whose value differs from its latest History row.
 
-        A deal seen for the first time gets one row per non-blank field, old
-        blank. Deals are taken in sheet order, one row per opportunity_id.
+        Latest is the row written last, so a refresh dated before an earlier
+        one appends only what changed since. A deal seen for the first time
+        gets one row per non-blank field, old blank. Deals are taken in sheet
+        order, one row per opportunity_id.
         """
         deals = opportunities.assign(opportunity_id=ids(column(opportunities, "opportunity_id")))
         deals = deals[deals["opportunity_id"].notna()].drop_duplicates("opportunity_id")
@@ -176,7 +181,7 @@ class History:
         for field in tracked(opportunities):
             read = reader(field, self.settings)
             now = per_value(read, deals[field])
-            last = self.latest(field, day)
+            last = self.latest(field, None)
             before = last["new"].reindex(deals["opportunity_id"])
             was = per_value(read, before)
             differs = np.fromiter((a != b for a, b in zip(now, was)), dtype=bool, count=len(now))
@@ -195,16 +200,25 @@ class History:
         return rows.reset_index(drop=True)
 
 
+def record(frames: dict[str, pd.DataFrame], day: date, lang: str,
+           settings: Settings = DEFAULT) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """The frames with the History rows a refresh at day appends, and those rows.
+
+    What is computed at day (push counts) then counts the changes recorded at day.
+    """
+    opps = frames.get("opportunities")
+    given = frames.get("history")
+    given = pd.DataFrame(columns=schema.HISTORY.keys, dtype=object) if given is None else given
+    if opps is None or not len(opps):
+        return frames, given.iloc[:0]
+    new = History(given, opps, settings).appended(opps, day, lang)
+    if not len(new):
+        return frames, new
+    history = pd.concat([given.reindex(columns=schema.HISTORY.keys), new], ignore_index=True).astype(object)
+    return {**frames, "history": history}, new
+
+
 def first_sighting(frames: dict[str, pd.DataFrame], day: date, lang: str,
                    settings: Settings = DEFAULT) -> dict[str, pd.DataFrame]:
     """The frames of a new workbook with History recording its deals as seen at day (after any History given)."""
-    opps = frames.get("opportunities")
-    if opps is None or not len(opps):
-        return frames
-    given = frames.get("history")
-    given = pd.DataFrame(columns=schema.HISTORY.keys, dtype=object) if given is None else given
-    new = History(given, opps, settings).appended(opps, day, lang)
-    if not len(new):
-        return frames
-    history = pd.concat([given.reindex(columns=schema.HISTORY.keys), new], ignore_index=True).astype(object)
-    return {**frames, "history": history}
+    return record(frames, day, lang, settings)[0]

@@ -93,7 +93,12 @@ class Package:
         return guards.read_part(Path(self._where), self._zip, name)
 
     def write(self, name: str, data: bytes) -> None:
+        """Replace a part; writing back what the file holds is no change (a rebuilt sheet that came out the same)."""
         self._removed.discard(name)
+        source = self._infos.get(name)
+        if source is not None and source.file_size == len(data) and self._zip.read(source) == data:
+            self._changed.pop(name, None)
+            return
         self._changed[name] = data
 
     def remove(self, name: str) -> None:
@@ -222,8 +227,8 @@ class Package:
     # -- saving --------------------------------------------------------------
     @property
     def modified(self) -> bool:
-        return bool(self._changed or self._removed or self.content_types.changed
-                    or (self._styles is not None and self._styles.changed))
+        types = self.content_types.changed and self.content_types.data != self.read(parts.CONTENT_TYPES)
+        return bool(self._changed or self._removed or types or (self._styles is not None and self._styles.changed))
 
     def _recount_shared_strings(self) -> None:
         """After cells changed, the shared-string table's counts over every sheet (its strings stay as they are)."""
