@@ -77,13 +77,27 @@ def customer_ids(names: pd.Series, customers: pd.DataFrame | None) -> pd.Series:
 
 def status_from_stage(frame: pd.DataFrame, settings: Settings) -> tuple[pd.Series, pd.Series]:
     """(stage, status) a stage cell gives: `Closed Won` is Won past the last stage, `Closed Lost` Lost at an unknown."""
-    stages, statuses = [], []
     last = len(settings.stages)
-    for cell in frame["stage"].tolist():
+
+    def read(cell):
         closed = vocab.closed_status(cell)
-        stages.append(cell if closed is None else last if closed == "Won" else None)
-        statuses.append(closed or (None if is_blank(cell) else "Open"))
-    return pd.Series(stages, index=frame.index, dtype=object), pd.Series(statuses, index=frame.index, dtype=object)
+        stage = cell if closed is None else last if closed == "Won" else None
+        return stage, closed or (None if is_blank(cell) else "Open")
+    pairs = per_value(frame["stage"].tolist(), read)
+    return (pd.Series([p[0] for p in pairs], index=frame.index, dtype=object),
+            pd.Series([p[1] for p in pairs], index=frame.index, dtype=object))
+
+
+def per_value(cells: list, fn) -> list:
+    """fn of each cell, computed once per distinct value (a stage column holds a handful among many rows)."""
+    done = {}
+    out = []
+    for cell in cells:
+        key = (type(cell), cell)  # 1, 1.0 and True are equal keys in a dict, not equal cells
+        if key not in done:
+            done[key] = fn(cell)
+        out.append(done[key])
+    return out
 
 
 def built_customers(names: pd.Series, owners: pd.Series | None) -> pd.DataFrame:

@@ -406,7 +406,8 @@ def _deal_columns(opps: Table, settings) -> None:
     frame = opps.frame
     if "stage" in frame:
         if len(settings.stages) == 5:
-            frame = frame.assign(stage=frame["stage"].map(lambda v: _stage_name(v, settings)))
+            names = links.per_value(frame["stage"].tolist(), lambda v: _stage_name(v, settings))
+            frame = frame.assign(stage=pd.Series(names, index=frame.index, dtype=object))
         stage, status = links.status_from_stage(frame, settings)
         frame = frame.assign(stage=stage)
         if "status" not in opps.columns:
