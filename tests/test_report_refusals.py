@@ -13,6 +13,7 @@ from test_report_files import run
 from xl_crm.errors import XlCrmError
 from xl_crm.model import schema
 from xl_crm.reports import running_month, write_reports
+from xl_crm.sheets import settings_sheet
 
 FIRST_DATE = date(2023, 12, 31)  # O2's created date: the earliest date of the hand-made data
 
@@ -36,9 +37,8 @@ def build(path: Path, extra_customers=(), as_of: date | None = None) -> Path:
                     ws.write(r, c, value)
     if as_of:
         ws = book.add_worksheet("Settings")
-        ws.write_row(0, 0, ["Name", "Value", "Description"])
-        ws.write_string(1, 0, "AsOf")
-        ws.write_datetime(1, 1, as_of, dates)
+        for cell in settings_sheet.layout(as_of=as_of)[0]:
+            ws.write(cell.row - 1, cell.col, cell.value, dates if isinstance(cell.value, date) else None)
     book.close()
     return path
 
