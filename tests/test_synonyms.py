@@ -80,6 +80,11 @@ def test_a_customer_list_without_ids_is_found_and_gets_stable_ids(tmp_path):
     assert read_workbook(path).tables["customers"].frame["customer_id"].tolist() == first.frame["customer_id"].tolist()
 
 
+def test_a_lone_word_is_no_header(tmp_path):
+    path = _book(tmp_path / "notes.xlsx", "Notes", [["Company"], ["call Acme"], ["Customer"], ["Globex"]])
+    assert read_workbook(path).tables == {}
+
+
 def test_a_chinese_book_with_no_table_gets_chinese_sheets(tmp_path):
     path = _book(tmp_path / "notes.xlsx", "备忘录", [["今天要做的事"], ["打电话"]])
     plan = upgrade_workbook(path, dry_run=True)

@@ -170,8 +170,8 @@ def _recognised(spec: schema.Sheet, found: dict[str, int], found_links: dict[str
     anchor = next((c.key for c in spec.columns if c.required), None)
     if named and (anchor is None or anchor in found) and len(found) >= 2:
         return True
-    if spec.key not in PRECEDENCE:
-        return False
+    if spec.key not in PRECEDENCE or sum(not is_blank(c) for c in row) < 2:
+        return False  # a lone word in a notes sheet is no header
     customer = "customer_id" in found or "customer_name" in found_links
     if spec.key == "customers":
         if "name" not in found:
