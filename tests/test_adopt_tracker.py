@@ -135,7 +135,8 @@ def test_english_tracker_and_salesforce_words(tmp_path):
     assert deals["closed_date"].tolist()[1] == date(2026, 1, 15) and deals["expected_close"].tolist()[1] is None
     assert data.frame("customers")["name"].tolist() == ["Acme Inc.", "Globex Corporation", "Initech"]
     assert customer_key("Acme Inc.") == customer_key("ACME, inc")
-    upgrade_workbook(tmp_path / "sf.xlsx", as_of=AS_OF, backup=False)
+    text = "\n".join(upgrade_workbook(tmp_path / "sf.xlsx", as_of=AS_OF, backup=False).lines())
+    assert "stages read as the funnel's (Prospecting -> Qualify, Negotiation/Review -> Negotiate)" in text
     after = read_workbook(tmp_path / "sf.xlsx").tables["opportunities"].frame  # CloseDate still read per status
     assert after["expected_close"].tolist()[0] == date(2026, 4, 1) and after["closed_date"].tolist()[0] is None
     assert after["status"].tolist() == ["Open", "Won", "Open", "Lost"]

@@ -155,6 +155,11 @@ def upgrade_workbook(path: str | Path, mapping: Mapping | None = None, lang: str
             if placement is None:
                 continue
             plan.changes.append(placement.describe())
+            if table.renamed:
+                words = ", ".join(f"{a} -> {b}" for a, b in table.renamed.items())
+                plan.changes.append(f"{table.sheet_name!r}: stages read as the funnel's ({words}); the row formulas "
+                                    f"know the Settings names only, so these rows' probability stays blank in Excel "
+                                    f"until the stages are renamed")
             implied = [table.spec.column(k).header(plan.lang) for k in table.implied if k in placement.positions]
             if implied:
                 plan.changes.append(f"{table.sheet_name!r}: fill {', '.join(implied)} from each row")

@@ -65,6 +65,7 @@ class Table:
     linked: pd.DataFrame | None = None  # the links' cells, indexed as frame
     implied: list[str] = field(default_factory=list)  # frame columns the sheet lacks, completed by sheets.links
     filled: dict[str, list[int]] = field(default_factory=dict)  # column key -> rows whose blank cell was completed
+    renamed: dict[str, str] = field(default_factory=dict)  # other CRMs' stage names in the sheet -> Settings name
 
 
 @dataclass
@@ -406,7 +407,9 @@ def _deal_columns(opps: Table, settings) -> None:
     frame = opps.frame
     if "stage" in frame:
         if len(settings.stages) == 5:
-            names = links.per_value(frame["stage"].tolist(), lambda v: _stage_name(v, settings))
+            cells = frame["stage"].tolist()
+            names = links.per_value(cells, lambda v: _stage_name(v, settings))
+            opps.renamed = {str(c): n for c, n in zip(cells, names) if isinstance(c, str) and n != c}
             frame = frame.assign(stage=pd.Series(names, index=frame.index, dtype=object))
         stage, status = links.status_from_stage(frame, settings)
         frame = frame.assign(stage=stage)
