@@ -89,3 +89,18 @@ def test_a_chinese_book_with_no_table_gets_chinese_sheets(tmp_path):
     path = _book(tmp_path / "notes.xlsx", "备忘录", [["今天要做的事"], ["打电话"]])
     plan = upgrade_workbook(path, dry_run=True)
     assert plan.lang == "zh" and "add sheet '客户'" in "\n".join(plan.lines())
+
+
+def test_a_customer_listed_twice_gets_two_ids_and_its_deals_the_first(tmp_path):
+    book = xlsxwriter.Workbook(str(tmp_path / "two.xlsx"))
+    book.add_worksheet("客户").write_row(0, 0, ["客户名称", "业务员"])
+    book.worksheets()[0].write_row(1, 0, ["华为技术有限公司", "甲"])
+    book.worksheets()[0].write_row(2, 0, ["华为技术（中国）有限公司", "乙"])
+    deals = book.add_worksheet("商机跟踪")
+    deals.write_row(0, 0, ["客户", "阶段", "金额"])
+    deals.write_row(1, 0, ["华为技术 (中国) 有限公司", "确认商机", 5])
+    book.close()
+    data = read_workbook(tmp_path / "two.xlsx")
+    ids = data.frame("customers")["customer_id"].tolist()
+    assert ids[1] == f"{ids[0]}-2"  # unique, for check to warn of one customer kept twice (DOMAIN section 16)
+    assert data.frame("opportunities")["customer_id"].tolist() == [ids[0]]

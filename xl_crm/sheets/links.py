@@ -49,13 +49,18 @@ def row_ids(sheet_key: str, frame: pd.DataFrame, names: pd.Series | None = None)
     parts = frame[inputs].astype(object).where(frame[inputs].notna(), None).values.tolist()
     if names is not None:
         parts = [[customer_key(n) if not is_blank(n) else None, *p] for n, p in zip(names.tolist(), parts)]
+    return pd.Series(numbered([stable_id(sheet_key, *cells) for cells in parts]), index=frame.index, dtype=object)
+
+
+def numbered(ids: list) -> list:
+    """IDs made unique in row order: the second `C-1A2B3C4D` is `C-1A2B3C4D-2` (None stays None)."""
     seen: dict[str, int] = {}
-    ids = []
-    for cells in parts:
-        base = stable_id(sheet_key, *cells)
-        seen[base] = seen.get(base, 0) + 1
-        ids.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
-    return pd.Series(ids, index=frame.index, dtype=object)
+    out = []
+    for base in ids:
+        if base is not None:
+            seen[base] = seen.get(base, 0) + 1
+        out.append(base if base is None or seen[base] == 1 else f"{base}-{seen[base]}")
+    return out
 
 
 def customer_ids(names: pd.Series, customers: pd.DataFrame | None) -> pd.Series:

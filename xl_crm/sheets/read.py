@@ -369,7 +369,8 @@ def _complete(data: CrmData, mapping: Mapping) -> None:
         _deal_columns(opps, data.settings)
     customers = tables.get("customers")
     if customers is not None and "customer_id" not in customers.columns and "name" in customers.frame:
-        _imply(customers, "customer_id", customers.frame["name"].map(links.customer_id))
+        ids = links.numbered([links.customer_id(n) for n in customers.frame["name"].tolist()])
+        _imply(customers, "customer_id", pd.Series(ids, index=customers.frame.index, dtype=object))
     if customers is None and opps is not None and opps.linked is not None and "customer_name" in opps.linked:
         data.built["customers"] = links.built_customers(opps.linked["customer_name"], opps.frame.get("owner"))
     for key in ("opportunities", "contacts", "activities"):
