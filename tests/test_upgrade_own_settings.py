@@ -19,14 +19,15 @@ from test_formulas_parity import AS_OF
 from test_upgrade_parity import build, fix_as_of
 
 from xl_crm.adopt.upgrade import upgrade_workbook
-from xl_crm.model.settings import DEFAULT
+from xl_crm.model.settings import DEFAULT, THRESHOLDS
 from xl_crm.ooxml.package import Package
 from xl_crm.sheets import settings_sheet
 from xl_crm.sheets.read import read_workbook
 
 CELL = re.compile(r"^\$?[A-Z]{1,3}\$?\d+(:\$?[A-Z]{1,3}\$?\d+)?$|^\$?[A-Z]{1,3}:\$?[A-Z]{1,3}$|^\$?\d+:\$?\d+$")
-# a real CRM template's own Settings: names of its own, one of them also a word xl_crm uses
-OWN_ROWS = [["Currency", "EUR"], ["Fiscal year starts", "April"], ["AsOf", "see the dashboard"], ["Owner", "Li Wei"]]
+# a real CRM template's own Settings: names of its own, two of them also names xl_crm uses
+OWN_ROWS = [["Currency", "EUR"], ["Fiscal year starts", "April"], ["AsOf", "see the dashboard"], ["GradeDaysA", 999],
+            ["Owner", "Li Wei"]]
 
 
 def names_used(formula: str) -> set[str]:
@@ -91,7 +92,9 @@ def test_own_settings_sheet_is_kept_and_crm_settings_added_beside_it(tmp_path, g
     assert not undefined_names(path)
 
     data = read_workbook(path)
-    assert data.settings_name == ours and data.settings == DEFAULT and data.lang == lang
+    assert data.settings_name == ours and data.lang == lang
+    assert data.settings.stages == DEFAULT.stages  # read from xl_crm's sheet, not the user's
+    assert all(getattr(data.settings, t.field) == getattr(DEFAULT, t.field) for t in THRESHOLDS)
     fix_as_of(path)
     assert not differences(path, {"gnumeric": gnumeric(path)})  # the derived columns compute
     assert not upgrade_workbook(path, backup=False).written  # and a second upgrade finds nothing to do
