@@ -114,7 +114,7 @@ def test_one_stage_column_ending_in_won_and_lost_gives_the_status(tmp_path):
         'close_value = "amount"\n', encoding="utf-8")
     opps = load_csv_dir(tmp_path, load_mapping(tmp_path / "map.toml"))["opportunities"]
     assert opps["status"].tolist() == ["Won", "Lost", "Open", None]
-    assert opps["stage"].tolist() == [5, None, "Engaging", None]  # won: past the last stage; lost: unknown
+    assert opps["stage"].tolist() == [5, None, "Develop", None]  # won: past the last stage; lost: unknown; Engaging: 2
     assert opps.attrs["ignored"] == []
 
 

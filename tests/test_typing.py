@@ -92,3 +92,14 @@ def test_undecided_day_month_order_is_one_error_naming_the_column(tmp_path):
     with pytest.raises(XlCrmError, match=r"activities\.csv, column A \(date\): .*date_format"):
         import_files([tmp_path / "activities.csv"], tmp_path / "crm.xlsx")
     assert not (tmp_path / "crm.xlsx").exists()
+
+
+def test_other_crms_stage_names_are_written_as_the_stage_at_their_place(tmp_path):
+    source = tmp_path / "deals.csv"
+    source.write_text("Opportunity ID,Account ID,StageName\nO1,C1,Prospecting\nO2,C1,Closed Won\n"
+                      "O3,C1,Negotiation/Review\nO4,C1,Closed Lost\n", encoding="utf-8")
+    summary = import_files([source], tmp_path / "crm.xlsx", sheet="opportunities")
+    assert (summary.added, summary.rejected) == (4, [])
+    frame = read_workbook(tmp_path / "crm.xlsx").tables["opportunities"].frame
+    assert frame["stage"].tolist() == ["Qualify", 5, "Negotiate", None]
+    assert frame["status"].tolist() == ["Open", "Won", "Open", "Lost"]

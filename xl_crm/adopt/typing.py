@@ -19,7 +19,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from ..errors import XlCrmError
-from ..model import schema
+from ..model import schema, vocab
 from ..model.cells import Invalid, cell_text, id_key, is_blank
 from ..model.dates import AmbiguousDates, order_of, parse_date
 from ..model.mapping import Mapping, fold
@@ -67,12 +67,23 @@ def read_cell(column: schema.Column, value, order: str | None = None, settings: 
     if kind in NUMBER_KINDS:
         return read_number(value, kind)
     if kind == "stage":
-        if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
-            value = int(value.strip())
-        settings.stage_index(value)
-        return value
+        return _stage(value, settings)
     if column.vocab is not None:
         column.vocab.parse(value)
+    return value
+
+
+def _stage(value, settings: Settings):
+    """A stage name or number as typed; another CRM's stage name (Prospecting) as the stage at its place."""
+    if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
+        value = int(value.strip())
+    try:
+        settings.stage_index(value)
+    except Invalid:
+        number = vocab.stage_alias(value)
+        if number is None or number > len(settings.stages):
+            raise
+        return settings.stage(number).name
     return value
 
 
