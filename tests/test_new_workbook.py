@@ -47,9 +47,14 @@ def english(tmp_path_factory):
     return path
 
 
+def letter(spec: schema.Sheet, key: str) -> str:
+    """The column letter of a schema column in a new workbook."""
+    return xl_col_to_name(spec.keys.index(key))
+
+
 def test_every_sheet_is_a_table_with_all_schema_columns(english):
     book = openpyxl.load_workbook(english)
-    assert book.sheetnames == ["Customers", "Opportunities", "Contacts", "Activities", "Settings"]
+    assert book.sheetnames == [*(s.name() for s in schema.DATA_SHEETS), "Settings"]
     for spec in schema.DATA_SHEETS:
         sheet = book[spec.name()]
         table = sheet.tables[schema.TABLE_NAMES[spec.key]]
@@ -93,7 +98,7 @@ def test_without_cache_the_results_are_left_blank(tmp_path):
     frame = read_workbook(path).frame("customers")
     assert frame["grade"].isna().all() and frame["followup_status"].isna().all()
     sheet = openpyxl.load_workbook(path)["Customers"]
-    assert str(sheet["P2"].value).startswith("=IFERROR(")
+    assert str(sheet[f"{letter(schema.CUSTOMERS, 'grade')}2"].value).startswith("=IFERROR(")
 
 
 def test_dropdowns_on_enumerated_input_columns(english):
@@ -102,16 +107,17 @@ def test_dropdowns_on_enumerated_input_columns(english):
     assert rules["F2"] == "StageName"
     assert rules["G2"] == '"Open,Won,Lost"'
     assert rules["M2"] == '"Yes,No"'
-    assert "AA2" not in rules  # derived columns get none
+    assert f"{letter(schema.OPPORTUNITIES, 'weighted_amount')}2" not in rules  # derived columns get none
 
 
 def test_highlights_for_overdue_and_stale(english):
     book = openpyxl.load_workbook(english)
     ranges = {str(r.sqref): [rule.formula for rule in r.rules] for r in book["Customers"].conditional_formatting}
-    assert ranges["T2:T3"] == [['"Overdue"'], ['"Due today"']]
-    assert ranges["S2:S3"] == [["0"]]
+    status, overdue = letter(schema.CUSTOMERS, "followup_status"), letter(schema.CUSTOMERS, "days_overdue")
+    assert ranges[f"{status}2:{status}3"] == [['"Overdue"'], ['"Due today"']]
+    assert ranges[f"{overdue}2:{overdue}3"] == [["0"]]
     stale = {str(r.sqref): [rule.formula for rule in r.rules] for r in book["Opportunities"].conditional_formatting}
-    assert stale["AC2"] == [["TRUE"]]
+    assert stale[f"{letter(schema.OPPORTUNITIES, 'stale')}2"] == [["TRUE"]]
 
 
 def test_settings_sheet_and_names(english):
@@ -126,7 +132,7 @@ def test_settings_sheet_and_names(english):
 def test_chinese_workbook(tmp_path):
     path = write_new_workbook(tmp_path / "zh.xlsx", compute(sample(), AsOf.today()), lang="zh")
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["客户", "商机", "联系人", "跟进记录", "参数"]
+    assert book.sheetnames == [*(s.name("zh") for s in schema.DATA_SHEETS), "参数"]
     assert book["参数"]["B2"].value == "=TODAY()"
     assert book["客户"]["A1"].value == "客户编号"
     rules = {str(v.sqref): v.formula1 for v in book["商机"].data_validations.dataValidation}
@@ -145,8 +151,8 @@ def test_extra_sheets_come_after_the_data_sheets(tmp_path):
         book.add_worksheet("Funnel").write_formula(0, 0, "=GradeDaysA*2", None, 60)
 
     path = write_new_workbook(tmp_path / "x.xlsx", compute({}, AS_OF), extra_sheets=[funnel])
-    assert seen == [["Customers", "Opportunities", "Contacts", "Activities"]]
-    assert openpyxl.load_workbook(path).sheetnames[4:] == ["Funnel", "Settings"]
+    assert seen == [[s.name() for s in schema.DATA_SHEETS]]
+    assert openpyxl.load_workbook(path).sheetnames[len(schema.DATA_SHEETS):] == ["Funnel", "Settings"]
 
 
 def test_unwritable_path_is_a_clear_error(tmp_path):

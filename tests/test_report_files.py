@@ -17,7 +17,7 @@ from xl_crm.reports import write_reports
 
 XL_CRM = Path(sys.executable).parent / "xl-crm"
 TEAM_SHEETS = ["Summary", "Funnel", "Reps", "Revenue", "Follow-ups", "Portfolio", "Stale deals", "VIP customers",
-               "KPIs"]
+               "Forecast", "Collections", "KPIs"]
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ from ..ooxml.package import Package
 from ..sheets.read import CrmData, Table, read_workbook
 from ..sheets.settings_sheet import as_of_is_formula
 from .method_check import check_method
+from .money_check import money_problems
 from .problems import ERROR, WARNING, Problem, summary
 from .settings_check import settings_problems
 
@@ -218,6 +219,7 @@ def check_data(data: CrmData) -> list[Problem]:
         if spec.key == "opportunities":
             problems += check_deals(data.tables[spec.key])
     problems += check_references(data)
+    problems += money_problems(data)
     problems += check_method(data)
     order = {spec.key: i for i, spec in enumerate(schema.DATA_SHEETS)}
     sheet_order = {t.sheet_name: order[k] for k, t in data.tables.items()}

@@ -12,6 +12,7 @@ import pandas as pd
 from .. import rules
 from ..model.typed import column
 from ..rules import vectorised as vec
+from ..rules.forecast import forecast
 from ..model.settings import DEFAULT, Settings
 
 
@@ -58,5 +59,6 @@ def opportunity_columns(opps: pd.DataFrame, as_of, settings: Settings = DEFAULT)
     out["opening"] = vec(rules.opening, c("territory"), c("lead"))
     out["opening_type"] = vec(rules.opening_type, out["opening"])
     out["approval_level"] = vec(rules.approval_level, c("amount"), settings=settings)
+    out["forecast"] = vec(forecast, c("forecast_category"), c("status"), c("stage"), settings=settings)
     out["play"] = vec(rules.opening_play, out["opening"])
     return out

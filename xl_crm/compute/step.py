@@ -23,6 +23,7 @@ from . import derive, today
 from .greetings import greetings_due
 from .history import History
 from .political_map import deal_maps
+from .payments import PaymentBook, customer_receivables, opportunity_collected, payment_columns
 from .sync import SyncSources
 
 DATA_SHEETS = tuple(spec.key for spec in schema.DATA_SHEETS)
@@ -43,6 +44,10 @@ class Inputs:
     @cached_property
     def sources(self) -> SyncSources:
         return SyncSources(self.frames["customers"], self.frames["opportunities"], self.frames["activities"])
+
+    @cached_property
+    def payments(self) -> PaymentBook:
+        return PaymentBook(self.frames["payments"], self.frames["opportunities"])
 
     @cached_property
     def history(self) -> History:
@@ -70,7 +75,8 @@ class Computed:
 
     @cached_property
     def customer_synced(self) -> pd.DataFrame:
-        return self.inputs.sources.customers_at(self.day, self.settings)
+        synced = self.inputs.sources.customers_at(self.day, self.settings)
+        return synced.join(customer_receivables(self.inputs.payments, self.inputs.frames["customers"], self.day))
 
     @cached_property
     def opportunity_synced(self) -> pd.DataFrame:
@@ -86,7 +92,8 @@ class Computed:
         if key == "customers":
             return self.customer_synced
         if key == "opportunities":
-            return self.opportunity_synced
+            return self.opportunity_synced.assign(
+                collected=opportunity_collected(self.inputs.payments, self.inputs.frames["opportunities"]))
         return pd.DataFrame(index=self.inputs.frames[key].index)
 
     def frame(self, key: str) -> pd.DataFrame:
@@ -106,12 +113,18 @@ class Computed:
     def opportunity_derived(self) -> pd.DataFrame:
         return derive.opportunity_columns(self.frame("opportunities"), self.day, self.settings)
 
+    @cached_property
+    def payment_derived(self) -> pd.DataFrame:
+        return payment_columns(self.inputs.frames["payments"], self.day, self.settings)
+
     def derived(self, key: str) -> pd.DataFrame:
         """The row formulas' values (their cached results), per row of the sheet."""
         if key == "customers":
             return self.customer_derived
         if key == "opportunities":
             return self.opportunity_derived
+        if key == "payments":
+            return self.payment_derived
         return pd.DataFrame(index=self.inputs.frames[key].index)
 
     def placeholder(self, key: str) -> pd.DataFrame:

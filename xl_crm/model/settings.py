@@ -62,11 +62,14 @@ THRESHOLDS = (
     Threshold("MinTouches", "min_touches", "Too few touches: fewer than", "跟进次数过少：少于", "0"),
     Threshold("ApprovalDirector", "approval_director", "Director approves amounts up to", "总监审批金额上限", "#,##0"),
     Threshold("ApprovalVP", "approval_vp", "VP approves amounts up to", "副总裁审批金额上限", "#,##0"),
-    Threshold("CommitStage", "commit_stage", "Forecast Commit: open deals from stage number", "预测“承诺”：起始阶段序号"),
+    Threshold("CommitStage", "commit_stage", "Forecast Commit: open deals from stage number",
+              "预测“承诺”：起始阶段序号"),
     Threshold("BestCaseStage", "best_case_stage", "Forecast Best case: open deals from stage number",
               "预测“乐观”：起始阶段序号"),
-    Threshold("AgingDays1", "aging_days_1", "Payment aging: first bucket up to N days late", "账龄第一档：逾期天数上限"),
-    Threshold("AgingDays2", "aging_days_2", "Payment aging: second bucket up to N days late", "账龄第二档：逾期天数上限"),
+    Threshold("AgingDays1", "aging_days_1", "Payment aging: first bucket up to N days late",
+              "账龄第一档：逾期天数上限"),
+    Threshold("AgingDays2", "aging_days_2", "Payment aging: second bucket up to N days late",
+              "账龄第二档：逾期天数上限"),
 )
 
 

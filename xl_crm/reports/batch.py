@@ -25,7 +25,7 @@ from ..ooxml.package import Package
 from ..sheets.read import read_workbook
 from ..sheets.settings_sheet import fixed_as_of
 from . import labels
-from .data import ReportBook
+from .data import OTHER_SHEETS, ReportBook
 from .kpis import default_as_of, month_bounds, shift_month
 from .model import date_tables, month_tables, report_model
 from .pdf import to_pdf
@@ -222,7 +222,8 @@ def write_reports(workbook_path, months: list[str], out_dir="reports", *, as_of:
     date, or beginning after as_of) is refused with XlCrmError before
     anything is written.
     """
-    data = read_workbook(workbook_path, mapping, sheets=("customers", "opportunities", "activities"), threads=jobs)
+    data = read_workbook(workbook_path, mapping, sheets=("customers", "opportunities", "activities", *OTHER_SHEETS),
+                         threads=jobs)
     told = data.lang  # refusals speak the workbook's language
     months = [check_month(m, told) for m in months]
     repeated = next((m for m in months if months.count(m) > 1), None)

@@ -27,6 +27,7 @@ from ..model.settings import DEFAULT, Settings
 from ..model.typed import column, dates, parsed, per_row, texts
 
 REFERENCE = date(2000, 1, 1)
+OTHER_SHEETS = ("targets", "payments", "history")  # read for the forecast and collections
 
 
 def year_before(day: date) -> date:
@@ -73,11 +74,12 @@ class ReportBook:
     """Customers, opportunities and activities typed for the report model."""
 
     def __init__(self, customers: pd.DataFrame, opportunities: pd.DataFrame, activities: pd.DataFrame,
-                 settings: Settings = DEFAULT, lang: str = "en"):
+                 settings: Settings = DEFAULT, lang: str = "en", others: dict[str, pd.DataFrame] | None = None):
         self.settings, self.lang = settings, lang
         self.raw_customers, self.raw_opportunities, self.raw_activities = customers, opportunities, activities
-        self.inputs = Inputs({"customers": customers, "opportunities": opportunities, "activities": activities},
-                             settings)
+        self.others = dict(others or {})  # Targets, Payments, History: the forecast and collections read them
+        self.inputs = Inputs({"customers": customers, "opportunities": opportunities, "activities": activities,
+                              **self.others}, settings)
         self.sync = self.inputs.sources
         c = lambda key: column(customers, key)
         self.customers = pd.DataFrame({
@@ -135,7 +137,7 @@ class ReportBook:
     def from_data(cls, data) -> "ReportBook":
         """From a `read_workbook` result (CrmData)."""
         return cls(data.frame("customers"), data.frame("opportunities"), data.frame("activities"),
-                   data.settings, data.lang)
+                   data.settings, data.lang, {key: data.frame(key) for key in OTHER_SHEETS if key in data.tables})
 
     @property
     def scopes(self) -> int:

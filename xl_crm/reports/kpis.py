@@ -47,13 +47,16 @@ import numpy as np
 import pandas as pd
 
 from .data import ReportBook, scope_counts, scope_sums, scope_table
+from .money import MONEY_COUNTS, MONEY_METRICS, money_metrics
 
 TEAM = "Team"
-COUNTS = ("new_count", "won_count", "lost_count", "open_count", "activities", "overdue_followups", "stale_count")
+COUNTS = ("new_count", "won_count", "lost_count", "open_count", "activities", "overdue_followups", "stale_count",
+          *MONEY_COUNTS)
 METRICS = (
     "new_count", "new_amount", "won_count", "won_amount", "lost_count", "lost_amount", "win_rate",
     "avg_cycle_days", "open_count", "open_amount", "weighted_amount", "activities", "overdue_followups",
     "stale_count", "conversion_1_2", "conversion_2_3", "conversion_3_4", "conversion_4_5",
+    *MONEY_METRICS,  # the forecast against the targets and the collections: money.py
 )
 
 
@@ -138,6 +141,7 @@ def metric_table(book: ReportBook, month: str, as_of: date, reps: list[str] | No
     conversions = conversion(reached(book, snap.cohort))
     for k in range(1, min(5, len(book.settings.stages))):
         out[f"conversion_{k}_{k + 1}"] = conversions[:, k - 1]
+    out = out.assign(**money_metrics(book, month, as_of, own))
     return out if reps is None else out.loc[[TEAM, *reps]]
 
 

@@ -24,9 +24,10 @@ from .. import rules
 from ..sheets.read import CrmData
 from ..model.settings import Settings
 from ..model.cells import as_date
-from .data import ReportBook, Snapshot, scope_counts, scope_sums, scope_table, year_before
+from .data import OTHER_SHEETS, ReportBook, Snapshot, scope_counts, scope_sums, scope_table, year_before
 from .kpis import (METRICS, TEAM, conversion, default_as_of, in_month, metric_table, month_bounds, reached,
                    shift_month, tidy)
+from .money import MoneyView, money_view
 
 LIST_ROWS = 100
 OPEN_AGE_DAYS = 30  # open deals younger than this are not yet short of touches (section 9)
@@ -81,6 +82,7 @@ class Report:
     vip: pd.DataFrame
     tier_mix: pd.DataFrame
     more: dict[str, int] = field(default_factory=dict)  # list -> rows left out (beyond LIST_ROWS)
+    money: MoneyView | None = None  # the Forecast and Collections sheets (money.py)
 
 
 def as_book(data, settings: Settings | None = None) -> ReportBook:
@@ -89,13 +91,15 @@ def as_book(data, settings: Settings | None = None) -> ReportBook:
         return data
     if isinstance(data, ReportBook):
         data = {"customers": data.raw_customers, "opportunities": data.raw_opportunities,
-                "activities": data.raw_activities}
+                "activities": data.raw_activities, **data.others}
     if isinstance(data, CrmData):
         return ReportBook.from_data(data) if settings is None else ReportBook(
-            data.frame("customers"), data.frame("opportunities"), data.frame("activities"), settings, data.lang)
+            data.frame("customers"), data.frame("opportunities"), data.frame("activities"), settings, data.lang,
+            {key: data.frame(key) for key in OTHER_SHEETS if key in data.tables})
     empty = pd.DataFrame(dtype=object)
     return ReportBook(data.get("customers", empty), data.get("opportunities", empty),
-                      data.get("activities", empty), settings or Settings())
+                      data.get("activities", empty), settings or Settings(),
+                      others={key: data[key] for key in OTHER_SHEETS if data.get(key) is not None})
 
 
 def _memo(book: ReportBook, key: tuple, make):
@@ -351,6 +355,7 @@ def report_model(book: ReportBook, month: str, as_of: date | None = None, rep: s
                                "revenue_12m": d.tier_revenue[s],
                                "share": d.tier_revenue[s] / total_revenue if total_revenue else None}),
         more={key: hidden for key, (_, hidden) in lists.items() if hidden},
+        money=money_view(book, month, as_of, s, LIST_ROWS if rep is None else REP_LIST_ROWS),
     )
 
 

@@ -25,12 +25,16 @@ from . import labels
 from .kpis import METRICS, TEAM
 from .labels import pick
 from .model import FunnelModel, Report
+from .money_sheets import KINDS as MONEY_KINDS
+from .money_sheets import write_money_sheets
 
 MONEY = {"amount", "weighted_amount", "won_amount", "new_amount", "lost_amount", "open_amount", "revenue_12m"}
 PERCENT = {"probability", "conversion", "share", "win_rate", "conversion_1_2", "conversion_2_3", "conversion_3_4",
            "conversion_4_5"}
 DATES = {"last_contact", "next_due", "closed"}
 DECIMAL = {"avg_touches", "avg_cycle_days"}
+for _keys, _kind_name in ((MONEY, "money"), (PERCENT, "percent"), (DECIMAL, "decimal"), (DATES, "date")):
+    _keys.update(MONEY_KINDS[_kind_name])  # the Forecast and Collections sheets' columns and metrics
 FORMATS = {"money": "#,##0", "percent": "0.0%", "date": "yyyy-mm-dd", "decimal": "0.0", "count": "#,##0",
            "text": "@"}
 COLORS = ("#1F4E79", "#2E75B6", "#9DC3E6", "#F4B183", "#C55A11")
@@ -225,6 +229,8 @@ def write_report(report: Report, path: str | Path, lang: str = "en") -> Path:
     writer.table(ws, 2, report.stale, freeze=True, more=report.more.get("stale", 0),
                  shown={"stage": stage_names.get})
     _vip(writer, report, title)
+    if report.money is not None:
+        write_money_sheets(writer, report, title)
     ws = writer.sheet("kpis", None, 0)  # tidy: scope, metric, value from row 1, for machines to read
     writer.table(ws, 0, report.kpis, kinds={"value": "decimal"}, freeze=True)
     ws.set_column(0, 0, 24)

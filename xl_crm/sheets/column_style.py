@@ -39,9 +39,11 @@ def highlights(sheet_key: str, lang: str) -> list[tuple[str, str, str, str]]:
     if sheet_key == "customers":
         return [("followup_status", "equal", _text(vocab.FOLLOWUP_STATUS, "Overdue", lang), "red"),
                 ("followup_status", "equal", _text(vocab.FOLLOWUP_STATUS, "Due today", lang), "amber"),
-                ("days_overdue", "greaterThan", "0", "red")]
+                ("days_overdue", "greaterThan", "0", "red"), ("overdue_receivable", "greaterThan", "0", "red")]
     if sheet_key == "opportunities":
         # any text sorts after "": the deals whose political map carries warnings
         return [("stale", "equal", "TRUE", "red"), ("slipped", "equal", "TRUE", "red"),
                 ("map_warnings", "greaterThan", '""', "amber")]
+    if sheet_key == "payments":
+        return [("days_late", "greaterThan", "0", "red"), ("aging", "equal", _text(vocab.AGING, ">90", lang), "red")]
     return []

@@ -290,6 +290,42 @@ def _play(r: Ref, lang: str) -> str:
     return _if(_blank(letter), BLANK, f'INDEX(PlayText,MATCH({letter},PlayLetter,0))&""')
 
 
+# --- forecast (rules.forecast) and payments (rules.payments) -----------------------------
+
+def _forecast(r: Ref, lang: str) -> str:
+    category, status, stage = r("forecast_category"), r("status"), r("stage")
+    label = lambda f: _label(vocab.FORECAST, f, lang)  # noqa: E731
+    position = _stage_position(stage)
+    by_stage = _if(_blank(stage), BLANK, _first([(f"{position}>=CommitStage", label("Commit")),
+                                                 (f"{position}>=BestCaseStage", label("Best case"))],
+                                                label("Pipeline")))
+    given = [(_is(category, vocab.FORECAST_CATEGORY, c), label(c)) for c in vocab.FORECAST_CATEGORY.values]
+    return _first([*given, (f"NOT({_blank(category)})", BLANK),
+                   (_is(status, vocab.STATUS, "Won"), label("Closed")),
+                   (_is(status, vocab.STATUS, "Lost"), label("Omitted")),
+                   (_is(status, vocab.STATUS, "Open"), by_stage)], BLANK)
+
+
+def _outstanding(r: Ref, lang: str) -> str:
+    due, received = r("amount_due"), r("amount_received")
+    return _first([(f"NOT({_number(due)})", BLANK), (_blank(received), f"MAX(0,{due})"),
+                   (f"NOT({_number(received)})", BLANK)], f"MAX(0,{due}-{received})")
+
+
+def _days_late(r: Ref, lang: str) -> str:
+    left, due = r("outstanding"), r("due_date")
+    return _first([(f"NOT(ISNUMBER({left}))", BLANK), (f"NOT({_date(due)})", BLANK),
+                   (f"AND({left}>0,INT({due})<{AS_OF})", f"{AS_OF}-INT({due})")], "0")
+
+
+def _aging(r: Ref, lang: str) -> str:
+    days = r("days_late")
+    bucket = lambda b: _label(vocab.AGING, b, lang)  # noqa: E731
+    return _first([(f"NOT(ISNUMBER({days}))", BLANK), (f"{days}<=0", bucket("Current")),
+                   (f"{days}<=AgingDays1", bucket("1-30")), (f"{days}<=AgingDays2", bucket("31-90"))],
+                  bucket(">90"))
+
+
 _RULES: dict[str, Callable[[Ref, str], str]] = {
     "grade": _grade,
     "cadence_days": _cadence_days,
@@ -310,5 +346,9 @@ _RULES: dict[str, Callable[[Ref, str], str]] = {
     "opening": _opening,
     "opening_type": _opening_type,
     "approval_level": _approval_level,
+    "forecast": _forecast,
+    "outstanding": _outstanding,
+    "days_late": _days_late,
+    "aging": _aging,
     "play": _play,
 }

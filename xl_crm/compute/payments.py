@@ -1,0 +1,96 @@
+"""The Payments sheet over whole columns (DOMAIN.md section 15): its row formulas' values and the synced
+totals they give Opportunities (collected) and Customers (receivable, overdue_receivable).
+
+The totals are one group-by over the payment rows each: a formula on every
+deal or customer row would scan the whole Payments sheet (O(n^2)).
+A payment's customer is the one its row names, else its deal's.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from ..model.settings import DEFAULT, Settings
+from ..model.typed import column, dates, ids, numbers, unreadable
+from ..rules.payments import aging, days_late, outstanding
+from ..rules.vector import vectorised as vec
+
+
+def payment_columns(payments: pd.DataFrame, as_of, settings: Settings = DEFAULT) -> pd.DataFrame:
+    """outstanding, days_late, aging: the Payments row formulas."""
+    c = lambda key: column(payments, key)  # noqa: E731
+    out = pd.DataFrame(index=payments.index)
+    out["outstanding"] = vec(outstanding, c("amount_due"), c("amount_received"))
+    out["days_late"] = vec(days_late, out["outstanding"], c("due_date"), as_of)
+    out["aging"] = vec(aging, out["days_late"], settings=settings)
+    return out
+
+
+class PaymentBook:
+    """The Payments rows typed once: amounts, dates, and the deal and customer each belongs to."""
+
+    def __init__(self, payments: pd.DataFrame, opportunities: pd.DataFrame):
+        c = lambda key: column(payments, key)  # noqa: E731
+        deal_ids = ids(column(opportunities, "opportunity_id"))
+        deal_customer = pd.Series(ids(column(opportunities, "customer_id")).to_numpy(), index=deal_ids.to_numpy())
+        deal_customer = deal_customer[~deal_customer.index.duplicated() & deal_customer.index.notna()]
+        self.rows = pd.DataFrame({
+            "payment_id": ids(c("payment_id")), "opportunity_id": ids(c("opportunity_id")),
+            "due": dates(c("due_date")), "amount_due": numbers(c("amount_due")),
+            "received": dates(c("received_date")), "amount_received": numbers(c("amount_received")),
+        }, index=payments.index)
+        own = ids(c("customer_id"))
+        self.rows["customer_id"] = own.where(own.notna(), self.rows["opportunity_id"].map(deal_customer))
+        # rules.outstanding is blank when the amount due is blank or unreadable, or the received amount unreadable
+        self.known = self.rows["amount_due"].notna() & ~unreadable(c("amount_received"), self.rows["amount_received"])
+
+    def outstanding_at(self, as_of) -> pd.Series:
+        """Each payment's outstanding amount at as_of, counting what was received by then (NaN when unknown).
+
+        A received amount with a blank received date counts as received; one
+        received after as_of does not (a report for a past month sees the
+        money owed then).
+        """
+        r = self.rows
+        day = pd.Timestamp(as_of)
+        received = r["amount_received"].fillna(0.0).where(~(r["received"] > day), 0.0)
+        return (r["amount_due"] - received).clip(lower=0.0).where(self.known)
+
+    def late_at(self, as_of) -> pd.Series:
+        """Days late at as_of (rules.days_late over outstanding_at); NaN when unknown."""
+        left, due = self.outstanding_at(as_of), self.rows["due"]
+        days = (pd.Timestamp(as_of) - due).dt.days.astype(float)
+        late = np.where((left > 0) & (due < pd.Timestamp(as_of)), days, 0.0)
+        return pd.Series(late, index=self.rows.index).where(left.notna() & due.notna())
+
+    @cached_property
+    def collected(self) -> pd.Series:
+        """Sum of amount_received per opportunity_id (the synced column: the total to date)."""
+        r = self.rows
+        return r["amount_received"].fillna(0.0).groupby(r["opportunity_id"]).sum()
+
+    def receivables(self, as_of) -> pd.DataFrame:
+        """receivable and overdue_receivable per customer_id: sums of the row formulas' outstanding at as_of."""
+        r = self.rows
+        left = (r["amount_due"] - r["amount_received"].fillna(0.0)).clip(lower=0.0).where(self.known, 0.0)
+        late = (left > 0) & (r["due"] < pd.Timestamp(as_of))
+        frame = pd.DataFrame({"customer_id": r["customer_id"], "receivable": left,
+                              "overdue_receivable": left.where(late, 0.0)})
+        return frame.groupby("customer_id")[["receivable", "overdue_receivable"]].sum()
+
+
+def opportunity_collected(book: PaymentBook, opportunities: pd.DataFrame) -> pd.Series:
+    """collected per opportunity row (0 when it has no payments)."""
+    keys = ids(column(opportunities, "opportunity_id"))
+    return keys.map(book.collected).fillna(0.0).astype(float)
+
+
+def customer_receivables(book: PaymentBook, customers: pd.DataFrame, as_of) -> pd.DataFrame:
+    """receivable and overdue_receivable per customer row (0 when it owes nothing)."""
+    totals = book.receivables(as_of)
+    keys = ids(column(customers, "customer_id"))
+    return pd.DataFrame({key: keys.map(totals[key]).fillna(0.0).astype(float) for key in totals.columns},
+                        index=customers.index)

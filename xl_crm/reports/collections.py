@@ -1,0 +1,112 @@
+"""Collections (回款, DOMAIN.md section 15) in the monthly report, for the team and every rep at once.
+
+A payment belongs to the owner of its deal (its opportunity_id); a payment
+of an unknown deal counts for the team only. At as_of, money received
+after as_of is still owed (compute.payments.PaymentBook.outstanding_at).
+
+- collected: amount_received with received_date in M.
+- receivable / overdue_receivable: outstanding at as_of of every payment,
+  and of those with days_late > 0.
+- won_without_payment_plan: deals Won with closed_date in the 12 months
+  ending as_of ((as_of - 365, as_of]) that no Payments row names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from ..compute.payments import PaymentBook
+from ..model.typed import column, texts
+from .data import ReportBook, scope_counts, scope_sums
+from .forecast import month_range
+
+COLLECTION_METRICS = ("collected", "receivable", "overdue_receivable", "won_without_payment_plan")
+BUCKETS = ("Current", "1-30", "31-90", ">90")
+LATE = ["payment_id", "opportunity_id", "customer_id", "owner", "milestone", "due_date", "outstanding", "days_late"]
+NO_PLAN = ["opportunity_id", "name", "owner", "customer_id", "amount", "closed"]
+
+
+class CollectionBook:
+    """The Payments rows of a ReportBook, typed once, each with the scope of its deal."""
+
+    def __init__(self, book: ReportBook):
+        frames = book.inputs.frames
+        self.payments = PaymentBook(frames["payments"], frames["opportunities"])
+        o = book.opportunities
+        first = o.dropna(subset=["opportunity_id"]).drop_duplicates("opportunity_id").set_index("opportunity_id")
+        rows = self.payments.rows
+        self.scope = rows["opportunity_id"].map(first["scope"]).fillna(-1).astype(int).to_numpy()
+        self.owner = rows["opportunity_id"].map(first["owner"])
+        self.milestone = texts(column(frames["payments"], "milestone"))
+        self.planned = o["opportunity_id"].isin(set(rows["opportunity_id"].dropna())).to_numpy()
+
+
+def collection_book(book: ReportBook) -> CollectionBook:
+    if ("collections",) not in book.memo:
+        book.memo["collections",] = CollectionBook(book)
+    return book.memo["collections",]
+
+
+def _no_plan(book: ReportBook, as_of: date) -> np.ndarray:
+    o, day = book.opportunities, pd.Timestamp(as_of)
+    won = ((o["status"] == "Won") & (o["closed"] > day - pd.Timedelta(days=365)) & (o["closed"] <= day)).to_numpy()
+    return won & ~collection_book(book).planned
+
+
+def collection_metrics(book: ReportBook, month: str, as_of: date) -> dict[str, np.ndarray]:
+    """COLLECTION_METRICS per scope (team, then each rep)."""
+    c, reps = collection_book(book), len(book.reps)
+    rows = c.payments.rows
+    first, last = month_range(month)
+    received = ((rows["received"] >= first) & (rows["received"] <= last)).to_numpy()
+    left = c.payments.outstanding_at(as_of).fillna(0.0).to_numpy()
+    late = (c.payments.late_at(as_of) > 0).to_numpy()
+    sums = lambda values: scope_sums(values, c.scope, reps)  # noqa: E731
+    return {
+        "collected": sums(np.where(received, rows["amount_received"].fillna(0.0).to_numpy(), 0.0)),
+        "receivable": sums(left), "overdue_receivable": sums(np.where(late, left, 0.0)),
+        "won_without_payment_plan": scope_counts(_no_plan(book, as_of), book.opportunities["scope"].to_numpy(),
+                                                 reps).astype(float),
+    }
+
+
+@dataclass
+class Collections:
+    """The Collections sheet of one report."""
+
+    aging: pd.DataFrame  # bucket, payments, outstanding
+    late: pd.DataFrame  # the largest late payments (LATE columns)
+    no_plan: pd.DataFrame  # Won deals of the last 12 months without a payment plan (NO_PLAN columns)
+    more_late: int
+    more_no_plan: int
+
+
+def collections(book: ReportBook, as_of: date, scope: int, rows_shown: int) -> Collections:
+    """The aging table and the two lists of one scope (0: the team) at as_of."""
+    c = collection_book(book)
+    mine = np.ones(len(c.scope), dtype=bool) if scope == 0 else c.scope == scope - 1
+    left = c.payments.outstanding_at(as_of)
+    days = c.payments.late_at(as_of)
+    settings = book.settings
+    bucket = np.select([days <= 0, days <= settings.aging_days_1, days <= settings.aging_days_2], [0, 1, 2], 3)
+    owed = mine & (left > 0).to_numpy() & days.notna().to_numpy()
+    aging = pd.DataFrame({"bucket": list(BUCKETS),
+                          "payments": np.bincount(bucket[owed], minlength=4).astype(int),
+                          "outstanding": np.bincount(bucket[owed], weights=left.to_numpy()[owed], minlength=4)})
+    r = c.payments.rows
+    late = pd.DataFrame({"payment_id": r["payment_id"], "opportunity_id": r["opportunity_id"],
+                         "customer_id": r["customer_id"], "owner": c.owner, "milestone": c.milestone,
+                         "due_date": r["due"], "outstanding": left, "days_late": days})
+    late = late[owed & (days > 0).to_numpy()].sort_values(["outstanding", "days_late"], ascending=False,
+                                                          kind="stable")
+    o = book.opportunities
+    deals = _no_plan(book, as_of) & (True if scope == 0 else (o["scope"] == scope - 1).to_numpy())
+    no_plan = o[deals].sort_values(["closed", "opportunity_id"], ascending=[False, True], kind="stable")[NO_PLAN]
+    if scope:
+        late, no_plan = late.drop(columns="owner"), no_plan.drop(columns="owner")
+    return Collections(aging, late.head(rows_shown).reset_index(drop=True), no_plan.head(rows_shown).reset_index(
+        drop=True), max(0, len(late) - rows_shown), max(0, len(no_plan) - rows_shown))
