@@ -13,8 +13,10 @@ LibreOffice and Gnumeric all read literally. No array-valued INDEX: it is
 row, chained as xl_crm.compute.derive chains the rules.
 
 Gnumeric's TRIM also folds tabs, no-break and ideographic spaces, which
-Excel's, LibreOffice's and the rules' TRIM keep as text: there a cell
-like "Now<tab>" reads as "Now".
+Excel's, LibreOffice's and the rules' keep as text; so blanks and
+spellings are told by the text with its spaces removed (SUBSTITUTE), and
+TRIM is trusted only where it changed nothing but spaces: "Now<tab>" is
+unknown in every engine, as in the rules.
 """
 
 from __future__ import annotations
@@ -80,10 +82,11 @@ def _is(x: str, words: Vocab, *values: str, blank: bool = False) -> str:
     """
     spellings = [""] * blank + [s for value in values for s in words.spellings(value)]
     unique = {s.lower() if s.isascii() else s: s for s in reversed(spellings)}  # `=` ignores ASCII case
-    plain = [_quote(s) for s in reversed(unique.values()) if " " not in s]
-    spaced = [s for s in reversed(unique.values()) if " " in s]
-    tests = [f"AND(LEN(TRIM({x}))=LEN({_squeezed(x)}),OR({','.join(f'{_squeezed(x)}={s}' for s in plain)}))"] * bool(plain)
-    tests += [f"AND(TRIM({x})={_quote(s)},{_squeezed(x)}={_quote(s.replace(' ', ''))})" for s in spaced]
+    spellings = list(reversed(unique.values()))
+    squeezed = _squeezed(x)
+    plain = ",".join(f"{squeezed}={_quote(s)}" for s in spellings if " " not in s)
+    tests = [f"AND(LEN(TRIM({x}))=LEN({squeezed}),OR({plain}))"] if plain else []
+    tests += [f"AND(TRIM({x})={_quote(s)},{squeezed}={_quote(s.replace(' ', ''))})" for s in spellings if " " in s]
     return tests[0] if len(tests) == 1 else f"OR({','.join(tests)})"
 
 
