@@ -15,7 +15,7 @@ import re
 from . import parts, workbookxml
 from .errors import PackageError
 from .package import Package
-from .xmlbytes import attr, open_tag, set_attr_at
+from .xmlbytes import attr, open_tag, set_attr, set_attr_at
 
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _SI = re.compile(rb"<si>(.*?)</si>|<si/>", re.S)
@@ -40,9 +40,9 @@ def restyle(xml: bytes, xf_map: list[int], dxf_map: list[int], strings: list[byt
     """A source sheet's XML with style indexes remapped and shared strings inlined."""
     def cell(match):
         attrs, inner = _remap(match.group(1), b"s", xf_map), match.group(2)
-        if re.search(rb'\st="s"', attrs) and inner is not None:
+        if attr(attrs, "t") == "s" and inner is not None:
             index = int(re.search(rb"<v>(\d+)</v>", inner).group(1))
-            attrs = re.sub(rb'\st="s"', b' t="inlineStr"', attrs)
+            attrs = set_attr(attrs, "t", "inlineStr")
             return b"<c" + attrs + b"><is>" + strings[index] + b"</is></c>"
         return b"<c" + attrs + (b"/>" if inner is None else b">" + inner + b"</c>")
 
@@ -83,14 +83,19 @@ def _copy_part(pkg: Package, src: Package, name: str, dxf_map: list[int]) -> str
     pkg.write(new, data)
     if content_type:
         pkg.content_types.ensure(new, content_type)
+    _copy_related(pkg, src, name, new, dxf_map)
+    return new
+
+
+def _copy_related(pkg: Package, src: Package, source: str, copy: str, dxf_map: list[int]) -> None:
+    """Copy the parts `source` refers to and give its copy in pkg the same relationships to theirs."""
     rels = []
-    for rel in src.rels(name):
+    for rel in src.rels(source):
         target = rel.target if rel.external else parts.relative(
-            new, _copy_part(pkg, src, parts.resolve(name, rel.target), dxf_map))
+            copy, _copy_part(pkg, src, parts.resolve(source, rel.target), dxf_map))
         rels.append(parts.Rel(rel.id, rel.type, target, rel.external))
     if rels:
-        pkg.write(parts.rels_name(new), parts.serialise_rels(rels))
-    return new
+        pkg.write(parts.rels_name(copy), parts.serialise_rels(rels))
 
 
 def _remove_tree(pkg: Package, part: str) -> None:
@@ -127,12 +132,6 @@ def transplant(pkg: Package, name: str, src: Package, source_sheet: str) -> None
     else:
         part = _new_sheet_part(pkg, name)
     pkg.write(part, b"")  # reserve the name before copying the parts it refers to
-    rels = []
-    for rel in src.rels(src_part):
-        target = rel.target if rel.external else parts.relative(
-            part, _copy_part(pkg, src, parts.resolve(src_part, rel.target), dxf_map))
-        rels.append(parts.Rel(rel.id, rel.type, target, rel.external))
+    _copy_related(pkg, src, src_part, part, dxf_map)
     pkg.write(part, xml)
-    if rels:
-        pkg.write(parts.rels_name(part), parts.serialise_rels(rels))
     pkg.content_types.ensure(part, parts.WORKSHEET_TYPE)

@@ -38,6 +38,8 @@ def cell_text(text: str) -> str:
 
 def xml_text(text: str) -> str:
     """Cell text as element content: cell_text, then OOXML's _xHHHH_ escapes, then XML's entities."""
+    if text.isprintable() and "_x" not in text:
+        return escape(text)  # the common case
     text = cell_text(text)
     if "_x" in text:
         text = _ESCAPE_LIKE.sub(r"_x005F_\1", text)
