@@ -21,6 +21,7 @@ from .. import rules
 from ..model import schema, vocab
 from ..model.asof import AsOf
 from ..model.settings import DEFAULT
+from .demo_method import method_frames
 from .workbook import write_standard_workbook
 
 SEED = 20261123
@@ -259,7 +260,8 @@ def build_demo(out_dir: str | Path, *, as_of: AsOf, reports: bool = True) -> lis
     written = []
     for lang, name in (("en", "demo_crm.xlsx"), ("zh", "demo_crm_zh.xlsx")):
         path = out_dir / name
-        write_standard_workbook(path, demo_frames(as_of.day, lang), lang=lang, as_of=as_of, backup=False)
+        frames = method_frames(demo_frames(as_of.day, lang), as_of.day, lang)  # deal maps, rivals, greetings
+        write_standard_workbook(path, frames, lang=lang, as_of=as_of, backup=False)
         written.append(path)
     if reports:
         from ..reports import write_reports

@@ -27,7 +27,8 @@ from ..model.settings import DEFAULT, Settings
 from ..model.typed import column, dates, parsed, per_row, texts
 
 REFERENCE = date(2000, 1, 1)
-OTHER_SHEETS = ("targets", "payments", "history")  # read for the forecast and collections
+# read for the forecast, the collections, the political map and the competitors
+OTHER_SHEETS = ("targets", "payments", "history", "contacts", "deal_contacts", "competitors")
 
 
 def year_before(day: date) -> date:

@@ -48,6 +48,7 @@ import pandas as pd
 
 from .data import ReportBook, scope_counts, scope_sums, scope_table
 from .money import MONEY_COUNTS, MONEY_METRICS, money_metrics
+from .political_map import MAP_COUNTS, MAP_METRICS, map_metrics
 
 TEAM = "Team"
 COUNTS = ("new_count", "won_count", "lost_count", "open_count", "activities", "overdue_followups", "stale_count",
@@ -58,6 +59,9 @@ METRICS = (
     "stale_count", "conversion_1_2", "conversion_2_3", "conversion_3_4", "conversion_4_5",
     *MONEY_METRICS,  # the forecast against the targets and the collections: money.py
 )
+
+COUNTS += MAP_COUNTS  # the political map: political_map.py
+METRICS += MAP_METRICS
 
 
 def month_bounds(month: str) -> tuple[date, date]:
@@ -142,6 +146,7 @@ def metric_table(book: ReportBook, month: str, as_of: date, reps: list[str] | No
     for k in range(1, min(5, len(book.settings.stages))):
         out[f"conversion_{k}_{k + 1}"] = conversions[:, k - 1]
     out = out.assign(**money_metrics(book, month, as_of, own))
+    out = out.assign(**map_metrics(book, month, as_of, own))
     return out if reps is None else out.loc[[TEAM, *reps]]
 
 

@@ -27,7 +27,9 @@ from ..model.cells import as_date
 from .data import OTHER_SHEETS, ReportBook, Snapshot, scope_counts, scope_sums, scope_table, year_before
 from .kpis import (METRICS, TEAM, conversion, default_as_of, in_month, metric_table, month_bounds, reached,
                    shift_month, tidy)
+from .method import MethodView, method_view
 from .money import MoneyView, money_view
+from .plays import value_plays
 
 LIST_ROWS = 100
 OPEN_AGE_DAYS = 30  # open deals younger than this are not yet short of touches (section 9)
@@ -82,6 +84,7 @@ class Report:
     vip: pd.DataFrame
     tier_mix: pd.DataFrame
     more: dict[str, int] = field(default_factory=dict)  # list -> rows left out (beyond LIST_ROWS)
+    method: MethodView | None = None  # the Political map and Competitors sheets (method.py)
     money: MoneyView | None = None  # the Forecast and Collections sheets (money.py)
 
 
@@ -344,7 +347,7 @@ def report_model(book: ReportBook, month: str, as_of: date | None = None, rep: s
                                 "overdue": d.overdue_grades[s].astype(int)}),
         touches=_touches(m, s),
         few_touches=lists["few_touches"][0],
-        value_mix=_value_mix(value_counts, d.value_amount[s]),
+        value_mix=_value_mix(value_counts, d.value_amount[s]).assign(play=value_plays(book.lang)),
         value_diagnosis=rules.diagnosis(value_counts, book.settings, book.lang),
         grid=pd.DataFrame([[letters[rules.opening(ground, lead)] for ground in GRID_GROUNDS] for lead in GRID_LEADS],
                           index=list(GRID_LEADS), columns=list(GRID_GROUNDS)),
@@ -355,6 +358,7 @@ def report_model(book: ReportBook, month: str, as_of: date | None = None, rep: s
                                "revenue_12m": d.tier_revenue[s],
                                "share": d.tier_revenue[s] / total_revenue if total_revenue else None}),
         more={key: hidden for key, (_, hidden) in lists.items() if hidden},
+        method=method_view(book, month, as_of, s, LIST_ROWS if rep is None else REP_LIST_ROWS),
         money=money_view(book, month, as_of, s, LIST_ROWS if rep is None else REP_LIST_ROWS),
     )
 

@@ -24,6 +24,8 @@ from ..ooxml.xstring import cell_text
 from . import labels
 from .kpis import METRICS, TEAM
 from .labels import pick
+from .method_sheets import KINDS as METHOD_KINDS
+from .method_sheets import write_method_sheets
 from .model import FunnelModel, Report
 from .money_sheets import KINDS as MONEY_KINDS
 from .money_sheets import write_money_sheets
@@ -33,6 +35,8 @@ PERCENT = {"probability", "conversion", "share", "win_rate", "conversion_1_2", "
            "conversion_4_5"}
 DATES = {"last_contact", "next_due", "closed"}
 DECIMAL = {"avg_touches", "avg_cycle_days"}
+for _keys, _method_kind in ((MONEY, "money"), (PERCENT, "percent"), (DATES, "date")):
+    _keys.update(METHOD_KINDS[_method_kind])  # the Political map and Competitors sheets
 for _keys, _kind_name in ((MONEY, "money"), (PERCENT, "percent"), (DECIMAL, "decimal"), (DATES, "date")):
     _keys.update(MONEY_KINDS[_kind_name])  # the Forecast and Collections sheets' columns and metrics
 FORMATS = {"money": "#,##0", "percent": "0.0%", "date": "yyyy-mm-dd", "decimal": "0.0", "count": "#,##0",
@@ -231,6 +235,7 @@ def write_report(report: Report, path: str | Path, lang: str = "en") -> Path:
     _vip(writer, report, title)
     if report.money is not None:
         write_money_sheets(writer, report, title)
+    write_method_sheets(writer, report, title)
     ws = writer.sheet("kpis", None, 0)  # tidy: scope, metric, value from row 1, for machines to read
     writer.table(ws, 0, report.kpis, kinds={"value": "decimal"}, freeze=True)
     ws.set_column(0, 0, 24)

@@ -1,0 +1,83 @@
+"""The report's political map (DOMAIN.md section 10): open deals with warnings, and the KPIs.
+
+A deal's map reads no date, so it is computed once per batch, as if every
+deal were open (a deal won since was open in an earlier month); a report
+then picks the deals open at its as_of.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from ..compute.political_map import deal_maps
+from ..model.vocab import MAP_WARNINGS
+from .data import ReportBook, scope_counts, scope_sums
+
+MAP_METRICS = ("deals_with_map_warnings", "weighted_with_executive_share")
+MAP_COUNTS = ("deals_with_map_warnings",)
+DEAL_COLUMNS = ("opportunity_id", "name", "owner", "customer_id", "stage", "amount", "weighted_amount",
+                "map_contacts", "executives", "coaches", "departments", "support", "map_warnings")
+
+
+def maps(book: ReportBook) -> pd.DataFrame:
+    """Every deal's map (counts and canonical warnings), as if open, per Opportunities row; once per batch."""
+    if "deal maps" not in book.memo:
+        frames = book.inputs.frames
+        book.memo["deal maps"] = deal_maps(frames["opportunities"].assign(status="Open"), frames["contacts"],
+                                           frames["deal_contacts"], book.settings)
+    return book.memo["deal maps"]
+
+
+def _open(book: ReportBook, as_of: date, own: bool) -> np.ndarray:
+    snap = book.snapshot(as_of)
+    return snap.open_at if own else snap.open_dated
+
+
+def map_metrics(book: ReportBook, month: str, as_of: date, own: bool = True) -> dict[str, np.ndarray]:
+    """MAP_METRICS per scope (team, then each rep); the share is NaN where nothing is open."""
+    o, m, reps = book.opportunities, maps(book), len(book.reps)
+    scope, pipeline = o["scope"].to_numpy(), _open(book, as_of, own)
+    warned = pipeline & m["map_warnings"].notna().to_numpy()
+    weighted = np.where(pipeline, o["open_weighted"].fillna(0.0).to_numpy(), 0.0)
+    executive = (m["executives"].fillna(0).to_numpy(dtype=float) > 0)
+    total, covered = scope_sums(weighted, scope, reps), scope_sums(np.where(executive, weighted, 0.0), scope, reps)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(total > 0, covered / total, np.nan)
+    return {"deals_with_map_warnings": scope_counts(warned, scope, reps).astype(float),
+            "weighted_with_executive_share": share}
+
+
+@dataclass
+class MapView:
+    """The Political map sheet of one report."""
+
+    deals: pd.DataFrame  # DEAL_COLUMNS: open deals with warnings, the largest weighted amount first
+    hidden: int  # deals left out beyond the rows shown
+    by_rep: pd.DataFrame  # rep, one column per warning (canonical English), total
+
+
+def map_view(book: ReportBook, as_of: date, scope: int, rows_shown: int) -> MapView:
+    """The team's view (scope 0, with every rep counted) or one rep's (1 + its position)."""
+    o, m = book.opportunities, maps(book)
+    rows = _open(book, as_of, True) & m["map_warnings"].notna().to_numpy()
+    if scope:
+        rows &= o["scope"].to_numpy() == scope - 1
+    deals = pd.concat([o[["opportunity_id", "name", "owner", "customer_id", "stage", "amount"]],
+                       o["open_weighted"].rename("weighted_amount"), m], axis=1)[rows]
+    deals = deals.sort_values("weighted_amount", ascending=False, kind="stable")[list(DEAL_COLUMNS)]
+    warned = deals["map_warnings"].str.split("; ")
+    counts = pd.DataFrame({w: warned.map(lambda found, w=w: w in found) for w in MAP_WARNINGS.values},
+                          index=deals.index, dtype=int)
+    if scope:
+        by_rep = pd.DataFrame([counts.sum()], index=[book.reps[scope - 1]])
+    else:  # deals of no rep count for the team only
+        by_rep = counts.groupby(deals["owner"].where(deals["owner"].isin(book.reps))).sum()
+        by_rep = by_rep.reindex(book.reps, fill_value=0)
+        by_rep.loc["Team"] = counts.sum()
+    by_rep["total"] = by_rep.sum(axis=1)
+    by_rep = by_rep.astype(int).rename_axis("rep").reset_index()
+    return MapView(deals.head(rows_shown).reset_index(drop=True), max(len(deals) - rows_shown, 0), by_rep)
