@@ -119,7 +119,7 @@ def test_repeated_problems_are_grouped_with_what_they_change(tmp_path):
     grouped = CliRunner().invoke(main, ["check", str(path)]).output.strip().splitlines()
     assert [line.split(": ", 1)[1] for line in grouped] == [
         "error: Opportunities, column E (Amount): expected a number: 8 rows (2, 3, 4, 5, 6, ...; first value 'lots')",
-        "8 deals without a readable amount count as 0 in the pipeline and in revenue",
+        "deals without a readable amount count as 0 in the pipeline and in revenue: 8",
         "8 errors, 0 warnings",
     ]
     every = CliRunner().invoke(main, ["check", "--all", str(path)]).output.strip().splitlines()

@@ -37,7 +37,7 @@ def init(path, lang, data_dir, mapping_file, as_of, force, strict, no_backup):
         click.echo(f"{data_dir}/{note}")
     click.echo(f"wrote {path}")
     if data_dir:
-        found, line = check_note(read_workbook(path))
+        found, line = check_note(read_workbook(path, load_mapping(mapping_file)))
         click.echo(line)
         if strict and found.errors:
             sys.exit(1)

@@ -74,23 +74,23 @@ def grouped(problems: list[Problem], lang: str = "en") -> list[str]:
 
 # what a problem changes in the numbers, by sheet.column: (English, Chinese), {n} = rows
 IMPACTS = {
-    "opportunities.amount": ("{n} deals without a readable amount count as 0 in the pipeline and in revenue",
+    "opportunities.amount": ("deals without a readable amount count as 0 in the pipeline and in revenue: {n}",
                              "{n} 个商机金额无法读取，在管道和收入中按 0 计"),
-    "opportunities.stage": ("{n} deals without a readable stage have no probability and are left out of the funnel",
+    "opportunities.stage": ("deals without a readable stage have no probability and are left out of the funnel: {n}",
                             "{n} 个商机阶段无法读取，没有成交概率，不计入漏斗"),
-    "opportunities.status": ("{n} deals without a readable status count as neither open, won nor lost",
+    "opportunities.status": ("deals without a readable status count as neither open, won nor lost: {n}",
                              "{n} 个商机状态无法读取，不计为跟进中、赢单或丢单"),
-    "opportunities.closed_date": ("{n} won or lost deals without a closed date count in no month's results",
+    "opportunities.closed_date": ("won or lost deals without a closed date count in no month's results: {n}",
                                   "{n} 个已赢单或丢单的商机没有成交日期，不计入任何月份"),
-    "opportunities.customer_id": ("{n} deals of unknown customers add to no customer's revenue or tier",
+    "opportunities.customer_id": ("deals without a known customer add to no customer's revenue or tier: {n}",
                                   "{n} 个商机的客户不存在，不计入任何客户的收入和层级"),
-    "customers.need": ("{n} customers without a readable need have no grade",
+    "customers.need": ("customers without a readable need have no grade: {n}",
                        "{n} 个客户需求无法读取，没有客户等级"),
-    "customers.dates": ("{n} customers with an unreadable date have no grade or due date",
+    "customers.dates": ("customers with an unreadable date have no grade or due date: {n}",
                         "{n} 个客户有无法读取的日期，没有等级或跟进日期"),
-    "activities.date": ("{n} activities without a readable date count as no touch",
+    "activities.date": ("activities without a readable date count as no touch: {n}",
                         "{n} 条跟进记录日期无法读取，不计为跟进"),
-    "activities.customer_id": ("{n} activities of unknown customers count for no customer",
+    "activities.customer_id": ("activities without a known customer count for no customer: {n}",
                                "{n} 条跟进记录的客户不存在，不计入任何客户"),
 }
 
