@@ -84,7 +84,7 @@ def test_chinese_workbook_gets_chinese_messages_and_summary(tmp_path):
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert lines[-1].endswith("4 个错误，0 个警告")
-    assert "错误: 参数!B6 (CadenceA): 'abc': 应为不小于 0 的天数；按默认值 1 计算" in lines[2]
+    assert "错误：参数!B6 (CadenceA)：'abc'：应为不小于 0 的天数；按默认值 1 计算" in lines[2]
 
 
 DEALS_SHEET = ["Opportunity ID", "Customer ID", "Stage", "Status", "Amount", "Created", "Closed Date", "Stage Since"]
@@ -132,3 +132,13 @@ def test_a_workbook_without_a_crm_table_is_one_line_and_a_failure(tmp_path):
         result = CliRunner().invoke(main, command)
         assert result.exit_code == 2, result.output
         assert "no customer or deal table found" in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_a_chinese_users_own_sheet_gets_chinese_messages(tmp_path):
+    book = {"客户": [["客户编号", "客户名称"], ["C1", "华为"]],
+            "商机": [["商机编号", "客户编号", "阶段", "状态", "金额"], ["O1", "C1", "主导进程", "跟进中", "很多"],
+                   ["O2", "C1", "主导进程", "跟进中", "很多"]]}
+    result = CliRunner().invoke(main, ["check", str(sheets_workbook(tmp_path / "zh.xlsx", book))])
+    lines = [line.split(": ", 1)[1] for line in result.output.strip().splitlines()]
+    assert lines == ["错误：商机 E列（金额）：应为数字：共 2 行（第 2, 3 行；首个值 '很多'）",
+                     "2 个商机金额无法读取，在管道和收入中按 0 计", "2 个错误，0 个警告"]

@@ -7,6 +7,7 @@ as much and can be read. `--all` still lists every cell.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..model.cells import cell_text
@@ -14,6 +15,7 @@ from ..model.cells import cell_text
 ERROR, WARNING = "error", "warning"
 SHOWN_ROWS = 5
 _SEVERITY = {"en": {ERROR: "error", WARNING: "warning"}, "zh": {ERROR: "错误", WARNING: "警告"}}
+_COLON = {"en": ": ", "zh": "："}
 
 
 @dataclass(frozen=True)
@@ -31,13 +33,14 @@ class Problem:
         return self.text("en")
 
     def text(self, lang: str = "en") -> str:
-        return f"{_SEVERITY[lang][self.severity]}: {self.where(lang)}{self._value()}: {self.says(lang)}"
+        colon = _COLON[lang]
+        return f"{_SEVERITY[lang][self.severity]}{colon}{self.where(lang)}{self._value(colon)}{colon}{self.says(lang)}"
 
     def where(self, lang: str = "en") -> str:
         where = self.sheet
         if lang == "zh":
             where += f" 第{self.row}行" if self.row is not None else ""
-            return where + (f"，{self.column}列" if self.column else "")
+            return where + (f" {_zh_column(self.column)}" if self.column else "")
         if self.row is not None:
             where += f" row {self.row}"
         return where + (f", column {self.column}" if self.column else "")
@@ -45,10 +48,16 @@ class Problem:
     def says(self, lang: str = "en") -> str:
         return self.zh if lang == "zh" and self.zh else self.message
 
-    def _value(self) -> str:
+    def _value(self, colon: str = ": ") -> str:
         if self.value is None:
             return ""
-        return f": {self.value!r}" if isinstance(self.value, str) else f": {cell_text(self.value)}"
+        return colon + (repr(self.value) if isinstance(self.value, str) else cell_text(self.value))
+
+
+def _zh_column(column: str) -> str:
+    """ "H (金额)" -> "H列（金额）". """
+    match = re.fullmatch(r"([A-Z]+) \((.*)\)", column)
+    return f"{match.group(1)}列（{match.group(2)}）" if match else f"{column}列"
 
 
 def grouped(problems: list[Problem], lang: str = "en") -> list[str]:
@@ -63,12 +72,13 @@ def grouped(problems: list[Problem], lang: str = "en") -> list[str]:
             continue
         rows = ", ".join(str(p.row) for p in items[:SHOWN_ROWS]) + (", ..." if len(items) > SHOWN_ROWS else "")
         head = Problem(severity, sheet, None, column, None, "", "").where(lang)
-        first = items[0]._value()[2:]
+        first = items[0]._value("")
         if lang == "zh":
-            detail = f"共{len(items)}处（第{rows}行" + (f"；首个值 {first}" if first else "") + "）"
+            detail = f"共 {len(items)} 行（第 {rows} 行" + (f"；首个值 {first}" if first else "") + "）"
         else:
             detail = f"{len(items)} rows ({rows}" + (f"; first value {first}" if first else "") + ")"
-        lines.append(f"{_SEVERITY[lang][severity]}: {head}: {items[0].says(lang)}: {detail}")
+        colon = _COLON[lang]
+        lines.append(f"{_SEVERITY[lang][severity]}{colon}{head}{colon}{items[0].says(lang)}{colon}{detail}")
     return lines
 
 
