@@ -28,6 +28,12 @@ EXPECTED = {
     "crm_bant": "need, budget, authority, timeline",
     "crm_tier": "revenues, Optional settings",
     "crm_funnel": "stages, statuses, Optional amounts, Optional settings",
+    "crm_forecast": "forecast_category, status, stage, Optional settings",
+    "crm_outstanding": "amount_due, Optional amount_received",
+    "crm_days_late": "outstanding, due_date, Optional as_of, Optional settings",
+    "crm_aging": "days_late, Optional settings",
+    "crm_map_warnings": "roles, attitudes, levels, coaches, departments, Optional stage, Optional settings",
+    "crm_play": "territory, lead, Optional settings",
 }
 
 

@@ -35,7 +35,10 @@ from .. import rules
 from ..model.cells import Invalid, as_date, as_number, is_blank, parse_iso_date
 from ..model.settings import DEFAULT, Settings
 from ..model.typed import per_row
-from ..model.vocab import FOLLOWUP_STATUS, TIER
+from ..model.vocab import AGING, FOLLOWUP_STATUS, FORECAST, MAP_WARNINGS, TIER
+from ..rules import forecast as rules_forecast
+from ..rules import payments as rules_payments
+from ..rules.political_map import map_summary
 from ..sheets import settings_sheet
 
 CATEGORY = "xl_crm"
@@ -298,5 +301,82 @@ def crm_funnel(stages, statuses, amounts=None, settings=None):
     return rows
 
 
+@xw.func(category=CATEGORY)
+@xw.arg("forecast_category", ndim=2, doc="The rep's category: Commit / Best case / Pipeline / Omitted (may be blank).")
+@xw.arg("status", ndim=2, doc="Status: Open / Won / Lost (跟进中 / 赢单 / 丢单).")
+@xw.arg("stage", ndim=2, doc="Stage name (English or Chinese) or number.")
+@xw.arg("settings", ndim=2, doc=SETTINGS_DOC)
+def crm_forecast(forecast_category, status, stage, settings=None):
+    """Forecast: the rep's category, else Closed (Won), Omitted (Lost) or by stage (CommitStage, BestCaseStage)."""
+    ctx = _context(settings)
+    forecast = _strict(rules_forecast.forecast)
+    return _cellwise(lambda c, st, s: FORECAST.label(forecast(c, st, s, settings=ctx.settings), ctx.lang),
+                     forecast_category, status, stage)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("amount_due", ndim=2, doc="Amount due on the payment.")
+@xw.arg("amount_received", ndim=2, doc="Amount received so far (blank = 0).")
+def crm_outstanding(amount_due, amount_received=None):
+    """Outstanding: amount due less amount received, never below 0."""
+    return _cellwise(_strict(rules_payments.outstanding), amount_due, amount_received)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("outstanding", ndim=2, doc="Outstanding amount (the Outstanding column, or CRM_OUTSTANDING).")
+@xw.arg("due_date", ndim=2, doc="Due date of the payment.")
+@xw.arg("as_of", ndim=2, doc=AS_OF_DOC)
+@xw.arg("settings", ndim=2, doc=SETTINGS_DOC)
+def crm_days_late(outstanding, due_date, as_of=None, settings=None):
+    """Days past the due date while money is outstanding; 0 when paid or not yet due."""
+    ctx = _context(settings)
+    late = _strict(rules_payments.days_late)
+    return _cellwise(lambda left, due, a: late(left, _date(due), ctx.as_of(a)), outstanding, due_date, as_of)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("days_late", ndim=2, doc="Days late (the Days Late column, or CRM_DAYS_LATE).")
+@xw.arg("settings", ndim=2, doc=SETTINGS_DOC)
+def crm_aging(days_late, settings=None):
+    """Aging bucket: Current / 1-30 / 31-90 / >90 (AgingDays1, AgingDays2)."""
+    ctx = _context(settings)
+    aging = _strict(rules_payments.aging)
+    return _cellwise(lambda d: AGING.label(aging(d, settings=ctx.settings), ctx.lang), days_late)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("roles", ndim=2, doc="The role of each person on the deal's map: A / D / E / C / U (批准人, 决策人 ...).")
+@xw.arg("attitudes", ndim=2, doc="Each person's attitude: * / + / = / - / X (力挺, 支持 ...), same size.")
+@xw.arg("levels", ndim=2, doc="Each person's level: Operational / Management / Executive, same size.")
+@xw.arg("coaches", ndim=2, doc="Whether each person is a coach (内线): yes / no, same size.")
+@xw.arg("departments", ndim=2, doc="Each person's department, same size.")
+@xw.arg("stage", ndim=2, doc="Optional: the deal's stage; below MapFromStage there is no warning.")
+@xw.arg("settings", ndim=2, doc=SETTINGS_DOC)
+def crm_map_warnings(roles, attitudes, levels, coaches, departments, stage=None, settings=None):
+    """The political map's warnings for one deal's people, joined by "; " (blank when none)."""
+    ctx = _context(settings)
+    columns = [_flat(v) for v in (roles, attitudes, levels, coaches, departments)]
+    if len({len(c) for c in columns}) != 1:
+        return "ranges differ in size"
+    people = [row for row in zip(*columns) if not all(is_blank(v) for v in row)]
+    stage = _flat(stage)[0] if isinstance(stage, list) else stage
+    summary = map_summary(*([row[i] for row in people] for i in range(5)), stage=None if is_blank(stage) else stage,
+                          settings=ctx.settings)
+    return MAP_WARNINGS.label(summary["map_warnings"], ctx.lang)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("territory", ndim=2, doc="Whose ground: Ours / Neutral / Theirs (我方地盘 / 中立地盘 / 敌方地盘).")
+@xw.arg("lead", ndim=2, doc="Who leads: Ahead / Even / Behind (我方领先 / 敌我相当 / 我方落后).")
+@xw.arg("settings", ndim=2, doc=SETTINGS_DOC)
+def crm_play(territory, lead, settings=None):
+    """The nine-grid play of a deal from its territory and lead (the opening letter's play)."""
+    ctx = _context(settings)
+    letter, play = _strict(rules.opening), _strict(rules.opening_play)
+    return _cellwise(lambda t, le: play(letter(t, le), ctx.lang), territory, lead)
+
+
 FUNCTIONS = (crm_grade, crm_cadence, crm_next_due, crm_followup_status, crm_probability, crm_weighted,
-             crm_opening, crm_opening_play, crm_value_class, crm_bant, crm_tier, crm_funnel)
+             crm_opening, crm_opening_play, crm_value_class, crm_bant, crm_tier, crm_funnel, crm_forecast,
+             crm_outstanding, crm_days_late, crm_aging, crm_map_warnings,
+             crm_play)
