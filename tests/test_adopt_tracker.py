@@ -215,3 +215,13 @@ def test_a_mapping_names_the_sheet_and_the_customer_column(tmp_path):
     deals = data.tables["opportunities"].frame
     assert deals["status"].tolist() == ["Open", "Won"] and deals["customer_id"].nunique() == 1
     assert data.frame("customers")["name"].tolist() == ["Acme GmbH"]
+
+
+def test_a_table_keeps_its_kind_once_upgrade_added_the_standard_columns(tmp_path):
+    """A customer list with a contact-ID-like column stays the customer list after Customer ID is added."""
+    path = tracker(tmp_path / "list.xlsx", ["联系人id", "ownerid", "客户全称", "最后联系日期"],
+                   [["P1", "王五", "华为技术有限公司", datetime(2026, 1, 2)]], sheet="Data")
+    assert read_workbook(path).tables["customers"].sheet_name == "Data"
+    upgrade_workbook(path, as_of=AS_OF, backup=False)
+    assert read_workbook(path).tables["customers"].sheet_name == "Data"
+    assert upgrade_workbook(path, dry_run=True).changes == []

@@ -45,7 +45,7 @@ OWN_SHEETS = frozenset({
     "Summary", "概要", "Reps", "销售代表", "Revenue", "收入", "Follow-ups", "跟进", "Portfolio", "客户组合",
     "Stale deals", "停滞商机", "VIP customers", "VIP客户", "KPIs",
 })
-# a sheet found by its headers is the first of these it reads as: a deal table names customers too
+# the kinds a sheet is found as by its headers, in the order that breaks a tie: a deal table names customers too
 PRECEDENCE = ("opportunities", "activities", "contacts", "customers")
 _GENERIC_NAMES = {"name", "名称", "姓名"}
 _AMBIGUOUS_CLOSE = {"close_date", "closedate"}  # an open deal's CloseDate is its expected close
@@ -308,17 +308,34 @@ def _read_sheets(pkg: Package, path: Path, mapping: Mapping, wanted: set[str], b
         if name in reserved:
             continue
         rows = sheet_rows(name)
-        for key in PRECEDENCE:
-            found = scan(rows, schema.sheet(key), mapping)
-            if found is not None:  # the first kind a sheet reads as is its kind, taken or not
-                if key in missing:
-                    missing.discard(key)
-                    _add_table(data, pkg, mapping, schema.sheet(key), name, rows, found)
-                else:
-                    data.also[name] = key
-                break
+        kind = _kind(rows, mapping)
+        if kind is None:
+            continue
+        key, found = kind
+        if key in missing:
+            missing.discard(key)
+            _add_table(data, pkg, mapping, schema.sheet(key), name, rows, found)
+        else:
+            data.also[name] = key
     _complete(data, mapping)
     return data
+
+
+def _kind(rows: list[list], mapping: Mapping) -> tuple[str, Header] | None:
+    """The kind a sheet reads as: the one whose columns it names most (ties: PRECEDENCE), taken or not.
+
+    By the count, not the order alone, so the standard columns upgrade adds keep a table the kind it was.
+    """
+    best = None
+    for key in PRECEDENCE:
+        found = scan(rows, schema.sheet(key), mapping)
+        if found is not None and (best is None or _score(found) > _score(best[1])):
+            best = (key, found)
+    return best
+
+
+def _score(header: Header) -> int:
+    return len(header.columns) + len(header.links)
 
 
 def _named_sheet(spec: schema.Sheet, mapping: Mapping, names: set[str], path: Path) -> str | None:
