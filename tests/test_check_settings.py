@@ -142,3 +142,18 @@ def test_a_chinese_users_own_sheet_gets_chinese_messages(tmp_path):
     lines = [line.split(": ", 1)[1] for line in result.output.strip().splitlines()]
     assert lines == ["错误：商机 E列（金额）：应为数字：共 2 行（第 2, 3 行；首个值 '很多'）",
                      "2 个商机金额无法读取，在管道和收入中按 0 计", "2 个错误，0 个警告"]
+
+
+def test_thresholds_in_order_and_a_missing_stage_table():
+    from xl_crm.commands.settings_check import settings_problems
+    rows = [["Name", "Value"], ["AsOf", None], ["GradeDaysA", 100], ["GradeDaysB", 90], ["TierVIP", 1.5]]
+    problems = [str(p) for p in settings_problems(rows, "Settings", as_of_formula=True)]
+    assert problems[:3] == [
+        "error: Settings!B5 (TierVIP): 1.5: expected a fraction from 0 to 1 (50% = 0.5)",
+        "warning: Settings: no GradeDaysC row; the default is used",
+        "warning: Settings: no CadenceA row; the default is used",
+    ]
+    assert "error: Settings!B4 (GradeDaysB): 90: expected at least GradeDaysA (100)" in problems
+    assert problems[-1] == "error: Settings: no stage table; the default stages are used"
+    blank = [str(p) for p in settings_problems(rows, "Settings", as_of_formula=False)]
+    assert blank[0] == "error: Settings!B2 (AsOf): expected a date or =TODAY(); today is used"
