@@ -157,3 +157,9 @@ def test_thresholds_in_order_and_a_missing_stage_table():
     assert problems[-1] == "error: Settings: no stage table; the default stages are used"
     blank = [str(p) for p in settings_problems(rows, "Settings", as_of_formula=False)]
     assert blank[0] == "error: Settings!B2 (AsOf): expected a date or =TODAY(); today is used"
+
+
+def test_an_empty_workbook_is_said_to_be_empty(tmp_path):
+    path = sheets_workbook(tmp_path / "empty.xlsx", {"Sheet1": []})
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 2 and "the workbook is empty" in result.output

@@ -205,6 +205,9 @@ def check_data(data: CrmData) -> list[Problem]:
     A workbook with no customer or deal table at all is an XlCrmError: there is nothing to check.
     """
     if not data.tables:
+        if data.path is not None and _empty(data.path):
+            raise XlCrmError(f"{data.path}: the workbook is empty (no sheet holds any value); run "
+                             f"`xl-crm init {data.path} --force` for a new CRM workbook")
         raise XlCrmError(f"{data.path}: no customer or deal table found (no sheet has the headers of Customers or "
                          "Opportunities); see `xl-crm upgrade --dry-run`, or name your columns with --mapping")
     problems = []
@@ -225,6 +228,12 @@ def check_data(data: CrmData) -> list[Problem]:
     sheet_order = {t.sheet_name: order[k] for k, t in data.tables.items()}
     problems.sort(key=lambda p: (sheet_order.get(p.sheet, -1), p.row or 0))
     return _settings(data) + problems
+
+
+def _empty(path: Path) -> bool:
+    book = CalamineWorkbook.from_path(str(path))
+    return not any(any(not is_blank(v) for row in book.get_sheet_by_name(name).to_python() for v in row)
+                   for name in book.sheet_names)
 
 
 def _settings(data: CrmData) -> list[Problem]:
