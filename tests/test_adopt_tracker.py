@@ -225,3 +225,23 @@ def test_a_table_keeps_its_kind_once_upgrade_added_the_standard_columns(tmp_path
     upgrade_workbook(path, as_of=AS_OF, backup=False)
     assert read_workbook(path).tables["customers"].sheet_name == "Data"
     assert upgrade_workbook(path, dry_run=True).changes == []
+
+
+def test_a_tracker_kept_as_an_excel_table_is_widened_with_its_ids(tmp_path, recalc):
+    path = tmp_path / "table.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("Pipeline")
+    ws.merge_range(0, 0, 0, 3, "Pipeline 2026")
+    rows = [["Acme Inc.", "Closed Won", 5000, "Ann"], ["ACME, inc", "Propose", 1000, "Ann"],
+            ["Globex", "Prospecting", 700, "Bob"]]
+    ws.add_table(2, 0, 2 + len(rows), 3, {"name": "Deals", "data": rows, "columns": [
+        {"header": h} for h in ("Account Name", "Stage", "Amount", "Opportunity Owner")]})
+    book.close()
+    plan = upgrade_workbook(path, as_of=AS_OF, backup=False)
+    assert any("extend table 'Deals'" in line for line in plan.lines())
+    data = read_workbook(recalc(path))
+    deals = data.tables["opportunities"].frame
+    assert deals["status"].tolist() == ["Won", "Open", "Open"]
+    assert deals["probability"].tolist()[:2] == [1, 0.5]  # Prospecting: blank in the formula (see the plan)
+    assert deals["customer_id"].nunique() == 2 and deals["opportunity_id"].is_unique
+    assert data.tables["customers"].frame["name"].tolist() == ["Acme Inc.", "Globex"]
