@@ -1,6 +1,7 @@
 """Mapping files for real exports: value maps, one column to several fields, date formats, sheets."""
 
 import pytest
+import xlsxwriter
 
 from xl_crm.errors import XlCrmError
 from xl_crm.model.mapping import (
@@ -9,6 +10,7 @@ from xl_crm.model.mapping import (
     load_mapping,
     parse_mapping,
 )
+from xl_crm.sheets.read import read_workbook
 
 EXPORT = """
 [opportunities]
@@ -89,3 +91,21 @@ def test_csv_name_and_sheet(export):
 def test_bad_entries_are_named(raw, message):
     with pytest.raises(XlCrmError, match=message.replace("(", r"\(")):
         parse_mapping(raw, "map.toml")
+
+
+def test_value_maps_apply_when_a_workbook_is_read(tmp_path):
+    path = tmp_path / "de.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("Chancen")
+    ws.write_row(0, 0, ["Kunde", "Phase", "Betrag", "Ergebnis"])
+    ws.write_row(1, 0, ["Acme", " angebot ", 10, "offen"])
+    ws.write_row(2, 0, ["Globex", "Verhandlung", 20, "gewonnen"])
+    book.close()
+    mapping = parse_mapping({"opportunities": {
+        "sheet": "Chancen", "columns": {"Kunde": "customer_name", "Phase": "stage", "Betrag": "amount",
+                                        "Ergebnis": "status"},
+        "values": {"stage": {"Angebot": "Propose", "Verhandlung": "Negotiate"},
+                   "Ergebnis": {"offen": "Open", "gewonnen": "Won"}}}})
+    deals = read_workbook(path, mapping).tables["opportunities"].frame
+    assert deals["stage"].tolist() == ["Propose", "Negotiate"] and deals["status"].tolist() == ["Open", "Won"]
+    assert read_workbook(path, mapping).frame("customers")["name"].tolist() == ["Acme", "Globex"]
