@@ -29,7 +29,8 @@ class CompetitorView:
 
     rivals: pd.DataFrame  # competitor, won, lost, win_rate, lost_amount
     reasons: pd.DataFrame  # rep, one column per reason (canonical) and NO_REASON, total
-    moves: pd.DataFrame  # MOVE_COLUMNS
+    moves: pd.DataFrame  # MOVE_COLUMNS, the latest first
+    moves_hidden: int = 0  # moves left out beyond the rows shown
 
 
 def _closed(book: ReportBook, as_of: date) -> pd.DataFrame:
@@ -87,5 +88,7 @@ def moves(book: ReportBook, month: str, scope: int = 0) -> pd.DataFrame:
     return table[list(MOVE_COLUMNS)].reset_index(drop=True)
 
 
-def competitor_view(book: ReportBook, month: str, as_of: date, scope: int) -> CompetitorView:
-    return CompetitorView(rivals(book, as_of, scope), lost_reasons(book, as_of, scope), moves(book, month, scope))
+def competitor_view(book: ReportBook, month: str, as_of: date, scope: int, rows_shown: int) -> CompetitorView:
+    moved = moves(book, month, scope)
+    return CompetitorView(rivals(book, as_of, scope), lost_reasons(book, as_of, scope), moved.head(rows_shown),
+                          max(len(moved) - rows_shown, 0))

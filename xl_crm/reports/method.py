@@ -24,5 +24,5 @@ class MethodView:
 def method_view(book: ReportBook, month: str, as_of: date, scope: int, rows_shown: int) -> MethodView:
     """The team's (scope 0) or one rep's (1 + its position) view."""
     openings, hidden = problem_openings(book, as_of, scope, rows_shown)
-    return MethodView(map_view(book, as_of, scope, rows_shown), competitor_view(book, month, as_of, scope),
+    return MethodView(map_view(book, as_of, scope, rows_shown), competitor_view(book, month, as_of, scope, rows_shown),
                       openings, hidden)

@@ -74,8 +74,10 @@ def _political_map(writer, report, title: str) -> None:
     shown = "-" if share.empty or share.iloc[0] is None else f"{share.iloc[0]:.0%}"
     ws.write(1, 0, pick(labels.WORDS, "executive_share", lang).format(shown), writer.plain)
     row = writer.heading(ws, 3, pick(labels.WORDS, "map_deals", lang))
+    stages = report.funnel.stages
+    stage_names = dict(zip(stages["stage"].tolist(), stages["name_zh" if lang == "zh" else "name"].tolist()))
     last = _table(writer, ws, row, pm.deals, more=pm.hidden,
-                  shown={"map_warnings": lambda w: MAP_WARNINGS.label(w, lang)})[1]
+                  shown={"map_warnings": lambda w: MAP_WARNINGS.label(w, lang), "stage": stage_names.get})[1]
     row = writer.heading(ws, last + 3, pick(labels.WORDS, "map_by_rep", lang))
     _table(writer, ws, row, pm.by_rep)
 
@@ -88,4 +90,4 @@ def _competitors(writer, view, title: str) -> None:
     row = writer.heading(ws, last + 3, pick(labels.WORDS, "reasons", lang))
     last = _table(writer, ws, row, view.reasons)[1]
     row = writer.heading(ws, last + 3, pick(labels.WORDS, "moves", lang))
-    _table(writer, ws, row, view.moves)
+    _table(writer, ws, row, view.moves, more=view.moves_hidden)
