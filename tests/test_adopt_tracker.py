@@ -245,3 +245,17 @@ def test_a_tracker_kept_as_an_excel_table_is_widened_with_its_ids(tmp_path, reca
     assert deals["probability"].tolist()[:2] == [1, 0.5]  # Prospecting: blank in the formula (see the plan)
     assert deals["customer_id"].nunique() == 2 and deals["opportunity_id"].is_unique
     assert data.tables["customers"].frame["name"].tolist() == ["Acme Inc.", "Globex"]
+
+
+def test_dry_run_notes_deal_customers_missing_from_the_customer_list(tmp_path):
+    path = tmp_path / "both.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("客户").write_row(0, 0, ["客户名称", "业务员"])
+    book.worksheets()[0].write_row(1, 0, ["华为技术有限公司", "甲"])
+    deals = book.add_worksheet("跟踪")
+    deals.write_row(0, 0, ["客户", "阶段", "金额"])
+    deals.write_row(1, 0, ["华为技术", "确认商机", 5])
+    deals.write_row(2, 0, ["新公司", "确认商机", 7])
+    book.close()
+    text = "\n".join(upgrade_workbook(path, dry_run=True).lines())
+    assert "note: 1 customers named on deals are not in sheet '客户' (新公司)" in text

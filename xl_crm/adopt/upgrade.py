@@ -35,7 +35,7 @@ from ..model.mapping import Mapping
 from ..ooxml.package import Package
 from ..ooxml.save import refuse_if_open
 from ..ooxml.sheetxml import Styled
-from ..sheets import column_style, settings_sheet
+from ..sheets import column_style, links, settings_sheet
 from ..sheets.new import write_new_workbook
 from ..sheets.read import CrmData, Table, read_workbook
 from . import added_columns
@@ -51,6 +51,7 @@ class Plan:
     lang: str
     found: dict[str, str] = field(default_factory=dict)  # sheet key -> description of the mapping
     also: dict[str, str] = field(default_factory=dict)  # sheet name -> the kind it reads as, found elsewhere
+    notes: list[str] = field(default_factory=list)  # what the user should know and upgrade does not change
     changes: list[str] = field(default_factory=list)
     written: bool = False
 
@@ -59,6 +60,7 @@ class Plan:
         out += [f"  {schema.sheet(k).en}: {v}" for k, v in self.found.items()] or ["  no CRM tables found"]
         out += [f"  sheet {name!r} also reads as {schema.sheet(k).en}: left as it is (one table of each kind)"
                 for name, k in self.also.items()]
+        out += [f"  note: {n}" for n in self.notes]
         out += [f"  + {c}" for c in self.changes] or ["  nothing to change"]
         return out
 
@@ -124,6 +126,11 @@ def upgrade_workbook(path: str | Path, mapping: Mapping | None = None, lang: str
     data = read_workbook(path, mapping)
     plan = Plan(path, lang or detect_lang(data))
     plan.found, plan.also = {k: _describe(t) for k, t in data.tables.items()}, data.also
+    unknown = links.new_customers(data)
+    if len(unknown):
+        names = ", ".join(unknown["name"].head(5)) + (" ..." if len(unknown) > 5 else "")
+        plan.notes.append(f"{len(unknown)} customers named on deals are not in sheet "
+                          f"{data.tables['customers'].sheet_name!r} ({names}): add them there, or `check` lists them")
     with Package.open(path) as pkg:
         computed = compute({key: data.frame(key) for key in (*data.tables, *data.built)},
                            AsOf.resolve(as_of, settings_sheet.fixed_as_of(pkg, data)), data.settings)
