@@ -244,7 +244,8 @@ def crm_value_class(short_term_score, long_term_score, settings=None):
     """Value class 1-4 from short- and long-term scores (high from ValueHigh)."""
     ctx = _context(settings)
     value_class = _strict(rules.value_class)
-    return _cellwise(lambda short, long_: value_class(short, long_, settings=ctx.settings), short_term_score, long_term_score)
+    return _cellwise(lambda short, long_: value_class(short, long_, settings=ctx.settings),
+                     short_term_score, long_term_score)
 
 
 @xw.func(category=CATEGORY)
