@@ -8,6 +8,7 @@ import click
 
 from ..adopt.import_ import import_files
 from ..adopt.upgrade import upgrade_workbook
+from ..model import schema
 from ..model.mapping import load_mapping
 from . import main
 from .options import MAPPING, NO_BACKUP
@@ -31,7 +32,7 @@ def upgrade(path, mapping_file, lang, dry_run, no_backup):
 @main.command("import")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--into", required=True, type=click.Path(dir_okay=False), help="The CRM workbook (created if missing).")
-@click.option("--sheet", type=click.Choice(["customers", "opportunities", "contacts", "activities"]), default=None,
+@click.option("--sheet", type=click.Choice([s.key for s in schema.DATA_SHEETS if s.key != "history"]), default=None,
               help="Which table the rows belong to (default: recognised from the headers).")
 @MAPPING
 @click.option("--on-duplicate", type=click.Choice(["skip", "update", "error"]), default="skip",

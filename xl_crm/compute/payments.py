@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..model.settings import DEFAULT, Settings
-from ..model.typed import column, dates, ids, numbers, unreadable
+from ..model.typed import column, dates, ids, numbers, texts, unreadable
 from ..rules.payments import aging, days_late, outstanding
 from ..rules.vector import vectorised as vec
 
@@ -46,6 +46,7 @@ class PaymentBook:
         self.rows["customer_id"] = own.where(own.notna(), self.rows["opportunity_id"].map(deal_customer))
         # rules.outstanding is blank when the amount due is blank or unreadable, or the received amount unreadable
         self.known = self.rows["amount_due"].notna() & ~unreadable(c("amount_received"), self.rows["amount_received"])
+        self.milestones = texts(c("milestone"))
 
     def outstanding_at(self, as_of) -> pd.Series:
         """Each payment's outstanding amount at as_of, counting what was received by then (NaN when unknown).
@@ -94,3 +95,35 @@ def customer_receivables(book: PaymentBook, customers: pd.DataFrame, as_of) -> p
     keys = ids(column(customers, "customer_id"))
     return pd.DataFrame({key: keys.map(totals[key]).fillna(0.0).astype(float) for key in totals.columns},
                         index=customers.index)
+
+
+DUE_SOON_DAYS = 7  # Today lists the payments due within a week (DOMAIN.md section 15)
+
+
+def payments_due(book: PaymentBook, customers: pd.DataFrame, opportunities: pd.DataFrame, as_of,
+                 days: int = DUE_SOON_DAYS) -> pd.DataFrame:
+    """Today's payments: the late ones (most days late first), then those due within `days` (soonest first).
+
+    Columns: payment_id, customer_id, customer, opportunity_id, milestone, owner, due_date, outstanding,
+    days_late (0 when not yet due).
+    """
+    r, day = book.rows, pd.Timestamp(as_of)
+    left = book.outstanding_at(as_of)
+    late = (left > 0) & (r["due"] < day)
+    soon = (left > 0) & (r["due"] >= day) & (r["due"] <= day + pd.Timedelta(days=days))
+    names = _lookup(customers, "customer_id", "name")
+    owners = _lookup(opportunities, "opportunity_id", "owner")
+    rows = pd.DataFrame({"payment_id": r["payment_id"], "customer_id": r["customer_id"],
+                         "customer": r["customer_id"].map(names), "opportunity_id": r["opportunity_id"],
+                         "milestone": book.milestones, "owner": r["opportunity_id"].map(owners),
+                         "due_date": r["due"], "outstanding": left,
+                         "days_late": (day - r["due"]).dt.days.where(late, 0)})[late | soon]
+    rows = rows.assign(late=rows["days_late"] > 0).sort_values(["late", "days_late", "due_date"],
+                                                               ascending=[False, False, True], kind="stable")
+    return rows.drop(columns="late").reset_index(drop=True)
+
+
+def _lookup(frame: pd.DataFrame, key: str, value: str) -> pd.Series:
+    """value by ID (the first row of each ID)."""
+    found = pd.Series(texts(column(frame, value)).to_numpy(), index=ids(column(frame, key)).to_numpy())
+    return found[found.index.notna() & ~found.index.duplicated()]

@@ -23,7 +23,7 @@ from . import derive, today
 from .greetings import greetings_due
 from .history import History
 from .political_map import deal_maps
-from .payments import PaymentBook, customer_receivables, opportunity_collected, payment_columns
+from .payments import PaymentBook, customer_receivables, opportunity_collected, payment_columns, payments_due
 from .sync import SyncSources
 
 DATA_SHEETS = tuple(spec.key for spec in schema.DATA_SHEETS)
@@ -157,6 +157,8 @@ class Computed:
         calls = today.call_list(self.frame("customers"), self.customer_derived, self.inputs.frames["activities"],
                                 self.day)
         calls.attrs.update(greetings=self.greetings, greet_days=self.settings.greet_days)  # below the follow-ups
+        calls.attrs["payments"] = payments_due(self.inputs.payments, self.inputs.frames["customers"],
+                                               self.inputs.frames["opportunities"], self.day)
         return calls
 
     @cached_property

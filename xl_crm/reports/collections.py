@@ -20,7 +20,6 @@ import numpy as np
 import pandas as pd
 
 from ..compute.payments import PaymentBook
-from ..model.typed import column, texts
 from .data import ReportBook, scope_counts, scope_sums
 from .forecast import month_range
 
@@ -41,7 +40,7 @@ class CollectionBook:
         rows = self.payments.rows
         self.scope = rows["opportunity_id"].map(first["scope"]).fillna(-1).astype(int).to_numpy()
         self.owner = rows["opportunity_id"].map(first["owner"])
-        self.milestone = texts(column(frames["payments"], "milestone"))
+        self.milestone = self.payments.milestones
         self.planned = o["opportunity_id"].isin(set(rows["opportunity_id"].dropna())).to_numpy()
 
 

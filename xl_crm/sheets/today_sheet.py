@@ -14,7 +14,7 @@ from ..model import schema
 from ..model.cells import is_blank
 from ..model.vocab import FOLLOWUP_STATUS, TIER
 from ..ooxml.xstring import cell_text
-from . import today_greetings
+from . import today_greetings, today_payments
 
 HEADERS = {
     "customer_id": ("Customer ID", "客户编号", 12),
@@ -63,7 +63,8 @@ def layout(calls: pd.DataFrame, as_of: date, lang: str = "en") -> list[tuple[str
         rows.append(("rep", [f"{NO_OWNER[lang] if is_blank(owner) else cell_text(owner)} ({len(group)})"]))
         rows += [("call", [_cell_value(k, record[k], lang) for k in keys]) for record in group.to_dict("records")]
     greetings = calls.attrs.get("greetings")  # compute.step puts the greetings due there
-    return rows + today_greetings.rows(greetings, calls.attrs.get("greet_days", 7), lang, _cell_value)
+    return (rows + today_payments.rows(calls.attrs.get("payments"), lang, _cell_value)  # compute.step puts them there
+            + today_greetings.rows(greetings, calls.attrs.get("greet_days", 7), lang, _cell_value))
 
 
 def write_today_sheet(workbook, calls: pd.DataFrame, as_of: date, lang: str = "en") -> None:
