@@ -43,8 +43,10 @@ def _frames(seed: int = 4):
                      "owner": c["owner"] if rng.random() < 0.9 else None, "stage": rng.choice(list(STAGES)),
                      "status": status, "amount": float(rng.randint(1, 50) * 1000),
                      "created": AS_OF - timedelta(days=rng.randint(30, 600)), "closed_date": closed,
-                     "competitor": rng.choice(RIVALS), "reason": rng.choice(list(REASONS)) if status == "Lost" else None,
-                     "territory": rng.choice(["Ours", "Neutral", "Theirs"]), "lead": rng.choice(["Ahead", "Even", "Behind"])})
+                     "competitor": rng.choice(RIVALS),
+                     "reason": rng.choice(list(REASONS)) if status == "Lost" else None,
+                     "territory": rng.choice(["Ours", "Neutral", "Theirs"]),
+                     "lead": rng.choice(["Ahead", "Even", "Behind"])})
         mine = [p for p in contacts if p["customer_id"] == c["customer_id"]]
         if mine and rng.random() < 0.5:
             p = rng.choice(mine)

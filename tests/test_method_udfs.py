@@ -39,5 +39,6 @@ def test_map_warnings_equal_the_synced_column_of_the_same_deal():
 
 def test_play_from_territory_and_lead():
     assert crm_play("Ours", "Ahead") == "Speed the purchase up."
-    assert crm_play(column("敌方地盘", None), column("我方落后", "Even"), "zh") == [["放慢采购节奏、等待机会，或接受配角。"], [None]]
+    plays = crm_play(column("敌方地盘", None), column("我方落后", "Even"), "zh")
+    assert plays == [["放慢采购节奏、等待机会，或接受配角。"], [None]]
     assert crm_play("Nowhere", "Ahead").startswith("unknown territory")
