@@ -132,3 +132,18 @@ def test_today_lists_late_payments_and_those_due_within_a_week(workbook):
     assert set(listed) == {"P2", "P3"}  # P1 is paid, P4 unreadable
     assert listed["P2"][4] == "Late" and listed["P2"][6] == 60 and listed["P2"][9] == 40000
     assert listed["P3"][4] == "Due" and listed["P3"][11] == "Ann"
+
+
+def test_demo_targets_are_met_by_some_reps_and_missed_by_others():
+    from xl_crm.commands.demo import demo_frames
+    from xl_crm.commands.demo_money import money_frames
+    from xl_crm.reports.model import as_book, report_model
+
+    day = date(2026, 11, 30)
+    frames = money_frames(demo_frames(day), day)
+    report = report_model(as_book(frames), "2026-11", day)
+    attainment = report.money.by_rep["attainment"].dropna()
+    assert (attainment >= 1).any() and (attainment < 1).any()
+    aging = report.money.collections.aging.set_index("bucket")["payments"]
+    assert (aging > 0).all()  # payments current and late in every bucket
+    assert len(report.money.collections.no_plan)  # some won deals have no plan
