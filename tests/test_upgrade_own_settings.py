@@ -93,6 +93,7 @@ def test_own_settings_sheet_is_kept_and_crm_settings_added_beside_it(tmp_path, g
 
     data = read_workbook(path)
     assert data.settings_name == ours and data.lang == lang
+    assert ours not in {t.sheet_name for t in data.tables.values()} | set(data.also)  # never read as data
     assert data.settings.stages == DEFAULT.stages  # read from xl_crm's sheet, not the user's
     assert all(getattr(data.settings, t.field) == getattr(DEFAULT, t.field) for t in THRESHOLDS)
     fix_as_of(path)

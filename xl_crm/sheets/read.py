@@ -302,7 +302,7 @@ def _read_sheets(pkg: Package, path: Path, mapping: Mapping, wanted: set[str], b
             found = scan(sheet_rows(name), spec, mapping, named=True)
             if found is not None:
                 _add_table(data, pkg, mapping, spec, name, sheet_rows(name), found)
-    reserved = {n for s in schema.DATA_SHEETS for n in (s.en, s.zh)} | OWN_SHEETS | taken
+    reserved = {n for s in schema.DATA_SHEETS for n in (s.en, s.zh)} | OWN_SHEETS | taken | {data.settings_name}
     missing = {key for key in PRECEDENCE if key in wanted and key not in data.tables and key not in mapping.sheets}
     for name in book.sheet_names if missing else ():
         if name in reserved:
