@@ -12,6 +12,7 @@ import pytest
 import xlsxwriter
 from click.testing import CliRunner
 from fixtures_book import rich_workbook
+from openpyxl.utils import get_column_letter
 from test_guards import rewrite_part
 from test_package import parts_of, values_of
 
@@ -117,8 +118,8 @@ def test_a_workbook_without_crm_data_gets_the_empty_standard_sheets(tmp_path):
     wb.close()
     upgrade_workbook(tmp_path / "plain.xlsx")
     data = read_workbook(tmp_path / "plain.xlsx")
-    assert data.sheet_names == ["Budget", "Customers", "Opportunities", "Contacts", "Activities", "Settings"]
-    assert set(data.tables) == {"customers", "opportunities", "contacts", "activities"}
+    assert data.sheet_names == ["Budget", *(s.en for s in schema.DATA_SHEETS), "Settings"]
+    assert set(data.tables) == {s.key for s in schema.DATA_SHEETS}
 
 
 RULES = re.compile(rb"<dataValidations\b.*?</dataValidations>|<conditionalFormatting\b.*?</conditionalFormatting>|"
@@ -162,6 +163,9 @@ def moved(formula: str, row: int, to: int) -> str:
     return re.sub(rf"(\$[A-Z]+){row}\b", rf"\g<1>{to}", formula)
 
 
+WIDENED = get_column_letter(1 + len(schema.CUSTOMERS.columns))  # the last column of Clients (B:D) widened
+
+
 def table_book(path, right_of_table=None, totals=False):
     wb = xlsxwriter.Workbook(str(path))
     ws = wb.add_worksheet("Book")
@@ -179,18 +183,18 @@ def test_a_table_takes_the_new_columns_and_the_next_upgrade_finds_nothing(tmp_pa
     book = table_book(tmp_path / "t.xlsx")
     before = values_of(book)
     plan = upgrade_workbook(book, as_of=AS_OF, backup=False)
-    assert any("extend table 'Clients' with Owner" in c and "(E-V)" in c for c in plan.changes)
+    assert any("extend table 'Clients' with Owner" in c and f"(E-{WIDENED})" in c for c in plan.changes)
     after = values_of(book)
     assert all(after["Book"][r][:len(row)] == row for r, row in enumerate(before["Book"]))
     table = openpyxl.load_workbook(book)["Book"].tables["Clients"]
-    assert table.ref == "B2:V4" and table.autoFilter.ref == "B2:V4"
+    assert table.ref == f"B2:{WIDENED}4" and table.autoFilter.ref == f"B2:{WIDENED}4"
     columns = {c.name: c.calculatedColumnFormula for c in table.tableColumns}
     ws = openpyxl.load_workbook(book)["Book"]
     grade = next(c for c in ws[2] if c.value == "Grade").column
     first, second = ws.cell(3, grade).value, ws.cell(4, grade).value
     assert columns["Grade"].attr_text == first[1:] and "TRIM($D3)" in first and columns["Tier"] is None
     assert second == moved(first, 3, 4)  # filled down
-    assert len({c.id for c in table.tableColumns}) == 21
+    assert len({c.id for c in table.tableColumns}) == len(schema.CUSTOMERS.columns)
     once = book.read_bytes()
     again = upgrade_workbook(book, as_of=AS_OF)
     assert again.changes == [] and book.read_bytes() == once
@@ -201,7 +205,7 @@ def test_a_table_with_a_totals_row_is_widened_and_its_totals_row_left_alone(tmp_
     plan = upgrade_workbook(book, as_of=AS_OF, backup=False)
     assert any("extend table 'Clients'" in c for c in plan.changes)
     ws = openpyxl.load_workbook(book)["Book"]
-    assert ws.tables["Clients"].ref == "B2:V5"
+    assert ws.tables["Clients"].ref == f"B2:{WIDENED}5"
     grade = next(c for c in ws[2] if c.value == "Grade").column
     assert "TRIM($D4)" in ws.cell(4, grade).value and ws.cell(5, grade).value is None
     assert ws["B5"].value == "Total"
@@ -240,7 +244,8 @@ def test_added_formulas_are_stored_once_per_column(tmp_path):
 def test_a_table_with_cells_to_its_right_gets_plain_columns_after_the_used_range(tmp_path):
     book = table_book(tmp_path / "t.xlsx", right_of_table="mine")
     plan = upgrade_workbook(book, as_of=AS_OF, backup=False)
-    assert any(c.startswith("'Book': add columns Owner") and "(F-W)" in c for c in plan.changes)
+    last = get_column_letter(2 + len(schema.CUSTOMERS.columns))  # after E, which holds the user's note
+    assert any(c.startswith("'Book': add columns Owner") and f"(F-{last})" in c for c in plan.changes)
     ws = openpyxl.load_workbook(book)["Book"]
     assert ws.tables["Clients"].ref == "B2:D4" and ws["E3"].value == "mine" and ws["F2"].value == "Owner"
     grade = next(c for c in ws[2] if c.value == "Grade").column
@@ -255,7 +260,7 @@ def test_import_into_an_adopted_table_adds_shared_formulas_of_their_own(tmp_path
     source.write_text("Customer ID,Company,Need\nC3,Gamma,Now\nC4,Delta,None\n")
     import_files([source], book, backup=False)
     ws = openpyxl.load_workbook(book)["Book"]
-    assert ws.tables["Clients"].ref == "B2:V6" and ws["B5"].value == "C3"
+    assert ws.tables["Clients"].ref == f"B2:{WIDENED}6" and ws["B5"].value == "C3"
     grade = next(c for c in ws[2] if c.value == "Grade").column
     assert ws.cell(5, grade).value == moved(ws.cell(3, grade).value, 3, 5)
     assert ws.cell(6, grade).value == moved(ws.cell(3, grade).value, 3, 6)
