@@ -57,8 +57,7 @@ SUMMARIES = (  # what was done, and the next step it leads to
     (("Contract review", "合同审阅"), ("Agree the payment terms", "确定付款条款")),
 )
 OVERDUE_DAYS = (0, 0, 0, 1, 1, 2, 2, 3, 4, 5, 7, 9, 12)  # a follow-up missed by days, not months
-DUE_SHARE = {"A": 0.6}  # hot accounts (close within 30 days, cadence 1 day) are often due
-DUE_OTHERS = 0.13
+DUE_PER_REP = (6, 12)  # follow-ups due today per rep, the new leads included
 NEW_LEADS = 0.5  # of the customers with no deal: new leads nobody has called yet
 NEW_TODAY = 2  # deals created on as_of itself, so the 1st of a month has a month to date
 HISTORY_DAYS = 548  # about 18 months of data
@@ -75,7 +74,7 @@ def _deal(rng: random.Random, as_of: date, index: int, total: int) -> dict:
     cycle = rng.randint(25, 150)
     end = created + timedelta(days=cycle)
     won = rng.random() < 0.55
-    if end <= as_of and rng.random() > 0.03:  # the cycle ended: won or lost that day (a few slip on, open)
+    if end <= as_of and (rng.random() > 0.03 or (as_of - end).days > 45):  # won or lost that day; a few slip
         stage = 5 if won else rng.randint(1, 4)
         return {"created": created, "status": "Won" if won else "Lost", "stage": stage, "closed": end,
                 "expected": end + timedelta(days=rng.randint(-20, 20)), "since": None}
@@ -86,9 +85,9 @@ def _deal(rng: random.Random, as_of: date, index: int, total: int) -> dict:
             "expected": end + timedelta(days=rng.randint(-3, 14)), "since": min(since, as_of)}
 
 
-def _last_contact(rng: random.Random, as_of: date, cadence: int, grade: str, latest: date | None) -> tuple:
+def _last_contact(rng: random.Random, as_of: date, cadence: int, due: bool, latest: date | None) -> tuple:
     """(last contact, planned next date) for one customer: due (by a few days at most) or upcoming."""
-    if rng.random() < DUE_SHARE.get(grade, DUE_OTHERS):
+    if due:
         late = rng.choice(OVERDUE_DAYS)
         last = as_of - timedelta(days=cadence + late)
         planned = as_of - timedelta(days=late) if rng.random() < 0.5 else None
@@ -202,6 +201,7 @@ def demo_frames(as_of: date, lang: str = "en", *, customers: int = 200, opportun
             "next_date": planned or day + timedelta(days=rng.randint(2, 14)),
         })
 
+    plans = {}  # customer_id -> (cadence, latest deal event) of each customer with a touch
     for customer in customers:
         deals = deals_of.get(customer["customer_id"], [])
         open_deals = [d for d in deals if lives[d["opportunity_id"]]["status"] == "Open"]
@@ -222,7 +222,21 @@ def demo_frames(as_of: date, lang: str = "en", *, customers: int = 200, opportun
         cadence = int(rules.cadence_days(grade))  # no tier cap: E customers won nothing this year
         events = [day for d in deals for day in (lives[d["opportunity_id"]]["created"],
                                                  lives[d["opportunity_id"]]["closed"]) if day is not None]
-        last, planned = _last_contact(rng, as_of, cadence, grade, max(events, default=None))
+        plans[customer["customer_id"]] = cadence, max(events, default=None)
+    due = set()
+    for rep in sorted({c["owner"] for c in customers}):  # each rep's day: a handful due, the rest upcoming
+        mine = [c["customer_id"] for c in customers if c["owner"] == rep]
+        leads = sum(c not in plans for c in mine)
+        free = [c for c in mine if c in plans and (plans[c][1] is None or plans[c][1] < as_of - timedelta(
+            days=plans[c][0] + max(OVERDUE_DAYS)))]  # no deal event since the contact they missed
+        due.update(rng.sample(free, min(len(free), max(0, rng.randint(*DUE_PER_REP) - leads))))
+    for customer in customers:
+        if customer["customer_id"] not in plans:
+            continue
+        deals = deals_of.get(customer["customer_id"], [])
+        open_deals = [d for d in deals if lives[d["opportunity_id"]]["status"] == "Open"]
+        cadence, latest = plans[customer["customer_id"]]
+        last, planned = _last_contact(rng, as_of, cadence, customer["customer_id"] in due, latest)
         customer["next_action_date"] = planned
         for deal in deals:  # the touches each deal's life needed, all on or before the last contact
             life = lives[deal["opportunity_id"]]
