@@ -99,3 +99,17 @@ REFUSALS = {
 def refusal(key: str, lang: str, **values) -> str:
     """One line saying why a report is not written, in the workbook's language."""
     return pick(REFUSALS, key, lang).format(**values)
+
+
+VALUE_CLASSES = {  # section 6: each class with what it means
+    1: ("1 Big deal, big impact", "1 大单·影响大"), 2: ("2 Small deal, big impact", "2 小单·影响大"),
+    3: ("3 Big deal, small impact", "3 大单·影响小"), 4: ("4 Small deal, small impact", "4 小单·影响小"),
+}
+WORDS.update({
+    "letters": ("Nine-grid letters: position, type and play", "九宫格字母：位置、类型与打法"),
+    "open_aged": ("Open, older than 30 days", "跟进中（创建超过30天）"),
+})
+COLUMNS.update({
+    "letter": ("Letter", "字母"), "lead": ("Lead", "态势"), "territory": ("Territory", "地盘"),
+    "opening_type": ("Type", "类型"), "play": ("Play", "打法"),
+})
