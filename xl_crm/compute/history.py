@@ -135,7 +135,7 @@ class History:
                                                   index=opps.index, dtype=object),
                               "closed": dates(column(opps, "closed_date"))}, index=opps.index)
         frame = frame[frame["opportunity_id"].notna()].drop_duplicates("opportunity_id")
-        first = frame["opportunity_id"].map(self.first_dates)
+        first = pd.Series(self.first_dates.reindex(frame["opportunity_id"]).to_numpy(), index=frame.index)
         frame["since"] = frame["created"].fillna(first).astype(DATE)
         return frame.set_index("opportunity_id")
 

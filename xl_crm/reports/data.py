@@ -130,6 +130,8 @@ class ReportBook:
         number = {rep: i for i, rep in enumerate(self.reps)}
         for frame in (opps, self.activities, self.customers):
             frame["scope"] = frame["owner"].map(number).fillna(-1).astype(int)
+        self.present: date | None = None
+        """The date the workbook's values describe; a report before it reads the state then from History."""
         self._snapshots: dict[date, Snapshot] = {}
         self.memo: dict = {}  # what the model computes once per batch (month tables)
         self.stale_memo: dict = {}  # rules.stale by (status, stage, days): the same rows recur at every date
@@ -137,8 +139,17 @@ class ReportBook:
     @classmethod
     def from_data(cls, data) -> "ReportBook":
         """From a `read_workbook` result (CrmData)."""
-        return cls(data.frame("customers"), data.frame("opportunities"), data.frame("activities"),
+        book = cls(data.frame("customers"), data.frame("opportunities"), data.frame("activities"),
                    data.settings, data.lang, {key: data.frame(key) for key in OTHER_SHEETS if key in data.tables})
+        book.present = data.as_of or date.today()
+        return book
+
+    @cached_property
+    def since(self) -> pd.Series:
+        """When each deal counts from in a pipeline: created, else its first History date (NaT: unknown)."""
+        o = self.opportunities
+        first = self.inputs.history.first_dates.reindex(o["opportunity_id"]).to_numpy()
+        return pd.to_datetime(o["created"]).fillna(pd.Series(pd.to_datetime(first), index=o.index))
 
     @property
     def scopes(self) -> int:
@@ -190,16 +201,16 @@ class Snapshot:
         # workbook) is returned as soon as the batch drops it, not at some later garbage collection
         self.book, self.as_of = weakref.proxy(book), as_of
         o, day = book.opportunities, pd.Timestamp(as_of)
-        started = o["created"].isna() | (o["created"] <= day)
+        since = book.since
+        started = since.isna() | (since <= day)
         closed_later = o["status"].isin(["Won", "Lost"]) & (o["closed"] > day)
         self.open_at = (started & ((o["status"] == "Open") | closed_later)).to_numpy()
         """Deals open at as_of (section 11): created by then or blank, and Open or closed after as_of."""
-        self.open_dated = self.open_at & o["created"].notna().to_numpy()
+        self.open_dated = self.open_at & since.notna().to_numpy()
         """The deals of open_at whose created date is known: the pipeline of a comparison month.
 
         A deal with a blank created date is open only at the report's own as_of
-        (section 11); once History dates such a deal, its first History date
-        replaces the blank here.
+        (section 11), unless History dates it: then from its first History date.
         """
         self.cohort = ((o["created"] > pd.Timestamp(year_before(as_of))) & (o["created"] <= day)).to_numpy()
         """Deals created in the 12 months ending as_of: the funnel's cohort."""

@@ -46,18 +46,20 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from .changes import CHANGE_COUNTS, CHANGE_METRICS, change_metrics, reach_at, weighted_amount
 from .data import ReportBook, scope_counts, scope_sums, scope_table
 from .money import MONEY_COUNTS, MONEY_METRICS, money_metrics
 from .political_map import MAP_COUNTS, MAP_METRICS, map_metrics
 
 TEAM = "Team"
 COUNTS = ("new_count", "won_count", "lost_count", "open_count", "activities", "overdue_followups", "stale_count",
-          *MONEY_COUNTS)
+          *MONEY_COUNTS, *CHANGE_COUNTS)
 METRICS = (
     "new_count", "new_amount", "won_count", "won_amount", "lost_count", "lost_amount", "win_rate",
     "avg_cycle_days", "open_count", "open_amount", "weighted_amount", "activities", "overdue_followups",
     "stale_count", "conversion_1_2", "conversion_2_3", "conversion_3_4", "conversion_4_5",
     *MONEY_METRICS,  # the forecast against the targets and the collections: money.py
+    *CHANGE_METRICS,  # what History says moved in the month: changes.py
 )
 
 COUNTS += MAP_COUNTS  # the political map: political_map.py
@@ -88,12 +90,19 @@ def in_month(series: pd.Series, month: str) -> np.ndarray:
     return series.between(pd.Timestamp(first), pd.Timestamp(last)).to_numpy()
 
 
-def reached(book: ReportBook, rows: np.ndarray) -> np.ndarray:
-    """rules.funnel's reached(k) per scope (rows) and stage (columns) over some deals."""
+def reached(book: ReportBook, rows: np.ndarray, as_of: date | None = None) -> np.ndarray:
+    """rules.funnel's reached(k) per scope (rows) and stage (columns) over some deals, as far as they were at as_of.
+
+    A scope with a deal whose stage then is unknown (no History) has no known counts: NaN.
+    """
     o, n = book.opportunities, len(book.settings.stages)
-    reach, scope = o["reach"].to_numpy()[rows], o["scope"].to_numpy()[rows]
+    reach = o["reach"].to_numpy() if as_of is None else reach_at(book, as_of)
+    unknown = scope_counts(rows & (reach < 0), o["scope"].to_numpy(), len(book.reps))
+    reach, scope = np.maximum(reach[rows], 0), o["scope"].to_numpy()[rows]
     at_least = scope_table(reach, scope, len(book.reps), n + 1)  # deals whose furthest stage is exactly k
-    return np.cumsum(at_least[:, ::-1], axis=1)[:, ::-1][:, 1:]  # reached(k) = furthest >= k
+    counts = np.cumsum(at_least[:, ::-1], axis=1)[:, ::-1][:, 1:].astype(float)  # reached(k) = furthest >= k
+    counts[unknown > 0] = np.nan
+    return counts
 
 
 def conversion(counts: np.ndarray) -> np.ndarray:
@@ -137,15 +146,15 @@ def metric_table(book: ReportBook, month: str, as_of: date, reps: list[str] | No
         out["avg_cycle_days"] = money(timed, np.nan_to_num(cycle)) / count(timed)
     pipeline = snap.open_at if own else snap.open_dated
     out["open_count"], out["open_amount"] = count(pipeline), money(pipeline)
-    out["weighted_amount"] = money(pipeline, o["open_weighted"].fillna(0.0).to_numpy())
+    out["weighted_amount"] = weighted_amount(book, as_of, pipeline)
     acts = book.activities
     out["activities"] = count(in_month(acts["date"], month), acts["scope"].to_numpy())
     out["overdue_followups"] = count(snap.overdue, book.customers["scope"].to_numpy())
     out["stale_count"] = count(snap.stale.to_numpy())
-    conversions = conversion(reached(book, snap.cohort))
+    conversions = conversion(reached(book, snap.cohort, as_of))
     for k in range(1, min(5, len(book.settings.stages))):
         out[f"conversion_{k}_{k + 1}"] = conversions[:, k - 1]
-    out = out.assign(**money_metrics(book, month, as_of, own))
+    out = out.assign(**money_metrics(book, month, as_of, own), **change_metrics(book, month, as_of, own))
     out = out.assign(**map_metrics(book, month, as_of, own))
     return out if reps is None else out.loc[[TEAM, *reps]]
 

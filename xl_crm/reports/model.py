@@ -24,6 +24,7 @@ from .. import rules
 from ..sheets.read import CrmData
 from ..model.settings import Settings
 from ..model.cells import as_date
+from .changes import ChangesView, changes_view, stage_at
 from .data import OTHER_SHEETS, ReportBook, Snapshot, scope_counts, scope_sums, scope_table, year_before
 from .kpis import (METRICS, TEAM, conversion, default_as_of, in_month, metric_table, month_bounds, reached,
                    shift_month, tidy)
@@ -57,6 +58,8 @@ class FunnelModel:
     lost: int
     win_rate: float | None  # over deals closed in the 12 months ending as_of
     by_rep: pd.DataFrame  # index rep; deals, conversion_1_2..., win_rate
+    unknown_count: int = 0  # open deals whose stage at as_of is unknown (no History then): counted apart
+    unknown_amount: float = 0.0
 
 
 @dataclass
@@ -86,6 +89,7 @@ class Report:
     more: dict[str, int] = field(default_factory=dict)  # list -> rows left out (beyond LIST_ROWS)
     method: MethodView | None = None  # the Political map and Competitors sheets (method.py)
     money: MoneyView | None = None  # the Forecast and Collections sheets (money.py)
+    changes: ChangesView | None = None  # the Changes sheet (changes.py)
 
 
 def as_book(data, settings: Settings | None = None) -> ReportBook:
@@ -148,6 +152,8 @@ class DateTables:
 
     open_count: np.ndarray  # scope x stage: open pipeline at as_of
     open_amount: np.ndarray
+    unknown: np.ndarray  # per scope: open deals whose stage at as_of is unknown, and their amount
+    unknown_amount: np.ndarray
     reached: np.ndarray  # scope x stage: the 12-month cohort
     deals: np.ndarray  # per scope: deals in the cohort
     won: np.ndarray  # per scope: won / lost in the 12 months ending as_of
@@ -186,7 +192,8 @@ def _date_tables(book: ReportBook, snap: Snapshot) -> DateTables:
     n, scope = len(settings.stages), o["scope"].to_numpy()
     pipeline = snap.open_at
     money = o["amount"].fillna(0.0).to_numpy()
-    stage = o["open_stage"].to_numpy() - 1
+    stage = stage_at(book, snap.as_of) - 1  # -1: unknown (a past date History does not cover)
+    unknown = pipeline & (stage < 0)
     closed = (o["closed"] > pd.Timestamp(year_before(snap.as_of))) & (o["closed"] <= pd.Timestamp(snap.as_of))
     status = o["status"].to_numpy()
     c = snap.customers
@@ -209,7 +216,8 @@ def _date_tables(book: ReportBook, snap: Snapshot) -> DateTables:
     return DateTables(
         open_count=_by_scope(book, pipeline, scope, stage, n), open_amount=_by_scope(book, pipeline, scope, stage, n,
                                                                                      money),
-        reached=reached(book, snap.cohort), deals=scope_counts(snap.cohort, scope, r),
+        unknown=scope_counts(unknown, scope, r), unknown_amount=scope_sums(np.where(unknown, money, 0.0), scope, r),
+        reached=reached(book, snap.cohort, snap.as_of), deals=scope_counts(snap.cohort, scope, r),
         won=scope_counts((closed & (status == "Won")).to_numpy(), scope, r),
         lost=scope_counts((closed & (status == "Lost")).to_numpy(), scope, r),
         grades=_by_scope(book, everyone, c_scope, grade, 5), overdue_grades=_by_scope(book, late, c_scope, grade, 5),
@@ -249,7 +257,8 @@ def funnel_model(data, as_of, settings: Settings | None = None, rep: str | None 
                            **{f"conversion_{k}_{k + 1}": rates[:, k - 1] for k in range(1, len(stages))},
                            "win_rate": win_rate}, index=pd.Index(reps, dtype=object))
     won, lost = int(t.won[s]), int(t.lost[s])
-    return FunnelModel(as_of, table, won, lost, won / (won + lost) if won + lost else None, by_rep)
+    return FunnelModel(as_of, table, won, lost, won / (won + lost) if won + lost else None, by_rep,
+                       int(t.unknown[s]), float(t.unknown_amount[s]))
 
 
 @dataclass
@@ -360,6 +369,7 @@ def report_model(book: ReportBook, month: str, as_of: date | None = None, rep: s
         more={key: hidden for key, (_, hidden) in lists.items() if hidden},
         method=method_view(book, month, as_of, s, LIST_ROWS if rep is None else REP_LIST_ROWS),
         money=money_view(book, month, as_of, s, LIST_ROWS if rep is None else REP_LIST_ROWS),
+        changes=changes_view(book, month, as_of, s),
     )
 
 

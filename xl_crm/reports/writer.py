@@ -23,6 +23,8 @@ from .. import rules
 from ..model.vocab import LEAD, OPENING_TYPE, STATUS, TERRITORY, TIER
 from ..ooxml.xstring import cell_text
 from . import labels
+from .changes_sheet import MONEY as CHANGE_MONEY
+from .changes_sheet import write_changes
 from .kpis import METRICS, TEAM
 from .labels import pick
 from .method_sheets import KINDS as METHOD_KINDS
@@ -40,6 +42,7 @@ for _keys, _method_kind in ((MONEY, "money"), (PERCENT, "percent"), (DATES, "dat
     _keys.update(METHOD_KINDS[_method_kind])  # the Political map and Competitors sheets
 for _keys, _kind_name in ((MONEY, "money"), (PERCENT, "percent"), (DECIMAL, "decimal"), (DATES, "date")):
     _keys.update(MONEY_KINDS[_kind_name])  # the Forecast and Collections sheets' columns and metrics
+MONEY.update(CHANGE_MONEY)
 FORMATS = {"money": "#,##0", "percent": "0.0%", "date": "yyyy-mm-dd", "decimal": "0.0", "count": "#,##0",
            "text": "@"}
 COLORS = ("#1F4E79", "#2E75B6", "#9DC3E6", "#F4B183", "#C55A11")
@@ -221,14 +224,20 @@ def write_funnel_sheet(workbook: xlsxwriter.Workbook, model: FunnelModel, lang: 
     stages = [key for key in model.stages.columns if key != ("name" if lang == "zh" else "name_zh")]
     first, last = writer.table(ws, row, model.stages, keys=stages, headers={"name_zh": "name"})
     row = last + 2
+    if model.unknown_count:  # open deals whose stage then is unknown: one row, never today's stage
+        ws.write(last + 1, 1, pick(labels.WORDS, "stage_unknown", lang), writer.plain)
+        ws.write_number(last + 1, stages.index("open_count"), model.unknown_count, writer.formats["count"])
+        ws.write_number(last + 1, stages.index("amount"), model.unknown_amount, writer.formats["money"])
+        row += 1
     ws.write(row, 0, pick(labels.WORDS, "win_rate_line", lang), writer.plain)
     if model.win_rate is not None:
         ws.write_number(row, 5, model.win_rate, writer.formats["percent"])
     ws.write(row, 6, f"{model.won} / {model.won + model.lost}", writer.plain)
     # the funnel shape: a transparent spacer bar centres each stage's bar
     spacer_col = len(stages) + 1
-    widest = max(int(model.stages["reached"].max()), 1)
-    for i, reached in enumerate(model.stages["reached"].tolist()):
+    known = model.stages["reached"].fillna(0)  # blank: unknown at a past date with no History
+    widest = max(int(known.max()), 1)
+    for i, reached in enumerate(known.tolist()):
         ws.write_number(first + i, spacer_col, (widest - int(reached)) / 2)
     ws.set_column(spacer_col, spacer_col, None, None, {"hidden": True})
     chart = writer.chart("bar", "stacked")
@@ -276,6 +285,8 @@ def write_report(report: Report, path: str | Path, lang: str = "en") -> Path:
     _vip(writer, report, title)
     if report.money is not None:
         write_money_sheets(writer, report, title)
+    if report.changes is not None:
+        write_changes(writer, report, title)
     write_method_sheets(writer, report, title)
     ws = writer.sheet("kpis", None, 0)  # tidy: scope, metric, value from row 1, for machines to read
     _kpis(writer, ws, report.kpis)
