@@ -109,3 +109,17 @@ def test_value_maps_apply_when_a_workbook_is_read(tmp_path):
     deals = read_workbook(path, mapping).tables["opportunities"].frame
     assert deals["stage"].tolist() == ["Propose", "Negotiate"] and deals["status"].tolist() == ["Open", "Won"]
     assert read_workbook(path, mapping).frame("customers")["name"].tolist() == ["Acme", "Globex"]
+
+
+def test_one_column_feeds_two_fields_when_a_workbook_is_read(tmp_path):
+    path = tmp_path / "accounts.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("accounts")
+    ws.write_row(0, 0, ["account", "sector"])
+    ws.write_row(1, 0, ["Cancity", "retail"])
+    book.close()
+    mapping = parse_mapping({"customers": {"sheet": "accounts", "columns": {"account": ["customer_id", "name"],
+                                                                            "sector": "industry"}}})
+    table = read_workbook(path, mapping).tables["customers"]
+    assert table.columns == {"customer_id": 0, "name": 0, "industry": 1}
+    assert table.frame[["customer_id", "name", "industry"]].values.tolist() == [["Cancity", "Cancity", "retail"]]
