@@ -104,3 +104,10 @@ def test_a_customer_listed_twice_gets_two_ids_and_its_deals_the_first(tmp_path):
     ids = data.frame("customers")["customer_id"].tolist()
     assert ids[1] == f"{ids[0]}-2"  # unique, for check to warn of one customer kept twice (DOMAIN section 16)
     assert data.frame("opportunities")["customer_id"].tolist() == [ids[0]]
+
+
+@pytest.mark.parametrize("header, key", [("*客户名称", "name"), ("客户名称（必填）", "name"), ("＊客户名称*", "name"),
+                                         (" 客户 名称 ", "name"), ("Company (required)", "name"),
+                                         ("预计成交\n日期", "expected_close")])
+def test_headers_as_import_templates_dress_them(header, key):
+    assert DEFAULT.fields("customers", header) == [key]

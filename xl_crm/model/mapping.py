@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,12 +69,15 @@ class Mapping:
     def _targets(self, sheet_key: str, source_header) -> list[str]:
         if source_header is None or str(source_header).strip() == "":
             return []
-        override = self.columns.get(sheet_key, {}).get(schema.normalise_header(source_header))
-        if override:
-            return list(override)
         spec = schema.sheet(sheet_key)
-        key = schema.column_key(spec, source_header) or _synonym(sheet_key, source_header)
-        return [key] if key else []
+        for header in dict.fromkeys((str(source_header), plain_header(source_header))):
+            override = self.columns.get(sheet_key, {}).get(schema.normalise_header(header))
+            if override:
+                return list(override)
+            key = schema.column_key(spec, header) or _synonym(sheet_key, header)
+            if key:
+                return [key]
+        return []
 
     def column_key(self, spec: schema.Sheet, header) -> str | None:
         """The (first) canonical key a header cell names in this sheet, if any."""
@@ -100,6 +104,20 @@ class Mapping:
         """The file a --data folder holds this sheet in: `sheet =` of the mapping, else the sheet key."""
         name = self.sheets.get(sheet_key, sheet_key)
         return name if name.lower().endswith(".csv") else f"{name}.csv"
+
+
+_MARKS = re.compile(r"^[*＊\s]+|[*＊\s]+$|[(（\[【]\s*(必填|选填|必输|required|optional)\s*[)）\]】]", re.IGNORECASE)
+
+
+def plain_header(header) -> str:
+    """A header as an import template dresses it, undressed: `*客户名称（必填）` -> `客户名称`.
+
+    Full-width forms fold (NFKC); required marks go, and so do line breaks and spaces next to Chinese
+    characters (`预计成交\n日期` -> `预计成交日期`).
+    """
+    text = unicodedata.normalize("NFKC", str(header))
+    text = _MARKS.sub("", text).strip()
+    return re.sub(r"(?<=[\u3400-\u9fff])\s+|\s+(?=[\u3400-\u9fff])", "", text)
 
 
 def _synonym(sheet_key: str, header) -> str | None:
