@@ -259,3 +259,8 @@ def test_dry_run_notes_deal_customers_missing_from_the_customer_list(tmp_path):
     book.close()
     text = "\n".join(upgrade_workbook(path, dry_run=True).lines())
     assert "note: 1 customers named on deals are not in sheet '客户' (新公司)" in text
+
+
+def test_a_tracker_named_like_a_chinese_report_sheet_is_still_found(tmp_path):
+    path = tracker(tmp_path / "gj.xlsx", sheet="跟进")
+    assert read_workbook(path).tables["opportunities"].sheet_name == "跟进"

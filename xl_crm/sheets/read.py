@@ -41,8 +41,9 @@ OWN_SHEETS = frozenset({
     *schema.SETTINGS_NAME.values(), *schema.FUNNEL_NAME.values(), *schema.TODAY_NAME.values(),
     "History", "变更记录", "Targets", "指标", "Payments", "回款", "回款计划", "DealContacts", "商机联系人",
     "Competitors", "竞争对手",
-    # report sheets (xl_crm.reports.labels.SHEETS), should a rep copy one into the workbook
-    "Summary", "概要", "Reps", "销售代表", "Revenue", "收入", "Follow-ups", "跟进", "Portfolio", "客户组合",
+    # report sheets (xl_crm.reports.labels.SHEETS), should a rep copy one into the workbook; not 跟进 (Follow-ups)
+    # nor 收入 (Revenue): reps name their own tracker or takings sheet so
+    "Summary", "概要", "Reps", "销售代表", "Revenue", "Follow-ups", "Portfolio", "客户组合",
     "Stale deals", "停滞商机", "VIP customers", "VIP客户", "KPIs",
 })
 # the kinds a sheet is found as by its headers, in the order that breaks a tie: a deal table names customers too
