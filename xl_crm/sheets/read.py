@@ -135,11 +135,10 @@ def scan(rows: list[list], spec: schema.Sheet, mapping: Mapping = DEFAULT_MAPPIN
             continue
         found = {key: next((j for j in cols if _reads_as(spec, key, rows, i, j)), None)
                  for key, cols in candidates.items()}
-        found = {key: j for key, j in found.items() if j is not None}
-        score = len(found) + len(found_links)
-        if _recognised(spec, found, found_links, row, named) and (best is None or
-                                                                 score > len(best.columns) + len(best.links)):
-            best = Header(i, found, found_links)
+        header = Header(i, {key: j for key, j in found.items() if j is not None}, found_links)
+        if _recognised(spec, header.columns, found_links, row, named) and (best is None or
+                                                                          _score(header) > _score(best)):
+            best = header
     return best
 
 
