@@ -103,3 +103,14 @@ def test_a_legacy_xls_gets_the_same_message_as_check(tmp_path):
     assert imported.exit_code == checked.exit_code == 2
     assert "legacy .xls workbook; convert it first" in imported.output
     assert imported.output == checked.output
+
+
+def test_many_duplicates_are_named_a_few_at_a_time(tmp_path):
+    source = tmp_path / "twice.csv"
+    source.write_text("Customer ID,Name\n" + "".join(f"C{i},N{i}\n" for i in range(8)) * 2)
+    summary = import_files([source], tmp_path / "crm.xlsx")
+    assert summary.added == 8 and len(summary.skipped) == 8
+    lines = summary.lines()
+    assert lines[1] == "  skipped twice.csv row 10: Customer ID 'C0' already in row 2 of twice.csv"
+    assert lines[-1] == "  skipped 3 more rows whose ID was already there (--all lists them)"
+    assert len(summary.lines(every=True)) == 1 + 8

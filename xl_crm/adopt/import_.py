@@ -53,9 +53,12 @@ class Summary:
         """What happened; rejections grouped by file, column and reason unless `every`."""
         rows = len({(r.file, r.row) for r in self.rejected})
         out = [f"added {self.added}, updated {self.updated}, skipped {len(self.skipped)}, rejected {rows}"]
-        out += [f"  skipped {s}" for s in self.skipped]
         if every:
-            return out + [f"  rejected {r}" for r in self.rejected]
+            return out + [f"  skipped {s}" for s in self.skipped] + [f"  rejected {r}" for r in self.rejected]
+        out += [f"  skipped {s}" for s in self.skipped[:SHOWN_ROWS]]
+        if len(self.skipped) > SHOWN_ROWS:
+            out.append(f"  skipped {len(self.skipped) - SHOWN_ROWS} more rows whose ID was already there (--all lists "
+                       "them)")
         groups: dict[tuple, list[Unreadable]] = {}
         for r in self.rejected:
             groups.setdefault((r.file, r.column, r.reason), []).append(r)
