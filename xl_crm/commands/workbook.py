@@ -159,9 +159,8 @@ def refresh_workbook(path: str | Path, *, as_of: date | None = None, backup: boo
         for sheet_name, cells in plan.cached.items():
             if cells:
                 package.set_cached(sheet_name, cells)
-        settings_name = schema.SETTINGS_NAME[data.lang]
-        if as_of is not None and settings_name in package.sheet_names and cell != as_of:
-            package.set_cells(settings_name, {(AS_OF_ROW, 1): as_of})
+        if as_of is not None and data.settings_name is not None and cell != as_of:
+            package.set_cells(data.settings_name, {(AS_OF_ROW, 1): as_of})
         with tempfile.TemporaryDirectory() as tmp:
             source = Path(tmp) / "generated.xlsx"
             workbook = xlsxwriter.Workbook(source)
