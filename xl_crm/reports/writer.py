@@ -205,8 +205,11 @@ class SheetWriter:
         chart.set_chartarea({"border": {"none": True}})
         if title:
             chart.set_title({"name": title, "name_font": {"size": 11}})
-        if kind != "pie":
-            (chart.set_x_axis if kind == "bar" else chart.set_y_axis)({"min": 0})
+        if kind != "pie":  # the value axis (x in a bar chart) from 0, whatever a section sets on it later
+            name = "set_x_axis" if kind == "bar" else "set_y_axis"
+            setter = getattr(chart, name)
+            setattr(chart, name, lambda options: setter({"min": 0, **options}))
+            setter({"min": 0})
         return chart
 
 
