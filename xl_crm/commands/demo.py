@@ -21,6 +21,7 @@ from .. import rules
 from ..model import schema, vocab
 from ..model.asof import AsOf
 from ..model.settings import DEFAULT
+from .demo_history import history_frames
 from .demo_method import method_frames
 from .demo_money import money_frames
 from .workbook import write_standard_workbook
@@ -277,6 +278,7 @@ def build_demo(out_dir: str | Path, *, as_of: AsOf, reports: bool = True) -> lis
         path = out_dir / name
         frames = method_frames(demo_frames(as_of.day, lang), as_of.day, lang)  # deal maps, rivals, greetings
         frames = money_frames(frames, as_of.day, lang)  # targets, forecast categories, payment plans
+        frames = history_frames(frames, as_of.day, lang)  # stage moves, pushes, revisions over 18 months
         write_standard_workbook(path, frames, lang=lang, as_of=as_of, backup=False)
         written.append(path)
     if reports:

@@ -164,8 +164,11 @@ def _month_changes(book: ReportBook, first: date, last: date, as_of: date) -> Mo
     change = [(b or 0.0) - (a or 0.0) for a, b in zip(amounts["old"], amounts["new"])]
     amounts = amounts.assign(change=np.array(change, dtype=float))
     amounts = amounts[amounts["change"].to_numpy() != 0]
-    order = lambda f: f.sort_values(["date", "opportunity_id"], kind="stable").reset_index(drop=True)  # noqa: E731
-    return MonthChanges(order(forward), order(pushed), order(amounts))
+    latest = lambda f, *keys: f.sort_values([*keys, "date", "opportunity_id"], ascending=[  # noqa: E731
+        *[False] * len(keys), False, True], kind="stable").reset_index(drop=True)
+    amounts = amounts.assign(size=amounts["change"].abs())
+    # the latest moves first, the most pushed deals and the largest amount changes first
+    return MonthChanges(latest(forward), latest(pushed, "push_count"), latest(amounts, "size").drop(columns="size"))
 
 
 def _later(frame: pd.DataFrame) -> np.ndarray:

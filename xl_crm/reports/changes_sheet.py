@@ -39,15 +39,24 @@ labels.METRICS.update(METRICS)
 labels.COLUMNS.update(COLUMNS)
 labels.WORDS.update(WORDS)
 MONEY = {"amount_added", "amount_removed", "change"}
+SHOWN = 30  # rows of each list but the last, so that each fits on its printed page
 
 
 def write_changes(w, report: Report, title: str) -> None:
-    """Moved forward, pushed, amount changes and slipped deals (w: the report's writer.SheetWriter)."""
+    """Moved forward, pushed, amount changes and slipped deals (w: the report's writer.SheetWriter).
+
+    Each list starts a printed page; the first three show their first SHOWN rows so each fits on its
+    page, and the last repeats its header on every page it runs to: the print titles belong to the table.
+    """
     lang, view = w.lang, report.changes
     ws = w.sheet("changes", title, 1)
+    lists = (("forward_list", view.forward), ("pushed_list", view.pushed), ("amount_list", view.amounts),
+             ("slipped_list", view.slipped))
     row = 2
-    for key, frame in (("forward_list", view.forward), ("pushed_list", view.pushed),
-                       ("amount_list", view.amounts), ("slipped_list", view.slipped)):
+    for i, (key, frame) in enumerate(lists):
+        heading, last = row, i == len(lists) - 1
+        if row > 2 and not last:
+            w.page_break(ws, row)
         row = w.heading(ws, row, pick(labels.WORDS, key, lang))
         if key == "amount_list":
             change = pd.to_numeric(frame["change"], errors="coerce")
@@ -58,5 +67,8 @@ def write_changes(w, report: Report, title: str) -> None:
             ws.write(row, 0, pick(labels.WORDS, "none", lang), w.plain)
             row += 2
             continue
-        _, last = w.table(ws, row, frame)
-        row = last + 2
+        if last:
+            w.list_pages(ws, heading, row)
+        shown = frame if last else frame.iloc[:SHOWN]
+        _, end = w.table(ws, row, shown, more=len(frame) - len(shown))
+        row = end + 3
