@@ -123,3 +123,12 @@ def test_one_column_feeds_two_fields_when_a_workbook_is_read(tmp_path):
     table = read_workbook(path, mapping).tables["customers"]
     assert table.columns == {"customer_id": 0, "name": 0, "industry": 1}
     assert table.frame[["customer_id", "name", "industry"]].values.tolist() == [["Cancity", "Cancity", "retail"]]
+
+
+def test_a_sheet_the_mapping_names_but_cannot_read_is_an_error_not_ignored(tmp_path):
+    path = tmp_path / "x.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("Liste").write_row(0, 0, ["Kunde", "Phase", "Betrag"])
+    book.close()
+    with pytest.raises(XlCrmError, match=r"sheet 'Liste', which the mapping names for Opportunities, has no header"):
+        read_workbook(path, parse_mapping({"opportunities": {"sheet": "Liste"}}))

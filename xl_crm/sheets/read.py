@@ -302,6 +302,10 @@ def _read_sheets(pkg: Package, path: Path, mapping: Mapping, wanted: set[str], b
             found = scan(sheet_rows(name), spec, mapping, named=True)
             if found is not None:
                 _add_table(data, pkg, mapping, spec, name, sheet_rows(name), found)
+            elif name == mapping.sheets.get(spec.key):
+                raise XlCrmError(f"{path}: sheet {name!r}, which the mapping names for {spec.en}, has no header row "
+                                 f"in its first {HEADER_SCAN_ROWS} rows that names its columns; map them under "
+                                 f"[{spec.key}.columns]")
     reserved = {n for s in schema.DATA_SHEETS for n in (s.en, s.zh)} | OWN_SHEETS | taken | {data.settings_name}
     missing = {key for key in PRECEDENCE if key in wanted and key not in data.tables and key not in mapping.sheets}
     for name in book.sheet_names if missing else ():
