@@ -24,6 +24,8 @@ from ..model.mapping import Mapping
 from ..ooxml.package import Package
 from ..sheets.read import read_workbook
 from ..sheets.settings_sheet import fixed_as_of
+from ..team.read import read_source
+from ..team.scan import first_book
 from . import labels
 from .data import OTHER_SHEETS, ReportBook
 from .kpis import default_as_of, month_bounds, shift_month
@@ -58,7 +60,7 @@ def check_month(month: str, lang: str = "en") -> str:
 
 def workbook_lang(path) -> str:
     """The workbook's language from its sheet names alone (read before the workbook is parsed)."""
-    with Package.open(path) as pkg:
+    with Package.open(first_book(path)) as pkg:
         names = set(pkg.sheet_names)
     english = {s.en for s in schema.DATA_SHEETS} | {schema.SETTINGS_NAME["en"]}
     chinese = {s.zh for s in schema.DATA_SHEETS} | {schema.SETTINGS_NAME["zh"]}
@@ -67,6 +69,8 @@ def workbook_lang(path) -> str:
 
 def _workbook_day(path, data) -> date:
     """The date the workbook is evaluated at: its fixed AsOf, else today."""
+    if data.path is None:  # a team's: its team workbook's AsOf, else the latest a rep workbook holds
+        return data.as_of or date.today()
     with Package.open(path) as pkg:
         return fixed_as_of(pkg, data) or date.today()
 
@@ -222,8 +226,8 @@ def write_reports(workbook_path, months: list[str], out_dir="reports", *, as_of:
     date, or beginning after as_of) is refused with XlCrmError before
     anything is written.
     """
-    data = read_workbook(workbook_path, mapping, sheets=("customers", "opportunities", "activities", *OTHER_SHEETS),
-                         threads=jobs)
+    data = read_source(workbook_path, mapping, sheets=("customers", "opportunities", "activities", *OTHER_SHEETS),
+                       threads=jobs)
     told = data.lang  # refusals speak the workbook's language
     months = [check_month(m, told) for m in months]
     repeated = next((m for m in months if months.count(m) > 1), None)

@@ -1,0 +1,94 @@
+"""A folder of rep workbooks is one data set (DOMAIN section 16): the same rows split across files
+in several ways give the report of one workbook holding them all; files that are no CRM workbook
+are skipped with a note."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+from python_calamine import CalamineWorkbook
+
+from xl_crm.commands.demo import demo_frames
+from xl_crm.commands.workbook import write_standard_workbook
+from xl_crm.model.asof import AsOf
+from xl_crm.reports.batch import write_reports
+from xl_crm.team.read import read_team
+
+DAY = date(2026, 11, 20)
+MONTH = "2026-11"
+
+
+@pytest.fixture(scope="module")
+def frames():
+    return demo_frames(DAY, customers=40, opportunities=120, contacts=60, activities=500)
+
+
+def _write(path: Path, frames: dict) -> Path:
+    return write_standard_workbook(path, frames, lang="en", as_of=AsOf(DAY), backup=False)
+
+
+def _split(frames: dict, assign) -> dict[str, dict]:
+    """Each sheet's rows given to the file assign(key, row) names."""
+    books: dict[str, dict] = {}
+    for key, frame in frames.items():
+        names = [assign(key, row) for row in frame.to_dict("records")]
+        for name in set(names):
+            books.setdefault(name, {})[key] = frame[[n == name for n in names]].reset_index(drop=True)
+    return books
+
+
+def _folder(tmp: Path, frames: dict, assign) -> Path:
+    tmp.mkdir(parents=True)
+    for name, part in _split(frames, assign).items():
+        _write(tmp / f"{name}.xlsx", part)
+    return tmp
+
+
+def _kpis(path: Path) -> list[list]:
+    """The KPIs sheet's rows, sums rounded (rows added in another order differ in the last bit)."""
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("KPIs").to_python()
+    return sorted(([round(v, 6) if isinstance(v, float) else v for v in row] for row in rows[1:]), key=repr)
+
+
+def _by_owner(frames):
+    owners = {r["customer_id"]: r["owner"] for r in frames["customers"].to_dict("records")}
+
+    def assign(key, row):
+        owner = row.get("owner") or owners.get(row.get("customer_id"))
+        return f"rep_{owner}".replace(" ", "_") if owner else "rep_nobody"
+    return assign
+
+
+def _round_robin(files: int):
+    counter = iter(range(10 ** 9))
+    return lambda key, row: f"book{next(counter) % files}"
+
+
+@pytest.mark.parametrize("split", ["owner", "round_robin"])
+def test_a_folder_reports_as_one_workbook_holding_its_rows(frames, tmp_path, split):
+    one = _write(tmp_path / "one.xlsx", frames)
+    folder = _folder(tmp_path / "team", frames, _by_owner(frames) if split == "owner" else _round_robin(3))
+    single = write_reports(one, [MONTH], tmp_path / "out_one")
+    team = write_reports(folder, [MONTH], tmp_path / "out_team")
+    assert sorted(p.name for p in single) == sorted(p.name for p in team)
+    assert len(single) > 3
+    for a, b in zip(sorted(single), sorted(team)):
+        assert _kpis(a) == _kpis(b), a.name
+
+
+def test_lock_files_backups_and_other_workbooks_are_skipped_with_a_note(frames, tmp_path):
+    folder = _folder(tmp_path / "team", frames, _round_robin(2))
+    (folder / "~$book0.xlsx").write_bytes(b"lock")
+    (folder / "book0.xlsx.bak").write_bytes(b"old")
+    other = xlsxwriter.Workbook(str(folder / "shopping.xlsx"))
+    other.add_worksheet("List").write_row(0, 0, ["milk", "eggs"])
+    other.close()
+    team = read_team(folder)
+    assert sorted(d.path.name for d in team.members) == ["book0.xlsx", "book1.xlsx"]
+    notes = "\n".join(team.notes)
+    for name in ("~$book0.xlsx", "book0.xlsx.bak", "shopping.xlsx"):
+        assert name in notes
+    assert len(team.merged.frame("customers")) == len(frames["customers"])

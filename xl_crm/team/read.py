@@ -1,0 +1,138 @@
+"""A team's workbooks read as one data set: their rows concatenated, the team workbook's Settings and Targets.
+
+The merged CrmData reads as one workbook to everything that takes one (the
+report, the compute step); `origin` says, for each merged row, which file
+and which Excel row it came from, so a refresh can write the values back
+where they lie and a clash can name both places.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import XlCrmError
+from ..model import schema
+from ..model.mapping import Mapping
+from ..sheets.read import CrmData, Table, read_workbook
+from .scan import TEAM_NAMES, as_paths, is_team, scan
+
+TEAM_SHEETS = ("targets",)  # sheets the team workbook may hold; its Settings win too
+
+
+@dataclass
+class Team:
+    """The rep workbooks as read, the team workbook, the merged data and where each merged row lies."""
+
+    members: list[CrmData]
+    team_book: CrmData | None
+    merged: CrmData
+    origin: dict[str, pd.DataFrame]  # key -> columns book (index into members, -1: the team book), row
+    notes: list[str] = field(default_factory=list)
+    root: Path | None = None
+
+    def member_rows(self, key: str, book: int) -> pd.Series:
+        """Merged index -> Excel row, for the rows of one member's sheet."""
+        origin = self.origin.get(key)
+        if origin is None:
+            return pd.Series(dtype=int)
+        mine = origin[origin["book"] == book]
+        return mine["row"]
+
+
+def _is_team_book(path: Path, data: CrmData) -> bool:
+    """The team workbook: named so, or holding Settings and/or Targets and no customer, deal or activity."""
+    if path.name.casefold() in TEAM_NAMES:
+        return True
+    rows = set(data.tables) - set(TEAM_SHEETS)
+    return not rows and (data.settings_name is not None or "targets" in data.tables)
+
+
+def read_member(path: Path, mapping: Mapping | None, sheets) -> CrmData | str:
+    """One workbook read, or the note saying why it is skipped."""
+    try:
+        data = read_workbook(path, mapping, sheets=sheets)
+    except XlCrmError as exc:
+        return f"{path}: skipped (not a CRM workbook: {exc})"
+    if not data.tables and data.settings_name is None:
+        return f"{path}: skipped (not a CRM workbook: no customer, deal or settings sheet)"
+    return data
+
+
+def read_team(source, mapping: Mapping | None = None, sheets=None, reader=None) -> Team:
+    """Every workbook of a folder (or of several paths) read and merged.
+
+    reader(paths, mapping, sheets) -> [CrmData | note], in order: how the files
+    are read (default one after another; team.parallel reads them on every core).
+    """
+    folder = scan(source)
+    if sheets is not None:
+        sheets = tuple(dict.fromkeys((*sheets, *TEAM_SHEETS)))
+    found = (reader or _read_in_turn)(folder.books, mapping, sheets)
+    notes, members, team_book = list(folder.notes), [], None
+    for path, data in zip(folder.books, found):
+        if isinstance(data, str):
+            notes.append(data)
+        elif _is_team_book(path, data) and team_book is None:
+            team_book = data
+        else:
+            members.append(data)
+    if not members:
+        raise XlCrmError(f"{', '.join(map(str, as_paths(source)))}: no rep workbook with customers or deals found")
+    merged, origin = merge(members, team_book, source)
+    return Team(members, team_book, merged, origin, notes, folder.root)
+
+
+def _read_in_turn(paths: list[Path], mapping, sheets) -> list:
+    return [read_member(path, mapping, sheets) for path in paths]
+
+
+def _frame(data: CrmData, key: str) -> pd.DataFrame | None:
+    if key in data.tables:
+        return data.tables[key].frame
+    return data.built.get(key)
+
+
+def merge(members: list[CrmData], team_book: CrmData | None, source=None) -> tuple[CrmData, dict[str, pd.DataFrame]]:
+    """One CrmData holding every member's rows (the team book's Targets instead of the members')."""
+    leader = team_book if team_book is not None and team_book.settings_name is not None else members[0]
+    merged = CrmData(path=None, lang=leader.lang, settings=leader.settings, as_of=_as_of(team_book, members),
+                     settings_name=None)
+    merged.source = source  # what the user named: refusals and notes speak of it
+    origin = {}
+    for spec in schema.DATA_SHEETS:
+        books = [(i, _frame(data, spec.key)) for i, data in enumerate(members)]
+        if spec.key in TEAM_SHEETS and team_book is not None and spec.key in team_book.tables:
+            books = [(-1, team_book.tables[spec.key].frame)]
+        books = [(i, frame) for i, frame in books if frame is not None]
+        if not books:
+            continue
+        frame = pd.concat([f for _, f in books], ignore_index=True, sort=False).astype(object)
+        frame = frame.where(frame.notna(), None)
+        origin[spec.key] = pd.DataFrame({"book": [i for i, f in books for _ in range(len(f))],
+                                         "row": [r for _, f in books for r in f.index]}, index=frame.index)
+        if any(spec.key in (members[i].tables if i >= 0 else team_book.tables) for i, _ in books):
+            keys = list(frame.columns)
+            merged.tables[spec.key] = Table(spec, spec.name(merged.lang), 1, {k: j for j, k in enumerate(keys)},
+                                            keys, frame)
+        else:
+            merged.built[spec.key] = frame
+    return merged, origin
+
+
+def _as_of(team_book: CrmData | None, members: list[CrmData]) -> date | None:
+    """The team workbook's AsOf, else the latest AsOf a rep workbook holds."""
+    if team_book is not None and team_book.as_of is not None:
+        return team_book.as_of
+    known = [m.as_of for m in members if m.as_of is not None]
+    return max(known) if known else None
+
+
+def read_source(source, mapping: Mapping | None = None, sheets=None, threads: int = 1, reader=None) -> CrmData:
+    """A workbook, or a team (folder or several paths) merged into one data set."""
+    if is_team(source):
+        return read_team(source, mapping, sheets, reader).merged
+    return read_workbook(as_paths(source)[0], mapping, sheets=sheets, threads=threads)
