@@ -78,6 +78,10 @@ def test_a_customer_list_without_ids_is_found_and_gets_stable_ids(tmp_path):
     first = read_workbook(path).tables["customers"]
     assert first.implied == ["customer_id"] and first.frame["customer_id"].is_unique
     assert read_workbook(path).tables["customers"].frame["customer_id"].tolist() == first.frame["customer_id"].tolist()
+    upgrade_workbook(path, backup=False)  # the IDs become cells of a new column at the end, as read before
+    after = read_workbook(path).tables["customers"]
+    assert after.implied == [] and after.columns["customer_id"] == 3
+    assert after.frame["customer_id"].tolist() == first.frame["customer_id"].tolist()
 
 
 def test_a_lone_word_is_no_header(tmp_path):
