@@ -13,14 +13,20 @@ from xlwings import func, script  # noqa: F401  (func: the decorator of the func
 from xl_crm.excel import macros
 from xl_crm.excel.live import XwBook
 from xl_crm.excel.udfs import (  # noqa: F401
+    crm_aging,
     crm_bant,
     crm_cadence,
+    crm_days_late,
     crm_followup_status,
+    crm_forecast,
     crm_funnel,
     crm_grade,
+    crm_map_warnings,
     crm_next_due,
     crm_opening,
     crm_opening_play,
+    crm_outstanding,
+    crm_play,
     crm_probability,
     crm_tier,
     crm_value_class,
