@@ -23,6 +23,15 @@ How each metric is read, for month M (first..last day) and as_of:
   report's own as_of only: never in a comparison month) that are Open,
   or Won/Lost with closed_date after as_of. They were open at as_of, so
   each weighs amount x its stage's probability (rules.probability as Open).
+  A blank created date counts from the deal's first History date. Before
+  the workbook's present (ReportBook.present) the stage is the one History
+  records at as_of (changes.py); weighted_amount is blank, and the funnel's
+  reached counts too, when some deal's stage then is unknown.
+- moved_forward, pushed: deals with a History row dated in M (up to
+  as_of) moving the stage up, or the expected close later (both dates).
+- amount_added, amount_removed: the increases and decreases of amount
+  recorded in M on deals open then (a deal's first sighting is no change).
+- slipped_count: deals open at as_of whose expected close then is before as_of.
 - activities: Activities rows dated in M (by the activity's owner).
 - overdue_followups: customers whose follow-up status at as_of is Overdue
   (the compute step's follow-up columns at as_of).
