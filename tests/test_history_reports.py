@@ -31,12 +31,14 @@ ACTIVITIES = [("C1", date(2025, 10, 5)), ("C1", date(2026, 1, 20)), ("C1", date(
 DEALS = {"A1": ("C1", "Ann", date(2025, 10, 1), 100, "Open", None),
          "A2": ("C2", "Bob", date(2025, 11, 1), 200, "Won", date(2026, 4, 10)),
          "A3": ("C3", "Ann", date(2025, 10, 15), 50, "Lost", date(2025, 12, 20)),
-         "A4": ("C1", "Ann", None, 70, "Open", None),
+         "A4": ("C1", "Ann", None, 70, "Lost", None),  # lost at D3, its closed date never typed
          "A5": ("C2", "Bob", date(2026, 2, 20), 30, "Open", None)}
 # the stage each refresh sees (A5 is imported between D1 and D2)
 TIMELINE = {"A1": {D0: "Qualify", D1: "Develop", D2: "Propose"},
             "A2": {D0: "Develop", D2: "Negotiate", D3: "Close"},
             "A3": {D0: "Develop"}, "A4": {D0: "Qualify"}, "A5": {D2: "Qualify", D3: "Develop"}}
+STATUSES = {"A1": {D0: "Open"}, "A2": {D0: "Open", D3: "Won"}, "A3": {D0: "Lost"}, "A4": {D0: "Open", D3: "Lost"},
+            "A5": {D2: "Open"}}
 
 
 def _csv(path, header, rows):
@@ -69,7 +71,7 @@ def book(tmp_path_factory):
     _csv(data / "customers.csv", ["customer_id", "name", "owner", "need"], [[*c, "Future"] for c in CUSTOMERS])
     _csv(data / "activities.csv", ["date", "customer_id", "owner"],
          [[d.isoformat(), c, next(o for i, _, o in CUSTOMERS if i == c)] for c, d in ACTIVITIES])
-    first = {"A3": ("Lost", DEALS["A3"][5])}
+    first = {"A3": ("Lost", DEALS["A3"][5])}  # the others are open at D0
     _csv(data / "opportunities.csv", DEAL_HEADER,
          [_deal_row(k, TIMELINE[k][D0], *first.get(k, ("Open", None))) for k in ("A1", "A2", "A3", "A4")])
     path = tmp / "crm.xlsx"
@@ -81,16 +83,20 @@ def book(tmp_path_factory):
     _edit(path, {("A1", "stage"): "Propose", ("A2", "stage"): "Negotiate"})
     refresh_workbook(path, as_of=D2, backup=False)
     _edit(path, {("A2", "stage"): "Close", ("A2", "status"): "Won", ("A2", "closed_date"): DEALS["A2"][5],
-                 ("A5", "stage"): "Develop"})
+                 ("A5", "stage"): "Develop", ("A4", "status"): "Lost"})
     refresh_workbook(path, as_of=D3, backup=False)
     out = tmp / "reports"
     write_reports(path, ["2025-12", "2026-02", "2026-03", "2026-04"], out, jobs=1)
     return out
 
 
+def _then(timeline: dict, as_of: date) -> str | None:
+    seen = [day for day in timeline if day <= as_of]
+    return timeline[max(seen)] if seen else None
+
+
 def _stage_then(key: str, as_of: date) -> str | None:
-    seen = [day for day in TIMELINE[key] if day <= as_of]
-    return TIMELINE[key][max(seen)] if seen else None
+    return _then(TIMELINE[key], as_of)
 
 
 def _expected(as_of: date, present: bool) -> dict:
@@ -99,7 +105,11 @@ def _expected(as_of: date, present: bool) -> dict:
     open_deals = []
     for key, (_, _, created, amount, status, closed) in DEALS.items():
         since = created or first_seen[key]
-        if since <= as_of and (status == "Open" or (closed is not None and closed > as_of)):
+        if closed is not None:
+            open_then = closed > as_of
+        else:  # History's status then, today's where History has none (section 12)
+            open_then = (status if present else _then(STATUSES[key], as_of) or status) == "Open"
+        if since <= as_of and open_then:
             open_deals.append(key)
     stages = {key: (None if not present and _stage_then(key, as_of) is None else
                     _stage_then(key, as_of) if not present else _stage_then(key, D3)) for key in open_deals}

@@ -151,6 +151,18 @@ class ReportBook:
         first = self.inputs.history.first_dates.reindex(o["opportunity_id"]).to_numpy()
         return pd.to_datetime(o["created"]).fillna(pd.Series(pd.to_datetime(first), index=o.index))
 
+    def open_status(self, as_of: date) -> pd.Series:
+        """Deals whose status is Open at as_of: today's status, or before the present History's then.
+
+        A deal closed by as_of (its closed date) is not open then, however late History learnt it.
+        """
+        o = self.opportunities
+        if self.present is None or as_of >= self.present:
+            return o["status"] == "Open"
+        recorded = self.inputs.history.recorded("status", as_of)
+        then = pd.Series(recorded.reindex(o["opportunity_id"]).to_numpy(), index=o.index)
+        return then.where(then.notna(), o["status"]).eq("Open") & ~(o["closed"] <= pd.Timestamp(as_of))
+
     @property
     def scopes(self) -> int:
         return 1 + len(self.reps)
@@ -204,7 +216,7 @@ class Snapshot:
         since = book.since
         started = since.isna() | (since <= day)
         closed_later = o["status"].isin(["Won", "Lost"]) & (o["closed"] > day)
-        self.open_at = (started & ((o["status"] == "Open") | closed_later)).to_numpy()
+        self.open_at = (started & (book.open_status(as_of) | closed_later)).to_numpy()
         """Deals open at as_of (section 11): created by then or blank, and Open or closed after as_of."""
         self.open_dated = self.open_at & since.notna().to_numpy()
         """The deals of open_at whose created date is known: the pipeline of a comparison month.
