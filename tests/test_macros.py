@@ -214,3 +214,18 @@ def test_reports_and_upgrade_work_on_the_saved_file(tmp_path):
     macros.upgrade(live)
     upgraded = tmp_path / "crm-upgraded.xlsx"
     assert read_workbook(upgraded).frame("customers")["customer_id"].tolist() == ["C1", "C2", "C3", "C9"]
+
+
+def test_the_buttons_find_the_sheets_xl_crm_finds_in_the_file(tmp_path):
+    """An upgraded workbook whose deal sheet keeps the user's own name and headers: the buttons read it too."""
+    from fixtures_book import rich_workbook
+    from xl_crm.adopt.upgrade import upgrade_workbook
+
+    path = rich_workbook(tmp_path / "book.xlsx", header_row=2)
+    upgrade_workbook(path, as_of=AS_OF)
+    in_file = read_workbook(path)
+    live = macros.read_live(MemoryBook.from_file(path))
+    assert {k: t.sheet_name for k, t in live.tables.items()} == {k: t.sheet_name for k, t in in_file.tables.items()}
+    assert live.tables["opportunities"].sheet_name == "Deals"
+    assert live.settings_name == in_file.settings_name
+    assert "Refreshed" in macros.refresh(MemoryBook.from_file(path))

@@ -14,12 +14,11 @@ from datetime import date
 from pathlib import Path
 
 from ..model import schema
-from ..sheets import settings_sheet
-from ..sheets.read import CrmData, Table, find_header, frame_from_rows
+from ..sheets.read import CrmData, read_rows
 from ..sheets.today_sheet import layout
 from ..errors import XlCrmError
 from .live import LiveBook, XwBook
-from ..model.cells import Invalid, cell_text, is_blank, parse_iso_date
+from ..model.cells import Invalid, is_blank, parse_iso_date
 from ..model.vocab import ACTIVITY_TYPE
 from ..commands.workbook import plan_refresh
 from ..compute.step import Computed, compute
@@ -38,30 +37,10 @@ def _live(book) -> LiveBook:
 
 
 def read_live(live: LiveBook) -> CrmData:
-    """The open workbook as CrmData: each data sheet found by its English or Chinese name."""
-    names = live.sheet_names()
-    data = CrmData(path=Path(live.fullname) if live.fullname else None, sheet_names=names)
-    for lang, name in schema.SETTINGS_NAME.items():
-        if name in names:
-            data.settings, data.as_of = settings_sheet.parse(live.rows(name))
-            data.lang = lang
-            break
-    for spec in schema.DATA_SHEETS:
-        for lang, name in (("en", spec.en), ("zh", spec.zh)):
-            if name not in names:
-                continue
-            rows = live.rows(name)
-            found = find_header(rows, spec)
-            if found is None:
-                raise XlCrmError(f"{live.fullname}: sheet {name}: no header row with the required columns "
-                                 f"({', '.join(c.header(lang) for c in spec.columns if c.required)})")
-            header, columns = found
-            data.tables[spec.key] = Table(spec, name, header + 1, columns, [cell_text(c) for c in rows[header]],
-                                          frame_from_rows(rows, spec, header, columns))
-            data.lang = "zh" if lang == "zh" else data.lang
-            break
+    """The open workbook as CrmData, its sheets found as `xl-crm` finds them in the file."""
+    data = read_rows(Path(live.fullname) if live.fullname else None, live.sheet_names(), live.rows)
     if "customers" not in data.tables:
-        raise XlCrmError(f"{live.fullname}: no Customers sheet")
+        raise XlCrmError(f"{live.fullname}: no customer table found")
     return data
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -273,19 +274,33 @@ def _read(pkg: Package, path: Path, mapping: Mapping, wanted: set[str], threads:
              for spec in schema.DATA_SHEETS if spec.key in wanted]
     sheet_rows = _SheetRows(path, book, [n for n in ahead if n in names], threads)
     try:
-        return _read_sheets(pkg, path, mapping, wanted, book, sheet_rows)
+        return read_rows(path, list(book.sheet_names), sheet_rows, mapping, wanted,
+                         totals=lambda name, header_row, columns: _totals_rows(pkg, name, header_row, columns))
     finally:
         sheet_rows.close()
 
 
-def _read_sheets(pkg: Package, path: Path, mapping: Mapping, wanted: set[str], book: CalamineWorkbook,
-                 sheet_rows: _SheetRows) -> CrmData:
-    data = CrmData(path=path, sheet_names=list(book.sheet_names))
-    names = set(book.sheet_names)
-    def cells(name: str) -> list[list]:
-        return [[_blank_to_none(v) for v in r] for r in book.get_sheet_by_name(name).to_python(skip_empty_area=False)]
+Totals = Callable[[str, int, dict[str, int]], range]
 
-    data.settings_name = settings_sheet.find(book.sheet_names, cells)
+
+def read_rows(path: Path | None, sheet_names: list[str], sheet_rows: Callable[[str], list[list]],
+              mapping: Mapping | None = None, wanted: set[str] | None = None, totals: Totals | None = None
+              ) -> CrmData:
+    """A CRM workbook from any source of rows: the file (calamine) or the book open in Excel (the buttons).
+
+    sheet_rows(name) gives a sheet's cell values from A1; totals(name,
+    header_row, columns) the Excel Table totals rows under a header, which
+    are no records (a source that cannot tell gives none).
+    """
+    mapping = mapping or DEFAULT_MAPPING
+    wanted = {s.key for s in schema.DATA_SHEETS} if wanted is None else wanted
+    data = CrmData(path=path, sheet_names=list(sheet_names))
+    names = set(sheet_names)
+
+    def cells(name: str) -> list[list]:
+        return [[_blank_to_none(v) for v in r] for r in sheet_rows(name)]
+
+    data.settings_name = settings_sheet.find(sheet_names, cells)
     if data.settings_name is not None:
         found = cells(data.settings_name)
         data.settings, data.as_of = settings_sheet.parse(found)
@@ -301,14 +316,14 @@ def _read_sheets(pkg: Package, path: Path, mapping: Mapping, wanted: set[str], b
         if spec.key in wanted:  # a sheet left out is not parsed when it is found by its name
             found = scan(sheet_rows(name), spec, mapping, named=True)
             if found is not None:
-                _add_table(data, pkg, mapping, spec, name, sheet_rows(name), found)
+                _add_table(data, totals, mapping, spec, name, sheet_rows(name), found)
             elif name == mapping.sheets.get(spec.key):
                 raise XlCrmError(f"{path}: sheet {name!r}, which the mapping names for {spec.en}, has no header row "
                                  f"in its first {HEADER_SCAN_ROWS} rows that names its columns; map them under "
                                  f"[{spec.key}.columns]")
     reserved = {n for s in schema.DATA_SHEETS for n in (s.en, s.zh)} | OWN_SHEETS | taken | {data.settings_name}
     missing = {key for key in PRECEDENCE if key in wanted and key not in data.tables and key not in mapping.sheets}
-    for name in book.sheet_names if missing else ():
+    for name in sheet_names if missing else ():
         if name in reserved:
             continue
         rows = sheet_rows(name)
@@ -318,7 +333,7 @@ def _read_sheets(pkg: Package, path: Path, mapping: Mapping, wanted: set[str], b
         key, found = kind
         if key in missing:
             missing.discard(key)
-            _add_table(data, pkg, mapping, schema.sheet(key), name, rows, found)
+            _add_table(data, totals, mapping, schema.sheet(key), name, rows, found)
         else:
             data.also[name] = key
     _complete(data, mapping)
@@ -359,8 +374,8 @@ def _named_sheet(spec: schema.Sheet, mapping: Mapping, names: set[str], path: Pa
     return standard
 
 
-def _add_table(data: CrmData, pkg: Package, mapping: Mapping, spec: schema.Sheet, name: str, rows: list[list],
-               found: Header) -> None:
+def _add_table(data: CrmData, totals: Totals | None, mapping: Mapping, spec: schema.Sheet, name: str,
+               rows: list[list], found: Header) -> None:
     header, columns = found.row, found.columns
     frame = frame_from_rows(rows, spec, header, columns)
     linked = None
@@ -369,9 +384,9 @@ def _add_table(data: CrmData, pkg: Package, mapping: Mapping, spec: schema.Sheet
         linked = pd.DataFrame({k: body[:, j] for k, j in found.links.items()},
                               index=range(header + 2, header + 2 + len(body)), dtype=object)
         linked = linked.where(linked != "", None).reindex(frame.index)
-    totals = _totals_rows(pkg, name, header + 1, columns)
-    if len(totals):
-        frame = frame[~frame.index.isin(totals)]
+    left_out = totals(name, header + 1, columns) if totals is not None else range(0)
+    if len(left_out):
+        frame = frame[~frame.index.isin(left_out)]
         linked = None if linked is None else linked.loc[frame.index]
     for key in columns:
         if mapping.value_map(spec.key, key):
