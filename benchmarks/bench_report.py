@@ -1,11 +1,11 @@
 """Benchmark `xl-crm report` against a plain python-calamine read of the same workbook.
 
-Generates 100,000 opportunities, 10,000 customers, 200,000 activities and
-50 reps, and writes them twice: as the bare rows under canonical headers
-(the hardest case: the read is all there is to parse, so the report's own
-work weighs most), and as the standard workbook `xl-crm init --data`
-makes (derived columns as formulas with cached results, as a rep's
-workbook holds them). For each it times, in one run:
+Generates 100,000 opportunities, 10,000 customers, 200,000 activities,
+100,000 payments, two years of monthly targets and 50 reps, and writes
+them twice: as the bare rows under canonical headers (the hardest case:
+the read is all there is to parse, so the report's own work weighs
+most), and as the standard workbook `xl-crm init --data` makes (derived
+columns as formulas with cached results, as a rep's workbook holds them). For each it times, in one run:
   read   python-calamine reading every sheet (the yardstick)
   month  one month's team report and 50 rep reports, parse included
   year   a 12-month batch, parse included
@@ -48,9 +48,9 @@ def _day(rng: random.Random, days_back: int) -> date:
     return END - timedelta(days=rng.randrange(days_back))
 
 
-def data_frames(opportunities: int, customers: int, activities: int, reps: int,
+def data_frames(opportunities: int, customers: int, activities: int, reps: int, payments: int = 0,
                 seed: int = 7) -> dict[str, pd.DataFrame]:
-    """Random but plausible canonical rows for the four data sheets."""
+    """Random but plausible canonical rows for the data sheets (Targets and Payments too)."""
     rng = random.Random(seed)
     names = [f"Rep {i:02d}" for i in range(reps)]
     owners = [rng.choice(names) for _ in range(customers)]
@@ -88,8 +88,23 @@ def data_frames(opportunities: int, customers: int, activities: int, reps: int,
         "contacts": ["contact_id", "customer_id", "name"],
         "activities": ["date", "customer_id", "opportunity_id", "contact_id", "owner", "type", "summary"],
     }
+    target_rows = [[name, f"{year}-{month:02d}", round(rng.uniform(2e5, 2e6), -3)]
+                   for name in names for year in (2024, 2025) for month in range(1, 13)]
+    won = [row for row in opportunity_rows if row[6] == "Won"]
+    payment_rows = []
+    for i in range(payments if won else 0):
+        deal = rng.choice(won)
+        due = deal[10] + timedelta(days=rng.randint(0, 365))
+        owed = round(rng.uniform(1e3, 2e5), 2)
+        paid = rng.random() < 0.7 and due <= END
+        payment_rows.append([f"PAY{i:06d}", deal[0], deal[1], rng.choice(["Advance", "Delivery", "Acceptance"]),
+                             due, owed, due + timedelta(days=rng.randint(-5, 60)) if paid else None,
+                             owed if paid else None])
+    columns["targets"] = ["owner", "month", "target"]
+    columns["payments"] = ["payment_id", "opportunity_id", "customer_id", "milestone", "due_date", "amount_due",
+                           "received_date", "amount_received"]
     rows = {"customers": customer_rows, "opportunities": opportunity_rows, "contacts": contact_rows,
-            "activities": activity_rows}
+            "activities": activity_rows, "targets": target_rows, "payments": payment_rows}
     return {key: pd.DataFrame(rows[key], columns=keys, dtype=object) for key, keys in columns.items()}
 
 
@@ -97,7 +112,7 @@ def write_plain(path: Path, frames: dict[str, pd.DataFrame]) -> Path:
     """The rows alone under canonical headers, plus Settings: nothing but input cells to parse."""
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     date_format = book.add_format({"num_format": "yyyy-mm-dd"})
-    for spec in schema.DATA_SHEETS:
+    for spec in (spec for spec in schema.DATA_SHEETS if spec.key in frames):
         frame = frames[spec.key]
         ws = book.add_worksheet(spec.en)
         ws.write_row(0, 0, [spec.column(k).en for k in frame.columns])
@@ -158,10 +173,11 @@ def main() -> None:
     lines = [
         "command: .venv/bin/python benchmarks/bench_report.py " + " ".join(sys.argv[1:]),
         (f"{int(100_000 * s)} opportunities, {int(10_000 * s)} customers, {int(200_000 * s)} activities, "
-         f"50 reps; --jobs {args.jobs}; each time the best of {n} rounds"),
+         f"{int(100_000 * s)} payments, 50 reps with 24 monthly targets; --jobs {args.jobs}; "
+         f"each time the best of {n} rounds"),
     ]
     try:
-        frames = data_frames(int(100_000 * s), int(10_000 * s), int(200_000 * s), 50)
+        frames = data_frames(int(100_000 * s), int(10_000 * s), int(200_000 * s), 50, int(100_000 * s))
         books = {
             "data only (the rows under their headers)": write_plain(tmp / "plain.xlsx", frames),
             "made by xl-crm init --data (derived columns with cached results)":

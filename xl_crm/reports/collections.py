@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..compute.payments import PaymentBook
-from .data import ReportBook, scope_counts, scope_sums
+from .data import ReportBook, scope_counts, scope_sums, scope_table
 from .forecast import month_range
 
 COLLECTION_METRICS = ("collected", "receivable", "overdue_receivable", "won_without_payment_plan")
@@ -56,14 +56,43 @@ def _no_plan(book: ReportBook, as_of: date) -> np.ndarray:
     return won & ~collection_book(book).planned
 
 
+def _memo(book: ReportBook, key: tuple, make):
+    if key not in book.memo:
+        book.memo[key] = make()
+    return book.memo[key]
+
+
+@dataclass
+class Owed:
+    """Every payment at one as_of: outstanding, days late (NaN when unknown) and aging bucket 0-3."""
+
+    left: pd.Series
+    days: pd.Series
+    bucket: np.ndarray
+
+
+def owed_at(book: ReportBook, as_of: date) -> Owed:
+    """The payments at as_of, computed once per batch."""
+    def make():
+        payments, settings = collection_book(book).payments, book.settings
+        days = payments.late_at(as_of)
+        bucket = np.select([days <= 0, days <= settings.aging_days_1, days <= settings.aging_days_2], [0, 1, 2], 3)
+        return Owed(payments.outstanding_at(as_of), days, bucket)
+    return _memo(book, ("owed", as_of), make)
+
+
 def collection_metrics(book: ReportBook, month: str, as_of: date) -> dict[str, np.ndarray]:
     """COLLECTION_METRICS per scope (team, then each rep)."""
-    c, reps = collection_book(book), len(book.reps)
+    return _memo(book, ("collection metrics", month, as_of), lambda: _collection_metrics(book, month, as_of))
+
+
+def _collection_metrics(book: ReportBook, month: str, as_of: date) -> dict[str, np.ndarray]:
+    c, reps, owed = collection_book(book), len(book.reps), owed_at(book, as_of)
     rows = c.payments.rows
     first, last = month_range(month)
     received = ((rows["received"] >= first) & (rows["received"] <= last)).to_numpy()
-    left = c.payments.outstanding_at(as_of).fillna(0.0).to_numpy()
-    late = (c.payments.late_at(as_of) > 0).to_numpy()
+    left = owed.left.fillna(0.0).to_numpy()
+    late = (owed.days > 0).to_numpy()
     sums = lambda values: scope_sums(values, c.scope, reps)  # noqa: E731
     return {
         "collected": sums(np.where(received, rows["amount_received"].fillna(0.0).to_numpy(), 0.0)),
@@ -84,28 +113,44 @@ class Collections:
     more_no_plan: int
 
 
+def _lists(book: ReportBook, as_of: date) -> tuple[np.ndarray, np.ndarray, dict, dict]:
+    """Per scope, once: the aging counts and amounts, the late payments (largest first) and the won deals
+    without a plan (latest first); each list keyed by scope (0 the team, 1 + i the rep i)."""
+    def make():
+        c, owed = collection_book(book), owed_at(book, as_of)
+        r = c.payments.rows
+        counted = (owed.left > 0).to_numpy() & owed.days.notna().to_numpy()
+        left = owed.left.to_numpy()
+        counts = scope_table(owed.bucket[counted], c.scope[counted], len(book.reps), 4)
+        amounts = scope_table(owed.bucket[counted], c.scope[counted], len(book.reps), 4, left[counted])
+        late = pd.DataFrame({"payment_id": r["payment_id"], "opportunity_id": r["opportunity_id"],
+                             "customer_id": r["customer_id"], "owner": c.owner, "milestone": c.milestone,
+                             "due_date": r["due"], "outstanding": owed.left, "days_late": owed.days,
+                             "scope": c.scope})
+        late = late[((owed.left > 0) & (owed.days > 0)).to_numpy()]
+        late = late.sort_values(["outstanding", "days_late"], ascending=False, kind="stable")
+        o = book.opportunities
+        no_plan = o[_no_plan(book, as_of)].sort_values(["closed", "opportunity_id"], ascending=[False, True],
+                                                       kind="stable")[[*NO_PLAN, "scope"]]
+        return counts, amounts, _by_scope(late), _by_scope(no_plan)
+    return _memo(book, ("collection lists", as_of), make)
+
+
+def _by_scope(frame: pd.DataFrame) -> dict[int, pd.DataFrame]:
+    """0: every row; 1 + i: rep i's rows without the owner column."""
+    lists = {0: frame.drop(columns="scope")}
+    for scope, rows in frame.groupby("scope", sort=False):
+        if scope >= 0:
+            lists[scope + 1] = rows.drop(columns=["scope", "owner"])
+    return lists
+
+
 def collections(book: ReportBook, as_of: date, scope: int, rows_shown: int) -> Collections:
     """The aging table and the two lists of one scope (0: the team) at as_of."""
-    c = collection_book(book)
-    mine = np.ones(len(c.scope), dtype=bool) if scope == 0 else c.scope == scope - 1
-    left = c.payments.outstanding_at(as_of)
-    days = c.payments.late_at(as_of)
-    settings = book.settings
-    bucket = np.select([days <= 0, days <= settings.aging_days_1, days <= settings.aging_days_2], [0, 1, 2], 3)
-    owed = mine & (left > 0).to_numpy() & days.notna().to_numpy()
-    aging = pd.DataFrame({"bucket": list(BUCKETS),
-                          "payments": np.bincount(bucket[owed], minlength=4).astype(int),
-                          "outstanding": np.bincount(bucket[owed], weights=left.to_numpy()[owed], minlength=4)})
-    r = c.payments.rows
-    late = pd.DataFrame({"payment_id": r["payment_id"], "opportunity_id": r["opportunity_id"],
-                         "customer_id": r["customer_id"], "owner": c.owner, "milestone": c.milestone,
-                         "due_date": r["due"], "outstanding": left, "days_late": days})
-    late = late[owed & (days > 0).to_numpy()].sort_values(["outstanding", "days_late"], ascending=False,
-                                                          kind="stable")
-    o = book.opportunities
-    deals = _no_plan(book, as_of) & (True if scope == 0 else (o["scope"] == scope - 1).to_numpy())
-    no_plan = o[deals].sort_values(["closed", "opportunity_id"], ascending=[False, True], kind="stable")[NO_PLAN]
-    if scope:
-        late, no_plan = late.drop(columns="owner"), no_plan.drop(columns="owner")
+    counts, amounts, late, no_plan = _lists(book, as_of)
+    aging = pd.DataFrame({"bucket": list(BUCKETS), "payments": counts[scope].astype(int),
+                          "outstanding": amounts[scope]})
+    empty = lambda lists: lists[0].drop(columns="owner").iloc[:0]  # noqa: E731
+    late, no_plan = late.get(scope, empty(late)), no_plan.get(scope, empty(no_plan))
     return Collections(aging, late.head(rows_shown).reset_index(drop=True), no_plan.head(rows_shown).reset_index(
         drop=True), max(0, len(late) - rows_shown), max(0, len(no_plan) - rows_shown))
