@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 import pandas as pd
-from openpyxl.utils import get_column_letter
+from ..ooxml.sheetxml import col_letters
 
 from ..errors import XlCrmError
 from ..model import schema, vocab
@@ -213,4 +213,4 @@ def _status(cell) -> str | None:
 
 def column_label(j: int, header) -> str:
     """ "E (Close Date)" for the 0-based column j."""
-    return f"{get_column_letter(j + 1)} ({cell_text(header) if not is_blank(header) else ''})"
+    return f"{col_letters(j)} ({cell_text(header) if not is_blank(header) else ''})"

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Callable
 
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
+
 from .errors import PackageError
 from .serial import to_serial
 from .xmlbytes import attr, element_pattern, root_prefix, start_tag
@@ -62,19 +64,12 @@ _REF = re.compile(rb'\sr="([A-Za-z]*)(\d*)"')
 
 def col_letters(col: int) -> str:
     """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    return get_column_letter(col + 1)
 
 
 def col_index(letters: str) -> int:
-    index = 0
-    for ch in letters.upper():
-        index = index * 26 + ord(ch) - 64
-    return index - 1
+    """Excel letters -> 0-based column index; -1 for none (a reference without its column)."""
+    return column_index_from_string(letters.upper()) - 1 if letters else -1
 
 
 def cell_ref(row: int, col: int) -> str:
