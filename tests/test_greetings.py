@@ -68,8 +68,8 @@ def test_everyone_at_a_vip_or_key_customer_is_greeted():
 def test_lunar_festivals_by_the_calendar():
     assert festival_dates(2026) == [
         ("New Year", date(2026, 1, 1)), ("Spring Festival", date(2026, 2, 17)),
-        ("Lantern Festival", date(2026, 3, 3)), ("Dragon Boat Festival", date(2026, 6, 19)),
-        ("Mid-Autumn Festival", date(2026, 9, 25)), ("National Day", date(2026, 10, 1))]
+        ("Lantern", date(2026, 3, 3)), ("Dragon Boat", date(2026, 6, 19)),
+        ("Mid-Autumn", date(2026, 9, 25)), ("National Day", date(2026, 10, 1))]
 
 
 def test_an_edited_festival_table_on_settings_is_what_greetings_read():

@@ -18,9 +18,9 @@ from ..model.cells import Invalid, as_date, cell_text, is_blank
 FESTIVALS = (
     ("New Year", "元旦", "solar", 1, 1),
     ("Spring Festival", "春节", "lunar", 1, 1),
-    ("Lantern Festival", "元宵节", "lunar", 1, 15),
-    ("Dragon Boat Festival", "端午节", "lunar", 5, 5),
-    ("Mid-Autumn Festival", "中秋节", "lunar", 8, 15),
+    ("Lantern", "元宵节", "lunar", 1, 15),
+    ("Dragon Boat", "端午节", "lunar", 5, 5),
+    ("Mid-Autumn", "中秋节", "lunar", 8, 15),
     ("National Day", "国庆节", "solar", 10, 1),
 )
 BIRTHDAY = ("Birthday", "生日")
