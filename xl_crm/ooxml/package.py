@@ -5,7 +5,8 @@ it loads and saves a workbook, so existing files are never round-tripped
 through an object model. A Package copies every part it does not touch,
 byte for byte; it rewrites only the rows of the sheets it edits, the
 workbook part (sheets, defined names, calcPr), relationships and content
-types, and it only ever appends to styles.xml.
+types, the two counts of the shared-string table (never its strings), and
+it only ever appends to styles.xml.
 
     with Package.open("book.xlsx") as pkg:
         pkg.set_cells("Customers", {(2, 15): Formula("IF(A2=\\"\\",\\"\\",1)")})
