@@ -9,13 +9,16 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
+from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
+from xl_crm.cli import main
 from xl_crm.commands.demo import demo_frames
 from xl_crm.commands.workbook import write_standard_workbook
 from xl_crm.model.asof import AsOf
 from xl_crm.reports.batch import write_reports
 from xl_crm.team.read import read_team
+from xl_crm.team.refresh import refresh_team
 
 DAY = date(2026, 11, 20)
 MONTH = "2026-11"
@@ -92,3 +95,44 @@ def test_lock_files_backups_and_other_workbooks_are_skipped_with_a_note(frames, 
     for name in ("~$book0.xlsx", "book0.xlsx.bak", "shopping.xlsx"):
         assert name in notes
     assert len(team.merged.frame("customers")) == len(frames["customers"])
+
+
+def _customers(paths) -> dict:
+    """customer_id -> the Customers sheet's cells (by header), over the files given."""
+    out = {}
+    for path in paths:
+        rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Customers").to_python()
+        for row in rows[1:]:
+            out[row[0]] = dict(zip(rows[0], row))
+    return out
+
+
+def test_refresh_computes_over_the_team_and_writes_each_file_its_own_rows(frames, tmp_path):
+    one = _write(tmp_path / "one.xlsx", frames)
+    folder = _folder(tmp_path / "team", frames, _round_robin(3))
+    books = sorted(folder.glob("*.xlsx"))
+    before = _customers(books)
+    expected = _customers([one])
+    synced = ("Touch Count", "Last Contact", "Next Close", "Revenue 12M", "Tier", "Followup Status")
+    differs = lambda got: [c for c in expected for h in synced if got[c][h] != expected[c][h]]
+    assert differs(before), "the split must leave some customers' activities in another file"
+    counts = {p.name: len(_customers([p])) for p in books}
+    written = refresh_team(folder, as_of=DAY, backup=False)
+    assert sorted(written) == books
+    after = _customers(books)
+    assert differs(after) == []
+    assert {p.name: len(_customers([p])) for p in books} == counts
+
+
+def test_the_commands_take_a_folder(frames, tmp_path):
+    folder = _folder(tmp_path / "team", frames, _round_robin(2))
+    (folder / "~$closed.xlsx").write_bytes(b"lock")  # left behind by a crash: the book is no longer open
+    runner = CliRunner()
+    run = runner.invoke(main, ["refresh", str(folder), "--as-of", DAY.isoformat(), "--no-backup"])
+    assert run.exit_code == 0, run.output
+    assert "~$closed.xlsx: skipped (an Excel lock file)" in run.output
+    assert run.output.count("refreshed ") == 2
+    run = runner.invoke(main, ["report", str(folder / "book0.xlsx"), str(folder / "book1.xlsx"), "--month", MONTH,
+                               "--out", str(tmp_path / "out"), "--jobs", "1"])
+    assert run.exit_code == 0, run.output
+    assert (tmp_path / "out" / f"{MONTH}-team.xlsx").exists()

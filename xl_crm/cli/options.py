@@ -22,3 +22,6 @@ NO_BACKUP = click.option("--no-backup", is_flag=True, help="Do not keep NAME.bak
 MAPPING = click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False, exists=True),
                        help="TOML or JSON file mapping your headers (and sheets) to the standard columns.")
 STRICT = click.option("--strict", is_flag=True, help="Exit 1 when `xl-crm check` would report errors.")
+SCHEDULER = click.option("--scheduler", metavar="tcp://HOST:PORT", envvar="XL_CRM_SCHEDULER",
+                         help="For a team folder: read and compute on this Dask cluster (default: this machine's "
+                              "cores; also XL_CRM_SCHEDULER).")

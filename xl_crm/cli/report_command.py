@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from ..commands.check import Counts
 from ..commands.check import note as check_note
 from ..errors import XlCrmError
 from ..model.cells import Invalid, parse_iso_date
@@ -15,14 +16,17 @@ from ..model.mapping import load_mapping
 from ..reports import labels
 from ..reports.batch import default_jobs, month_list, workbook_lang, write_reports
 from ..sheets.read import read_workbook
+from ..team.parallel import reader
+from ..team.scan import is_team
 from . import main
-from .options import MAPPING, STRICT
+from .options import MAPPING, SCHEDULER, STRICT
+from .team_command import check_team_lines
 
 PROGRESS_FROM = 10  # files; smaller batches finish before a bar would help
 
 
 @main.command("report")
-@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("workbook", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--month", "month", multiple=True, metavar="YYYY-MM", help="The month to report.")
 @click.option("--from", "first", metavar="YYYY-MM", help="First month of a batch.")
 @click.option("--to", "last", metavar="YYYY-MM", help="Last month of a batch (default: --from).")
@@ -37,8 +41,10 @@ PROGRESS_FROM = 10  # files; smaller batches finish before a bar would help
               help="Processes writing reports at the same time.")
 @MAPPING
 @STRICT
-def report(workbook, month, first, last, as_of, out_dir, reps, lang, pdf, jobs, mapping_file, strict):
-    """Write DIR/<YYYY-MM>-team.xlsx and DIR/<YYYY-MM>-<rep>.xlsx from WORKBOOK."""
+@SCHEDULER
+def report(workbook, month, first, last, as_of, out_dir, reps, lang, pdf, jobs, mapping_file, strict, scheduler):
+    """Write DIR/<YYYY-MM>-team.xlsx and DIR/<YYYY-MM>-<rep>.xlsx from WORKBOOK (or a team folder, or several)."""
+    workbook = workbook if is_team(workbook) else workbook[0]
     if bool(month) == bool(first):
         raise XlCrmError("give either --month or --from [--to]")
     told = workbook_lang(workbook)
@@ -46,7 +52,11 @@ def report(workbook, month, first, last, as_of, out_dir, reps, lang, pdf, jobs, 
         raise XlCrmError(labels.refusal("month_twice", told, months=", ".join(month)))
     months = list(month) if month else month_list(first, last or first, told)
     mapping = load_mapping(mapping_file)
-    found, line = check_note(read_workbook(workbook, mapping))  # a workbook with no CRM table stops here, in one line
+    if is_team(workbook):
+        lines, errors = check_team_lines(workbook, mapping, False, scheduler=scheduler)
+        found, line = Counts(errors, 0), lines[-1]
+    else:  # a workbook with no CRM table stops here, in one line
+        found, line = check_note(read_workbook(workbook, mapping))
     click.echo(line)
     if strict and found.errors:
         sys.exit(1)
@@ -58,6 +68,6 @@ def report(workbook, month, first, last, as_of, out_dir, reps, lang, pdf, jobs, 
                   transient=True, disable=len(months) * 2 < PROGRESS_FROM) as bar:
         task = bar.add_task("reports", total=None)
         paths = write_reports(workbook, months, out_dir, as_of=day, reps=list(reps) or None, lang=lang, pdf=pdf,
-                              jobs=jobs, mapping=mapping,
+                              jobs=jobs, mapping=mapping, reader=reader(scheduler) if is_team(workbook) else None,
                               on_progress=lambda done, total: bar.update(task, completed=done, total=total))
     click.echo(f"{len(paths)} files written to {out_dir}")

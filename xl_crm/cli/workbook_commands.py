@@ -14,8 +14,10 @@ from ..commands.workbook import init_workbook, refresh_workbook
 from ..model.asof import AsOf
 from ..model.mapping import load_mapping
 from ..sheets.read import read_workbook
+from ..team.scan import is_team
 from . import main
-from .options import AS_OF, MAPPING, NO_BACKUP, STRICT
+from .options import AS_OF, MAPPING, NO_BACKUP, SCHEDULER, STRICT
+from .team_command import check_team_lines, refresh_team_lines
 
 
 @main.command()
@@ -44,22 +46,35 @@ def init(path, lang, data_dir, mapping_file, as_of, force, strict, no_backup):
 
 
 @main.command()
-@click.argument("path", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @AS_OF
 @MAPPING
 @NO_BACKUP
-def refresh(path, as_of, mapping_file, no_backup):
-    """Recompute synced values and rebuild the Funnel and Today sheets."""
-    refresh_workbook(path, as_of=as_of, backup=not no_backup, mapping=load_mapping(mapping_file))
-    click.echo(f"refreshed {path}")
+@SCHEDULER
+def refresh(paths, as_of, mapping_file, no_backup, scheduler):
+    """Recompute synced values and rebuild the Funnel and Today sheets (of a workbook, a team folder or several)."""
+    if is_team(paths):
+        for line in refresh_team_lines(paths, as_of=as_of, backup=not no_backup, mapping=load_mapping(mapping_file),
+                                       scheduler=scheduler):
+            click.echo(line)
+        return
+    refresh_workbook(paths[0], as_of=as_of, backup=not no_backup, mapping=load_mapping(mapping_file))
+    click.echo(f"refreshed {paths[0]}")
 
 
 @main.command()
-@click.argument("path", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @MAPPING
 @click.option("--all", "every", is_flag=True, help="Every problem on its own line (default: repeats grouped).")
-def check(path, mapping_file, every):
-    """List the problems in the workbook and what they change in the numbers; exit 1 when there are errors."""
+@SCHEDULER
+def check(paths, mapping_file, every, scheduler):
+    """List the problems in the workbook (or a team folder) and what they change in the numbers; exit 1 on errors."""
+    if is_team(paths):
+        lines, errors = check_team_lines(paths, load_mapping(mapping_file), every, scheduler=scheduler)
+        for line in lines:
+            click.echo(line)
+        sys.exit(1 if errors else 0)
+    path = paths[0]
     data = read_workbook(path, load_mapping(mapping_file))
     problems, lang = check_data(data), workbook_language(data)
     for line in [p.text(lang) for p in problems] if every else grouped(problems, lang):

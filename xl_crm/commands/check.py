@@ -28,6 +28,7 @@ from ..model.vocab import STATUS
 from ..ooxml.package import Package
 from ..sheets.read import CrmData, Table, read_workbook
 from ..sheets.settings_sheet import as_of_is_formula
+from ..team.clashes import duplicate_customer_problems
 from .method_check import check_method
 from .money_check import money_problems
 from .problems import ERROR, WARNING, Problem, summary
@@ -224,6 +225,7 @@ def check_data(data: CrmData) -> list[Problem]:
     problems += check_references(data)
     problems += money_problems(data)
     problems += check_method(data)
+    problems += duplicate_customer_problems(data)
     order = {spec.key: i for i, spec in enumerate(schema.DATA_SHEETS)}
     sheet_order = {t.sheet_name: order[k] for k, t in data.tables.items()}
     problems.sort(key=lambda p: (sheet_order.get(p.sheet, -1), p.row or 0))

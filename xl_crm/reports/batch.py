@@ -211,7 +211,8 @@ def default_jobs() -> int:
 def write_reports(workbook_path, months: list[str], out_dir="reports", *, as_of: date | None = None,
                   reps: list[str] | None = None, team: bool | None = None, lang: str | None = None,
                   pdf: bool = False, jobs: int = 1,
-                  on_progress: Callable[[int, int], None] | None = None, mapping: Mapping | None = None) -> list[Path]:
+                  on_progress: Callable[[int, int], None] | None = None, mapping: Mapping | None = None,
+                  reader=None) -> list[Path]:
     """Write `<month>-team.xlsx` and `<month>-<rep>.xlsx` for every month; return the paths written.
 
     reps: only these reps' files, names matched trimmed and case-insensitively
@@ -224,10 +225,12 @@ def write_reports(workbook_path, months: list[str], out_dir="reports", *, as_of:
     after each file. mapping: how the workbook's headers and values read
     (xl_crm.model.mapping). A month the workbook cannot know (before its first
     date, or beginning after as_of) is refused with XlCrmError before
-    anything is written.
+    anything is written. workbook_path may be a team folder or several
+    workbooks (xl_crm.team); reader says where their files are read
+    (team.parallel.reader).
     """
     data = read_source(workbook_path, mapping, sheets=("customers", "opportunities", "activities", *OTHER_SHEETS),
-                       threads=jobs)
+                       threads=jobs, reader=reader)
     told = data.lang  # refusals speak the workbook's language
     months = [check_month(m, told) for m in months]
     repeated = next((m for m in months if months.count(m) > 1), None)

@@ -66,12 +66,15 @@ def read_team(source, mapping: Mapping | None = None, sheets=None, reader=None) 
     """Every workbook of a folder (or of several paths) read and merged.
 
     reader(paths, mapping, sheets) -> [CrmData | note], in order: how the files
-    are read (default one after another; team.parallel reads them on every core).
+    are read (team.parallel.reader: this machine's cores by default, or a Dask cluster).
     """
     folder = scan(source)
     if sheets is not None:
         sheets = tuple(dict.fromkeys((*sheets, *TEAM_SHEETS)))
-    found = (reader or _read_in_turn)(folder.books, mapping, sheets)
+    if reader is None:
+        from .parallel import reader as local  # the default: every core of this machine
+        reader = local()
+    found = reader(folder.books, mapping, sheets)
     notes, members, team_book = list(folder.notes), [], None
     for path, data in zip(folder.books, found):
         if isinstance(data, str):
@@ -84,10 +87,6 @@ def read_team(source, mapping: Mapping | None = None, sheets=None, reader=None) 
         raise XlCrmError(f"{', '.join(map(str, as_paths(source)))}: no rep workbook with customers or deals found")
     merged, origin = merge(members, team_book, source)
     return Team(members, team_book, merged, origin, notes, folder.root)
-
-
-def _read_in_turn(paths: list[Path], mapping, sheets) -> list:
-    return [read_member(path, mapping, sheets) for path in paths]
 
 
 def _frame(data: CrmData, key: str) -> pd.DataFrame | None:

@@ -1,0 +1,44 @@
+"""`check` over a team: each workbook's own problems, then what the files say against each other.
+
+A reference to a customer, deal or contact kept in another rep's workbook
+is no problem in a team; an ID used in two files is an error, one customer
+kept by two owners (撞单) a warning.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..commands.check import check_data
+from ..commands.problems import Problem
+from ..model.mapping import Mapping
+from ..model.typed import column, ids
+from .clashes import duplicate_customers, id_clashes
+from .read import Team, read_team
+
+REFERENCES = {"customer_id": "customers", "opportunity_id": "opportunities", "contact_id": "contacts"}
+
+
+def _known(team: Team) -> dict[str, set]:
+    """The IDs the team holds, per ID column."""
+    merged = team.merged
+    return {key: set(ids(column(merged.frame(sheet), key)).dropna()) for key, sheet in REFERENCES.items()}
+
+
+def _found_elsewhere(problem: Problem, known: dict[str, set]) -> bool:
+    """An "unknown ID" error whose ID another file of the team holds."""
+    id_key = (problem.key or "").rpartition(".")[2]
+    return (id_key in REFERENCES and problem.message.startswith("unknown ")
+            and problem.value in known[id_key])
+
+
+def check_team(source, mapping: Mapping | None = None, reader=None) -> tuple[Team, list[tuple[Path, Problem]]]:
+    """Every problem of the team's workbooks, as (file, problem), file by file, then the clashes."""
+    team = read_team(source, mapping, reader=reader)
+    known, lang = _known(team), team.merged.lang
+    found = []
+    for data in team.members:
+        found += [(data.path, p) for p in check_data(data) if not _found_elsewhere(p, known)]
+    clashes = id_clashes(team.members, lang) + duplicate_customers(team.members, lang, across=True)
+    found += [(team.members[book].path, p) for book, p in clashes]
+    return team, found

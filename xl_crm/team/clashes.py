@@ -1,0 +1,107 @@
+"""What two places of a team say about one thing: an ID used in two files (an error), and one customer
+kept twice under spellings of one name by different owners (撞单, a warning; DOMAIN section 16).
+
+Each problem is said where it lies and names the other place: file, sheet and row.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from ..ooxml.sheetxml import col_letters
+
+from ..commands.problems import ERROR, WARNING, Problem
+from ..model import schema
+from ..model.typed import column, ids, texts
+from ..rules.customer_key import customer_key
+from ..sheets.read import CrmData
+
+
+def _column(data: CrmData, key: str, column_key: str) -> str | None:
+    table = data.tables.get(key)
+    if table is None or column_key not in table.columns:
+        return None
+    j = table.columns[column_key]
+    return f"{col_letters(j)} ({table.headers[j]})"
+
+
+def _place(path: Path | None, sheet: str, row, lang: str) -> str:
+    where = f"{path.name} " if path is not None else ""
+    return f"{where}{sheet} 第{row}行" if lang == "zh" else f"{where}{sheet} row {row}"
+
+
+def _customers(datas: list[CrmData]) -> pd.DataFrame:
+    """Every Customers row of the files: book, row, id, name, owner and customer key."""
+    parts = []
+    for i, data in enumerate(datas):
+        if "customers" not in data.tables:
+            continue
+        frame = data.tables["customers"].frame
+        names = texts(column(frame, "name"))
+        parts.append(pd.DataFrame({"book": i, "row": frame.index, "customer_id": ids(column(frame, "customer_id")),
+                                   "name": names, "owner": texts(column(frame, "owner")),
+                                   "key": names.map(lambda n: customer_key(n) if isinstance(n, str) else None)}))
+    if not parts:
+        return pd.DataFrame(columns=["book", "row", "customer_id", "name", "owner", "key"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def duplicate_customers(datas: list[CrmData], lang: str = "en", across: bool = False) -> list[tuple[int, Problem]]:
+    """(book, warning) per customer whose key another row shares under another owner (blank is an owner too).
+
+    across: only pairs in two files (check has said those within one file).
+    """
+    rows = _customers(datas)
+    rows = rows[rows["key"].notna() & rows["key"].duplicated(keep=False)]
+    named = len(datas) > 1
+    found = []
+    for _, group in rows.groupby("key", sort=False):
+        first = group.iloc[0]
+        fold = lambda owner: (owner or "").strip().casefold()
+        for _, other in group.iloc[1:].iterrows():
+            if fold(other["owner"]) == fold(first["owner"]) or (across and other["book"] == first["book"]):
+                continue
+            data = datas[other["book"]]
+            there = _place(datas[first["book"]].path if named else None, datas[first["book"]].tables[
+                "customers"].sheet_name, first["row"], lang)
+            nobody = "（无负责人）" if lang == "zh" else "(no owner)"
+            mine, theirs = other["owner"] or nobody, first["owner"] or nobody
+            found.append((other["book"], Problem(
+                WARNING, data.tables["customers"].sheet_name, int(other["row"]), _column(data, "customers", "name"),
+                other["name"],
+                f"duplicate customer: {there} holds {first['name']!r} owned by {theirs}; here owned by {mine}",
+                f"撞单：{there}的“{first['name']}”负责人为 {theirs}，此处负责人为 {mine}",
+                None)))
+    return found
+
+
+def duplicate_customer_problems(data: CrmData) -> list[Problem]:
+    """The 撞单 warnings within one workbook."""
+    return [p for _, p in duplicate_customers([data], data.lang)]
+
+
+def id_clashes(datas: list[CrmData], lang: str = "en") -> list[tuple[int, Problem]]:
+    """(book, error) per row whose ID a row of another file already uses (in the same kind of sheet)."""
+    found = []
+    for spec in schema.DATA_SHEETS:
+        if spec.id_column is None:
+            continue
+        parts = [pd.DataFrame({"book": i, "row": d.tables[spec.key].frame.index,
+                               "id": ids(column(d.tables[spec.key].frame, spec.id_column)).to_numpy()})
+                 for i, d in enumerate(datas) if spec.key in d.tables]
+        if len(parts) < 2:
+            continue
+        rows = pd.concat(parts, ignore_index=True).dropna(subset=["id"])
+        books = rows.groupby("id")["book"].nunique()
+        clashing = rows[rows["id"].isin(books.index[books > 1])]
+        for _, group in clashing.groupby("id", sort=False):
+            first = group.iloc[0]
+            for _, other in group[group["book"] != first["book"]].iterrows():
+                data, theirs = datas[other["book"]], datas[first["book"]]
+                there = _place(theirs.path, theirs.tables[spec.key].sheet_name, first["row"], lang)
+                found.append((other["book"], Problem(
+                    ERROR, data.tables[spec.key].sheet_name, int(other["row"]), _column(data, spec.key, spec.id_column),
+                    other["id"], f"ID used in another workbook of the team: {there}",
+                    f"编号与团队中另一工作簿重复：{there}", f"{spec.key}.{spec.id_column}")))
+    return found

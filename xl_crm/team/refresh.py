@@ -1,0 +1,152 @@
+"""Refresh a team in place: synced values computed over every file's rows, written into each file.
+
+A customer's activities, deals and payments may sit in another rep's
+workbook; the compute step sees the team's rows, and each workbook gets
+the values of its own rows, its own History records and a Funnel and
+Today of its own rows.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+
+from ..commands.workbook import changed_cells, history_cells
+from ..compute.history import record
+from ..compute.step import Computed, compute
+from ..errors import XlCrmError
+from ..model import schema
+from ..model.asof import AsOf
+from ..model.mapping import Mapping
+from ..model.typed import column, ids
+from ..ooxml.package import Package
+from ..ooxml.tables import grow_tables
+from ..reports import funnel_model, write_funnel_sheet
+from ..sheets.read import CrmData
+from ..sheets.settings_sheet import AS_OF_ROW, fixed_as_of
+from ..sheets.today_sheet import write_today_sheet
+from .read import Team, read_team
+
+
+def _fixed(data: CrmData | None) -> date | None:
+    if data is None or data.path is None:
+        return None
+    with Package.open(data.path) as package:
+        return fixed_as_of(package, data)
+
+
+def team_as_of(team: Team, given: date | None) -> AsOf:
+    """The date given, else the team workbook's fixed AsOf, else the latest fixed AsOf of a rep's, else today."""
+    cells = [day for day in (_fixed(m) for m in team.members) if day is not None]
+    return AsOf.resolve(given, _fixed(team.team_book) or (max(cells) if cells else None))
+
+
+def _recorded(team: Team, day: date) -> tuple[dict[str, pd.DataFrame], list[pd.DataFrame | None]]:
+    """The merged frames with each file's History records of `day`, and each file's appended rows."""
+    frames = {key: team.merged.frame(key) for key in (*team.merged.tables, *team.merged.built)}
+    histories, appended = [], []
+    for data in team.members:
+        if "history" not in data.tables:
+            appended.append(None)
+            continue
+        own = {key: data.frame(key) for key in ("opportunities", "history")}
+        own, new = record(own, day, data.lang, team.merged.settings)
+        histories.append(own["history"])
+        appended.append(new)
+    if histories:
+        frames["history"] = pd.concat(histories, ignore_index=True, sort=False)
+    return frames, appended
+
+
+def _own_rows(team: Team, key: str, book: int, full: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the merged table that lie in one file, indexed by their Excel rows there."""
+    rows = team.member_rows(key, book)
+    own = full.loc[rows.index]
+    own.index = rows.to_numpy()
+    return own
+
+
+def _cells(team: Team, computed: Computed, book: int) -> tuple[dict, dict]:
+    """One file's synced cells (values) and formulas' cached results, per sheet name."""
+    data = team.members[book]
+    values, cached = {}, {}
+    for key, table in data.tables.items():
+        spec = schema.sheet(key)
+        if key not in team.origin or key == "history":
+            continue
+        own = _own_rows(team, key, book, computed.table(key))
+
+        def shown(column_key):
+            col = spec.column(column_key)
+            return changed_cells(table, column_key, own[column_key].map(lambda v: col.cell(v, data.lang)))
+
+        values[table.sheet_name] = {cell: v for k in spec.refreshed if k in table.columns
+                                    for cell, v in shown(k).items()}
+        cached[table.sheet_name] = {cell: v for c in spec.role(schema.DERIVED) if c.key in table.columns
+                                    for cell, v in shown(c.key).items()}
+    return values, cached
+
+
+def _generated(computed: Computed, data: CrmData, settings, lang: str, path: Path) -> None:
+    """The file's own Funnel and Today: its deals' funnel, the team's call list for its customers."""
+    mine = set(ids(column(data.frame("customers"), "customer_id")).dropna())
+    calls = computed.call_list
+    own = calls[calls["customer_id"].isin(mine)].reset_index(drop=True)
+    own.attrs.update({k: v[v["customer_id"].isin(mine)].reset_index(drop=True) if isinstance(v, pd.DataFrame)
+                      else v for k, v in calls.attrs.items()})
+    workbook = xlsxwriter.Workbook(path)
+    frames = {key: data.frame(key) for key in (*data.tables, *data.built)}
+    write_funnel_sheet(workbook, funnel_model(frames, computed.day, settings), lang)
+    write_today_sheet(workbook, own, computed.day, lang)
+    workbook.close()
+
+
+def refresh_team(source, *, as_of: date | None = None, backup: bool = True, mapping: Mapping | None = None,
+                 reader=None, notes: list[str] | None = None) -> list[Path]:
+    """Refresh every rep workbook of a folder (or of several paths) in place; return the files written.
+
+    notes: receives a line per file skipped.
+    """
+    team = read_team(source, mapping, reader=reader)
+    if notes is not None:
+        notes += team.notes
+    for data, spec in ((d, s) for d in team.members for s in (schema.CUSTOMERS, schema.OPPORTUNITIES)):
+        table = data.tables.get(spec.key)
+        missing = [k for k in spec.refreshed if table is not None and k not in table.columns]
+        if missing:
+            names = ", ".join(f"{spec.name(data.lang)}.{spec.column(k).header(data.lang)}" for k in missing)
+            raise XlCrmError(f"{data.path}: missing synced columns ({names}); run `xl-crm upgrade` first")
+    day = team_as_of(team, as_of)
+    frames, appended = _recorded(team, day.day)
+    computed = compute(frames, day, team.merged.settings)
+    written = []
+    for book, data in enumerate(team.members):
+        values, cached = _cells(team, computed, book)
+        history = data.tables.get("history")
+        if history is not None and appended[book] is not None and len(appended[book]):
+            values[history.sheet_name] = history_cells(history, appended[book])
+        with Package.open(data.path) as package, tempfile.TemporaryDirectory() as tmp:
+            for sheet_name, cells in values.items():
+                if cells:
+                    package.set_cells(sheet_name, cells)
+            if history is not None and values.get(history.sheet_name):
+                grow_tables(package, history.sheet_name, history.header_row,
+                            max(row for row, _ in values[history.sheet_name]))
+            for sheet_name, cells in cached.items():
+                if cells:
+                    package.set_cached(sheet_name, cells)
+            if as_of is not None and data.settings_name is not None and fixed_as_of(package, data) != as_of:
+                package.set_cells(data.settings_name, {(AS_OF_ROW, 1): as_of})
+            source_book = Path(tmp) / "generated.xlsx"
+            _generated(computed, data, team.merged.settings, data.lang, source_book)
+            for name in (schema.FUNNEL_NAME[data.lang], schema.TODAY_NAME[data.lang]):
+                package.put_sheet(name, source_book, name)
+            package.full_recalc_on_load()
+            if package.modified:
+                package.save(backup=backup)
+                written.append(data.path)
+    return written
