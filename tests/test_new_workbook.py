@@ -178,3 +178,10 @@ def test_missing_libreoffice_or_file_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.delenv("XL_CRM_SOFFICE", raising=False)
     with pytest.raises(XlCrmError, match="LibreOffice .soffice. not found"):
         soffice.find_soffice()
+
+
+def test_text_xml_cannot_hold_shows_as_the_replacement_character(tmp_path):
+    """U+FFFE has no place in XML and no reader restores _xFFFE_: it shows as U+FFFD; a control character stays."""
+    frames = {"customers": pd.DataFrame({"customer_id": ["C1"], "name": ["Acme\ufffe Ltd\x01"]})}
+    path = write_new_workbook(tmp_path / "odd.xlsx", compute(frames, AS_OF))
+    assert read_workbook(path).frame("customers").at[2, "name"] == "Acme\ufffd Ltd\x01"

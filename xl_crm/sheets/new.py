@@ -29,6 +29,7 @@ from ..model import schema
 from ..model.asof import AsOf
 from ..model.cells import to_serial
 from ..model.settings import Settings
+from ..ooxml.xstring import cell_text
 from . import settings_sheet
 from .column_style import COLOURS, NUMBER_FORMATS, dropdown, highlights, number_format
 from .formulas import derived_formulas
@@ -101,7 +102,7 @@ def _cell_writer(sheet, formats: _Formats) -> Callable[[int, int, object], None]
     def write(row: int, col: int, value) -> None:
         kind = type(value)
         if kind is str:
-            write_string(row, col, value)
+            write_string(row, col, cell_text(value))
         elif value is None:
             return
         elif kind is bool or kind is np.bool_:
@@ -116,7 +117,7 @@ def _cell_writer(sheet, formats: _Formats) -> Callable[[int, int, object], None]
             elif not math.isnan(value):
                 write_string(row, col, str(value))
         else:
-            write_string(row, col, str(value))
+            write_string(row, col, cell_text(str(value)))
 
     return write
 
@@ -236,7 +237,7 @@ def _write_settings(book, formats: _Formats, settings: Settings, lang: str, as_o
         elif isinstance(value, date):
             sheet.write_number(row, col, to_serial(value), formats.date)
         elif isinstance(value, str):
-            sheet.write_string(row, col, value, style)
+            sheet.write_string(row, col, cell_text(value), style)
         else:
             sheet.write_number(row, col, float(value), style)
     for col, width in enumerate(SETTINGS_WIDTHS):
