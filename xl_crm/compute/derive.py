@@ -10,10 +10,11 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import rules
+from ..model.settings import DEFAULT, Settings
 from ..model.typed import column
 from ..rules import vectorised as vec
 from ..rules.forecast import forecast
-from ..model.settings import DEFAULT, Settings
+from ..rules.pool import pool_status
 
 
 def followup_columns(customers: pd.DataFrame, as_of, settings: Settings = DEFAULT) -> pd.DataFrame:
@@ -30,15 +31,18 @@ def followup_columns(customers: pd.DataFrame, as_of, settings: Settings = DEFAUL
 
 def customer_columns(customers: pd.DataFrame, as_of, settings: Settings = DEFAULT,
                      followup: pd.DataFrame | None = None) -> pd.DataFrame:
-    """grade, cadence_days, next_due, days_overdue, followup_status, urgency.
+    """grade, cadence_days, next_due, days_overdue, followup_status, urgency, pool_status.
 
     followup: followup_columns already computed for the same rows and as_of.
     """
+    c = lambda key: column(customers, key)  # noqa: E731
     f = followup_columns(customers, as_of, settings) if followup is None else followup
     out = f[["grade", "cadence_days", "next_due"]].copy()
     out["days_overdue"] = vec(rules.days_overdue, out["next_due"], as_of)
     out["followup_status"] = f["followup_status"]
     out["urgency"] = vec(rules.urgency, out["next_due"], as_of)
+    out["pool_status"] = vec(pool_status, c("owner"), c("tier"), c("open_deals"), c("last_contact"),
+                             c("assigned_date"), as_of, settings=settings)
     return out
 
 

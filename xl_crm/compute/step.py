@@ -22,8 +22,9 @@ from ..model.typed import column, ids
 from . import derive, today
 from .greetings import greetings_due
 from .history import History
-from .political_map import deal_maps
 from .payments import PaymentBook, customer_receivables, opportunity_collected, payment_columns, payments_due
+from .political_map import deal_maps
+from .pool import open_deals
 from .sync import SyncSources
 
 DATA_SHEETS = tuple(spec.key for spec in schema.DATA_SHEETS)
@@ -76,7 +77,8 @@ class Computed:
     @cached_property
     def customer_synced(self) -> pd.DataFrame:
         synced = self.inputs.sources.customers_at(self.day, self.settings)
-        return synced.join(customer_receivables(self.inputs.payments, self.inputs.frames["customers"], self.day))
+        synced = synced.join(customer_receivables(self.inputs.payments, self.inputs.frames["customers"], self.day))
+        return synced.assign(open_deals=open_deals(self.inputs.sources))
 
     @cached_property
     def opportunity_synced(self) -> pd.DataFrame:

@@ -70,6 +70,8 @@ THRESHOLDS = (
               "账龄第一档：逾期天数上限"),
     Threshold("AgingDays2", "aging_days_2", "Payment aging: second bucket up to N days late",
               "账龄第二档：逾期天数上限"),
+    Threshold("PoolDays", "pool_days", "Back to the pool: Regular customers untouched for more than N days",
+              "回收公海：普通客户超过 N 天未跟进"),
 )
 
 
@@ -102,6 +104,7 @@ class Settings:
     best_case_stage: float = 3
     aging_days_1: float = 30
     aging_days_2: float = 90
+    pool_days: float = 90
     stages: tuple[Stage, ...] = field(default=DEFAULT_STAGES)
     festivals: tuple[tuple[str, date], ...] = ()  # (name, date) as the Settings sheet lists them; () none read
 

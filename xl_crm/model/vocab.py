@@ -86,6 +86,7 @@ FOLLOWUP_STATUS = Vocab(
     (("Not contacted", "未联系"), ("Overdue", "逾期"), ("Due today", "今日跟进"), ("Upcoming", "待跟进")),
 )
 URGENCY = Vocab("urgency", (("Urgent", "紧急"), ("Soon", "缓急"), ("Later", "不紧急"), ("Slow", "可慢反应")))
+POOL_STATUS = Vocab("pool_status", (("Pool", "公海"), ("Release", "待回收"), ("Owned", "保护中")))  # section 16
 APPROVAL = Vocab("approval_level", (("Director", "总监"), ("VP", "副总裁"), ("President", "总裁")))
 # forecast categories (section 13): what a rep says of a deal, and what the forecast column shows
 FORECAST_CATEGORY = Vocab("forecast_category", (("Commit", "承诺", "Committed", "确定"),

@@ -39,7 +39,9 @@ def highlights(sheet_key: str, lang: str) -> list[tuple[str, str, str, str]]:
     if sheet_key == "customers":
         return [("followup_status", "equal", _text(vocab.FOLLOWUP_STATUS, "Overdue", lang), "red"),
                 ("followup_status", "equal", _text(vocab.FOLLOWUP_STATUS, "Due today", lang), "amber"),
-                ("days_overdue", "greaterThan", "0", "red"), ("overdue_receivable", "greaterThan", "0", "red")]
+                ("days_overdue", "greaterThan", "0", "red"), ("overdue_receivable", "greaterThan", "0", "red"),
+                ("pool_status", "equal", _text(vocab.POOL_STATUS, "Release", lang), "amber"),
+                ("pool_status", "equal", _text(vocab.POOL_STATUS, "Pool", lang), "amber")]
     if sheet_key == "opportunities":
         # any text sorts after "": the deals whose political map carries warnings
         return [("stale", "equal", "TRUE", "red"), ("slipped", "equal", "TRUE", "red"),

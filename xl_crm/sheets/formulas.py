@@ -329,6 +329,23 @@ def _aging(r: Ref, lang: str) -> str:
                   bucket(">90"))
 
 
+def _pool_status(r: Ref, lang: str) -> str:
+    owner, tier, deals = r("owner"), r("tier"), r("open_deals")
+    last, assigned = r("last_contact"), r("assigned_date")
+    status = lambda s: _label(vocab.POOL_STATUS, s, lang)  # noqa: E731
+    unreadable = f"OR(AND(NOT({_blank(last)}),NOT({_date(last)})),AND(NOT({_blank(assigned)}),NOT({_date(assigned)})))"
+    since = _first([(_blank(last), f"INT({assigned})"), (_blank(assigned), f"INT({last})")],
+                   f"MAX(INT({last}),INT({assigned}))")
+    return _first([(_blank(owner), status("Pool")),
+                   (_is(tier, vocab.TIER, "VIP", "Key"), status("Owned")),
+                   (f"NOT({_is(tier, vocab.TIER, 'Regular', blank=True)})", BLANK),
+                   (f"NOT({_number(deals)})", BLANK),
+                   (f"{deals}>0", status("Owned")),
+                   (unreadable, BLANK),
+                   (f"AND({_blank(last)},{_blank(assigned)})", BLANK),
+                   (f"{AS_OF}-{since}>PoolDays", status("Release"))], status("Owned"))
+
+
 _RULES: dict[str, Callable[[Ref, str], str]] = {
     "grade": _grade,
     "cadence_days": _cadence_days,
@@ -336,6 +353,7 @@ _RULES: dict[str, Callable[[Ref, str], str]] = {
     "days_overdue": _days_overdue,
     "followup_status": _followup_status,
     "urgency": _urgency,
+    "pool_status": _pool_status,
     "probability": _probability,
     "weighted_amount": _weighted_amount,
     "days_in_stage": _days_in_stage,
