@@ -15,10 +15,15 @@ DAY = date(2026, 11, 23)
 @pytest.mark.parametrize("text", [
     "2026-11-23", "2026/11/23", "2026.11.23", "2026年11月23日", "2026 年 11 月 23 日", "2026-11-23T10:30:00",
     "2026-11-23 10:30", "2026-11-23T10:30:00.000Z", "2026/11/23 9:05:00 PM", "20261123", "23-Nov-2026",
-    "23 November 2026", "Nov 23, 2026", " 2026-11-23 ", "46349", "46349.75",
+    "23 November 2026", "Nov 23, 2026", " 2026-11-23 ", "46349", "46349.75", "11/23/26", "23.11.26 18:00",
 ])
 def test_every_spelling_reads_as_the_same_day(text):
     assert parse_date(text) == DAY
+
+
+def test_two_digit_years_read_as_excel_reads_them():
+    assert parse_date("1/2/30", MDY) == date(1930, 1, 2)
+    assert parse_date("1/2/29", MDY) == date(2029, 1, 2)
 
 
 def test_values_already_typed():

@@ -17,6 +17,7 @@ from xl_crm.sheets.read import read_workbook
 @pytest.mark.parametrize("text, kind, number", [
     ("¥1,200", "money", 1200), ("$ 3.5", "money", 3.5), ("€1,234,567.25", "money", 1234567.25),
     ("£-40", "money", -40), ("-£40", "money", -40), ("1 200", "money", 1200), ("12000元", "money", 12000),
+    ("US$2,500", "money", 2500), ("HK$ 10", "money", 10), ("RMB 8,000.50", "money", 8000.5),
     ("1e3", "number", 1000), ("30%", "percent", 0.3), ("7", "int", 7), ("0012", "money", 12),
 ])
 def test_numbers_as_people_type_them(text, kind, number):

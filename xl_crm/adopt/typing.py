@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass
 
 import pandas as pd
-from ..ooxml.sheetxml import col_letters
 
 from ..errors import XlCrmError
 from ..model import schema, vocab
@@ -26,12 +25,13 @@ from ..model.mapping import Mapping, fold
 from ..model.settings import DEFAULT as DEFAULT_SETTINGS
 from ..model.settings import Settings
 from ..model.vocab import STATUS
+from ..ooxml.sheetxml import col_letters
 from ..sheets import links
 
 KEEP, REJECT = "keep", "reject"
 NUMBER_KINDS = {"number", "money", "int", "score", "percent"}
-_CURRENCY = re.compile(r"([+-]?)(?:[¥$€£￥]|RMB|CNY|USD|EUR|GBP)?([+-]?)(.*?)(?:元|RMB|CNY|USD|EUR|GBP)?",
-                       re.IGNORECASE)
+_CODES = "RMB|CNY|USD|EUR|GBP|HKD|JPY"
+_CURRENCY = re.compile(rf"([+-]?)(?:[A-Z]{{0,2}}[¥$€£￥]|{_CODES})?([+-]?)(.*?)(?:元|{_CODES})?", re.IGNORECASE)
 _NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)?(\.\d*)?([eE][+-]?\d+)?")
 _DIGITS = re.compile(r"\d+")
 _CJK = re.compile(r"[\u3400-\u9fff]")

@@ -4,7 +4,8 @@ A workbook cell is read by cells.as_date, as the native formulas read it;
 this module is for text on its way into a workbook, which is converted to
 a real date before it is written. Accepted: ISO dates and date-times,
 2026/11/23, 2026.11.23, 2026年11月23日, 20261123, 23-Nov-2026, Nov 23 2026,
-Excel serial numbers, and day and month in either order (3/4/2026). The
+Excel serial numbers, and day and month in either order (3/4/2026, or
+3/4/26 with a two-digit year read as Excel reads it). The
 order of such dates is decided per column (order_of): a first part above
 12 means day first, a second part above 12 means month first, and a
 column with neither needs a `date_format` in the mapping file.
@@ -24,7 +25,7 @@ FORMATS = {"YYYY-MM-DD": YMD, "YYYY/MM/DD": YMD, "MM/DD/YYYY": MDY, "DD/MM/YYYY"
 
 _TIME = r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?"
 _YEAR_FIRST = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?" + _TIME)
-_YEAR_LAST = re.compile(r"(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{4})" + _TIME)
+_YEAR_LAST = re.compile(r"(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})" + _TIME)
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _SERIAL = re.compile(r"\d{5}(?:\.\d+)?")  # 10000 (1927) to 99999 (2173): a four-digit year is no serial
 _MONTH_NAMES = ("%d-%b-%Y", "%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y", "%b %d, %Y", "%B %d, %Y",
@@ -111,8 +112,11 @@ def parse_date(value, order: str | None = None) -> date:
 
 
 def _date(text: str, year: str, month: str, day: str) -> date:
+    number = int(year)
+    if len(year) == 2:  # as Excel reads a two-digit year: 00-29 are 2000-2029, 30-99 are 1930-1999
+        number += 2000 if number < 30 else 1900
     try:
-        return date(int(year), int(month), int(day))
+        return date(number, int(month), int(day))
     except ValueError:
         raise Invalid(f"not a date: {text!r}") from None
 
