@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 from fixtures_book import rich_workbook
+from helpers import rewrite_part
 
 from xl_crm.errors import XlCrmError
 from xl_crm.ooxml import guards
@@ -22,13 +23,6 @@ def refused(path, match, opener=Package.open):
     assert "\n" not in message and str(path) in message
     assert path.read_bytes() == before and sorted(p.name for p in path.parent.iterdir()) == listing
     return message
-
-
-def rewrite_part(src, dst, name, data):
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            zout.writestr(item.filename, data if item.filename == name else zin.read(item.filename))
-    return dst
 
 
 @pytest.mark.parametrize("opener", [Package.open, read_workbook])

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 import subprocess
-import zipfile
 from datetime import date
 
 import openpyxl
 import pytest
 import xlsxwriter
 from fixtures_book import VBA_PROJECT, rich_workbook, std_sheet_source
-from python_calamine import CalamineWorkbook
+from helpers import parts_of, values_of
 
 from xl_crm.errors import XlCrmError
 from xl_crm.ooxml import shared_formulas
@@ -19,16 +18,6 @@ from xl_crm.ooxml.package import Formula, Package
 from xl_crm.ooxml.styles import Styles
 
 INDEX_PARTS = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"}
-
-
-def parts_of(path):
-    with zipfile.ZipFile(path) as z:
-        return {n: z.read(n) for n in z.namelist()}
-
-
-def values_of(path):
-    book = CalamineWorkbook.from_path(str(path))
-    return {n: book.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in book.sheet_names}
 
 
 def cell(values, sheet, row, col):

@@ -1,0 +1,444 @@
+"""What several test modules share: running the command line, reading a package back, the data sets.
+
+Plain functions and constants; pytest fixtures live in conftest.py. The data
+sets feed parity tests against LibreOffice and Gnumeric, so they change only
+with the tests that read them.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+import subprocess
+import sys
+import zipfile
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+from click.testing import CliRunner, Result
+from fixtures_book import user_workbook
+from python_calamine import CalamineWorkbook
+
+from xl_crm.cli import main
+from xl_crm.model import schema, vocab
+from xl_crm.model.cells import to_serial
+from xl_crm.model.settings import DEFAULT
+from xl_crm.ooxml.package import Package
+from xl_crm.ooxml.sheetxml import col_index
+from xl_crm.sheets.read import read_workbook
+
+# ---- the command line
+
+
+def xl_crm(*args, check: bool = False) -> Result:
+    """Run `xl-crm ARGS` in this process (click's runner): exit_code, stdout, stderr and output to check.
+
+    check: fail the test at once, with what the command said, unless it exited 0.
+    """
+    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    if check:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+def xl_crm_argv(*args, module: bool = False) -> list[str]:
+    """The command line of the installed `xl-crm` entry point (or of `python -m xl_crm`), for a process of its own."""
+    program = [sys.executable, "-m", "xl_crm"] if module else [str(Path(sys.executable).with_name("xl-crm"))]
+    return [*program, *map(str, args)]
+
+
+def xl_crm_process(*args, module: bool = False, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run `xl-crm ARGS` as a separate process, for the tests that are about the process itself."""
+    return subprocess.run(xl_crm_argv(*args, module=module), check=False, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+# ---- a package read back
+
+
+def parts_of(path):
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def values_of(path):
+    book = CalamineWorkbook.from_path(str(path))
+    return {n: book.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in book.sheet_names}
+
+
+def rewrite_part(src, dst, name, data):
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            zout.writestr(item.filename, data if item.filename == name else zin.read(item.filename))
+    return dst
+
+
+# ---- random and boundary rows for the formula parity tests (English and Chinese, every odd input)
+
+PARITY_AS_OF = date(2024, 3, 15)
+PARITY_ROWS = 1000
+BLANKS = [None, "", "   "]
+BAD_TEXT = ["maybe", "N*", "?", "~", "=1+1", "#N/A"]
+# only the ordinary space is trimmed, by TRIM() and by the rules alike
+ODD_SPACES = ["\t", "\u3000", "Now\u3000", "\u00a0Now", "现有需求\u3000", "Y\t"]
+
+
+def _variants(words: vocab.Vocab) -> list[str]:
+    """Every spelling in odd case and with extra spaces."""
+    out = []
+    for value in words.values:
+        for spelling in words.spellings(value):
+            out += [spelling, spelling.upper(), f"  {spelling.lower()} ", spelling.swapcase()]
+    return out
+
+
+def random_day(rng: random.Random):
+    """A date-column value: dates, datetimes, serials, text, numbers out of range, blanks."""
+    offset = rng.randint(-400, 400)
+    day = PARITY_AS_OF + timedelta(days=offset)
+    return rng.choice([
+        day, day, day,
+        datetime.combine(day, datetime.min.time()) + timedelta(hours=rng.randint(1, 23), minutes=17),
+        to_serial(day) + rng.choice([0, 0.25, 0.999]),
+        day.isoformat(), "soon", -3, True, *BLANKS,
+    ])
+
+
+def pick(rng, words: vocab.Vocab):
+    return rng.choice(_variants(words) + BLANKS + BAD_TEXT + ODD_SPACES + [1, False])
+
+
+def _yes_no(rng):
+    return rng.choice(_variants(vocab.YES_NO) + BLANKS + ODD_SPACES + ["maybe", "N*", 2, 1, 0, 1.0, True, False])
+
+
+STAGE_INPUTS = [1, 2, 3, 4, 5, 2.0, 2.5, 0, 6, -1, "3", " 4 ", "02", "2.0", "+2", "1e0", "5.", "200%", "$2",
+                "2-1", "1:00", "Dev*", "Develop?", "*", "?", "~", "Develop~", "D~evelop", "~Close", "six", "２",
+                "0_2", "3\t", "Close\t", "\u00a0Close", "Qualify\u3000", "Negotiate\n", "-1", "0",
+                "12345678901234567890", True, *BLANKS]
+
+
+def _stage(rng):
+    names = [s for stage in DEFAULT.stages for s in (stage.name, stage.name_zh)]
+    names += [f" {n.upper()} " for n in names] + [n.lower() for n in names]
+    return rng.choice(names + STAGE_INPUTS)
+
+
+def _amount(rng):
+    return rng.choice([rng.randint(0, 30_000_000), round(rng.uniform(0, 1e6), 2), 0, -500, 5_000_000,
+                       5_000_000.5, 20_000_000, 20_000_001, "1000", "abc", True, PARITY_AS_OF,
+                       datetime(2024, 1, 2, 12), *BLANKS])
+
+
+def _score(rng):
+    return rng.choice([-1, 0, 5.99, 6, 10, 10.5, rng.randint(0, 10), round(rng.uniform(0, 10), 2), "7", True,
+                       *BLANKS])
+
+
+def random_customers(rng: random.Random, n: int) -> list[dict]:
+    return [{
+        "customer_id": f"C{i:05d}",
+        "name": rng.choice(["Acme", "=1+1", "+86 138", "-5%", "@sum", "  spaced  ", "华为"]),
+        "need": pick(rng, vocab.NEED),
+        "expected_close": random_day(rng),
+        "last_contact": random_day(rng),
+        "next_action_date": random_day(rng),
+        "next_close": rng.choice([random_day(rng), None, None]),
+        "tier": pick(rng, vocab.TIER),
+    } for i in range(n)]
+
+
+def boundary_customers() -> list[dict]:
+    rows = []
+    for days in (-5, 0, 30, 31, 90, 91, 180, 181):  # grade thresholds
+        rows.append({"need": "Now", "expected_close": PARITY_AS_OF + timedelta(days=days)})
+        rows.append({"need": "现有需求", "next_close": PARITY_AS_OF + timedelta(days=days)})
+        rows.append({"need": " now ", "expected_close": "", "next_close": PARITY_AS_OF + timedelta(days=days)})
+    for need, tier in [("None", "VIP"), ("None", "Key"), ("Future", "Key"), ("Future", "VIP"), ("Now", "重点客户"),
+                       ("无需求", "vip客户"), ("Future", "Regular"), ("Future", "gold")]:  # cadence caps
+        rows.append({"need": need, "tier": tier, "last_contact": PARITY_AS_OF - timedelta(days=40)})
+    for cadence_days, need, tier in [(1, "Now", None), (7, "Now", None), (30, "Future", None), (365, "None", None),
+                                     (30, "None", "VIP"), (90, "None", "Key")]:
+        close = PARITY_AS_OF + timedelta(days=5 if cadence_days == 1 else 60)
+        for shift in (-1, 0, 1):  # last_contact + cadence == as_of, one day either side
+            rows.append({"need": need, "tier": tier, "expected_close": close,
+                         "last_contact": PARITY_AS_OF - timedelta(days=cadence_days + shift)})
+    for days in (-1, 0, 7, 8, 30, 31, 90, 91):  # urgency thresholds via next_action_date
+        rows.append({"next_action_date": PARITY_AS_OF + timedelta(days=days), "last_contact": PARITY_AS_OF})
+    rows += [{}, {"need": "  ", "last_contact": "  ", "next_action_date": ""},
+             {"last_contact": datetime(2024, 3, 14, 23, 59), "need": "now", "expected_close": "2024-04-01"}]
+    return [{"customer_id": f"B{i:03d}", "name": "boundary", **row} for i, row in enumerate(rows)]
+
+
+def random_opportunities(rng: random.Random, n: int) -> list[dict]:
+    rows = []
+    for i in range(n):
+        row = {
+            "opportunity_id": f"O{i:05d}",
+            "customer_id": f"C{i % 50:05d}",
+            "name": rng.choice(["=SUM(A1)", "Deal", "-1", "@x"]),
+            "stage": _stage(rng),
+            "status": pick(rng, vocab.STATUS),
+            "amount": _amount(rng),
+            "created": random_day(rng),
+            "stage_since": rng.choice([random_day(rng), None]),
+            "short_term_score": _score(rng),
+            "long_term_score": _score(rng),
+            "territory": pick(rng, vocab.TERRITORY),
+            "lead": pick(rng, vocab.LEAD),
+        }
+        for key in ("need", "budget", "authority", "timeline", "tas_opportunity", "tas_solution", "tas_win",
+                    "tas_worth"):
+            row[key] = _yes_no(rng) if rng.random() < 0.8 else "Yes"
+        rows.append(row)
+    return rows
+
+
+def boundary_opportunities() -> list[dict]:
+    rows = []
+    for stage in DEFAULT.stages:  # stale at rot_days and rot_days + 1, stage by name, Chinese name, number
+        for ref in (stage.name, stage.name_zh, stage.number, str(stage.number)):
+            for days in (stage.rot_days, stage.rot_days + 1):
+                rows.append({"stage": ref, "status": "Open", "stage_since": PARITY_AS_OF - timedelta(days=days)})
+                rows.append({"stage": ref, "status": "跟进中", "created": PARITY_AS_OF - timedelta(days=days)})
+    for status in ("Won", "Lost", "赢单", "丢单", "open", "", "pending"):
+        rows.append({"stage": "nonsense", "status": status, "amount": 100, "created": PARITY_AS_OF})
+    yes_all = {k: "Y" for k in ("need", "budget", "authority", "timeline")}
+    rows += [yes_all, {**yes_all, "timeline": "是"}, {**yes_all, "timeline": "maybe"},
+             {"tas_opportunity": True, "tas_solution": 1, "tas_win": "有", "tas_worth": " YES "}]
+    for short, long_ in [(-1, 5), (0, 0), (5.99, 6), (6, 5.99), (10, 10), (10.5, 3), (6, None), ("x", 6)]:
+        rows.append({"short_term_score": short, "long_term_score": long_})
+    for territory in vocab.TERRITORY.values:
+        for lead in vocab.LEAD.values:
+            rows.append({"territory": vocab.TERRITORY.label(territory, "zh"), "lead": lead})
+    rows += [{"amount": 5_000_000}, {"amount": 5_000_001}, {"amount": 20_000_000}, {"amount": 20_000_001}, {}]
+    return [{"opportunity_id": f"BO{i:03d}", "customer_id": "C00001", **row} for i, row in enumerate(rows)]
+
+
+def parity_frames(seed: int, rows: int = PARITY_ROWS) -> dict[str, pd.DataFrame]:
+    rng = random.Random(seed)
+    customers = pd.DataFrame(random_customers(rng, rows) + boundary_customers(), dtype=object)
+    opportunities = pd.DataFrame(random_opportunities(rng, rows) + boundary_opportunities(), dtype=object)
+    return {"customers": customers, "opportunities": opportunities}
+
+
+def same(expected, actual, serial_dates: bool = False) -> bool:
+    """A Python rule's result against a recalculated cell (blank == "" == None).
+
+    serial_dates: a date may come back as its serial number (Gnumeric's
+    xlsx export drops the cells' number formats).
+    """
+    if expected is None:
+        return actual in ("", None)
+    if isinstance(expected, bool):
+        return actual is expected
+    if isinstance(expected, date):
+        if serial_dates and isinstance(actual, float):
+            return actual == to_serial(expected)
+        return isinstance(actual, date) and to_serial(actual) == to_serial(expected)
+    if isinstance(expected, (int, float)):
+        return isinstance(actual, float) and math.isclose(actual, expected, rel_tol=1e-9, abs_tol=1e-9)
+    return actual == expected
+
+
+def expected_cell(column: schema.Column, value, lang: str):
+    if value is not None and column.vocab is not None:
+        return column.vocab.label(value, lang)
+    return value
+
+
+ENGINES = {"recalc": False, "gnumeric": True}  # fixture -> whether dates come back as serial numbers
+
+
+# ---- a user's own workbook of those rows, for upgrade
+
+UPGRADE_ROWS = 150
+UPGRADE_INPUTS = {"customers": ["customer_id", "name", "need", "expected_close", "last_contact", "next_action_date"],
+                  "opportunities": [c.key for c in schema.OPPORTUNITIES.columns if c.role == schema.INPUT]}
+# which sheet is a table in which language: both kinds are covered for each sheet
+UPGRADE_LAYOUT = {"en": {"customers": None, "opportunities": "DealBook"},
+                  "zh": {"customers": "客户表", "opportunities": None}}
+UPGRADE_SHEET_NAMES = {"customers": "My accounts", "opportunities": "Pipeline 2024"}
+
+
+def upgrade_headers(key: str, lang: str) -> list[str]:
+    spec = schema.sheet(key)
+    names = [spec.column(k).header(lang) for k in UPGRADE_INPUTS[key]]
+    if lang == "en" and key == "customers":
+        names[1] = "Company"  # a synonym
+    if lang == "en" and key == "opportunities":
+        names[names.index("Amount")] = "Value"
+    return names + (["My notes"] if lang == "en" else ["备注"])
+
+
+def upgrade_book(path, lang: str, seed: int):
+    """A user's own workbook of random and boundary rows: a plain range on one sheet, a Table on the other."""
+    data = parity_frames(seed, UPGRADE_ROWS)
+    sheets = []
+    for key in ("customers", "opportunities"):
+        rows = [[*(None if pd.isna(v) else v for v in record), "note"]
+                for record in data[key].reindex(columns=UPGRADE_INPUTS[key]).astype(object).itertuples(index=False)]
+        sheets.append({"name": UPGRADE_SHEET_NAMES[key], "headers": upgrade_headers(key, lang), "rows": rows,
+                       "table": UPGRADE_LAYOUT[lang][key], "header_row": 0 if UPGRADE_LAYOUT[lang][key] else 2})
+    return user_workbook(path, sheets)
+
+
+def fix_as_of(path) -> None:
+    """Pin the AsOf cell of the added Settings sheet, so the recalculation uses the test's date."""
+    with Package.open(path) as pkg:
+        found = re.fullmatch(r"'?(.*?)'?!\$?([A-Z]+)\$?(\d+)", pkg.defined_names["AsOf"])
+        pkg.set_cells(found.group(1), {(int(found.group(3)), col_index(found.group(2))): PARITY_AS_OF})
+        pkg.save(backup=False)
+
+
+# ---- the engines agree with the cached results
+
+
+def _engine_cell(value):
+    """A cell as the engines' files can both hold it: dates as serials (Gnumeric drops date formats)."""
+    if value in ("", None):
+        return None
+    if isinstance(value, (date, datetime)):
+        return float(to_serial(value))
+    return value
+
+
+def _agree(a, b) -> bool:
+    a, b = _engine_cell(a), _engine_cell(b)
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+    return type(a) is type(b) and a == b
+
+
+def differences(written, recalculated: dict) -> list[str]:
+    """Derived cells where a recalculated copy differs from the cached result of the written file."""
+    data = read_workbook(written)
+    problems, checked = [], 0
+    for key in ("customers", "opportunities"):
+        table = data.tables[key]
+        derived = [c.key for c in schema.sheet(key).role(schema.DERIVED)]
+        assert set(derived) <= set(table.columns), key
+        cached = CalamineWorkbook.from_path(str(written)).get_sheet_by_name(table.sheet_name)
+        grids = {"cached": cached.to_python(skip_empty_area=False)}
+        grids |= {engine: CalamineWorkbook.from_path(str(path)).get_sheet_by_name(table.sheet_name)
+                  .to_python(skip_empty_area=False) for engine, path in recalculated.items()}
+        for row in table.frame.index:
+            for column in derived:
+                j = table.columns[column]
+                values = {engine: grid[row - 1][j] for engine, grid in grids.items()}
+                checked += 1
+                if not all(_agree(values["cached"], v) for v in values.values()):
+                    problems.append(f"{table.sheet_name!r} row {row} {column}: {values}")
+    assert checked > 1000
+    return problems
+
+
+# ---- the small hand-made CRM the report KPIs are worked out from by hand
+
+REPORT_AS_OF = date(2024, 3, 31)
+D = date  # keeps the rows below on one line each
+
+REPORT_CUSTOMERS = [  # customer_id, name, owner, industry, region, need, expected_close, last_contact
+    ("C1", "Acme", "Ann", "Retail", "North", "Now", D(2024, 4, 10), D(2024, 2, 1)),
+    ("C2", "Beta", "Bob", "Finance", "South", "Future", None, D(2024, 3, 20)),
+    ("C3", "Gamma", "王伟", None, "East", "现有需求", None, None),
+    ("C4", "Delta", "Ann", "Retail", "North", "None", None, D(2023, 1, 1)),
+]
+REPORT_OPPORTUNITIES = [  # id, customer, owner, product, stage, status, amount, created, closed, stage_since
+    ("O1", "C1", "Ann", "ERP", "Close", "Won", 1000, D(2024, 1, 1), D(2024, 3, 1), None),
+    ("O2", "C2", "Bob", "CRM", "成交", "赢单", 2000, D(2023, 12, 31), datetime(2024, 3, 31, 18, 0), None),
+    ("O3", "C1", "Ann ", "ERP", 3, "Lost", 500, D(2024, 3, 5), D(2024, 4, 1), None),
+    ("O4", "C3", "王伟", "BI", "Develop", "丢单", 300, D(2024, 2, 10), D(2024, 2, 29), None),
+    ("O5", "X9", None, None, "主导进程", "Open", None, None, None, None),
+    ("O6", "C2", "Bob", "CRM", "商务谈判", "跟进中", 4000, D(2024, 3, 31), None, None),
+    ("O7", "C1", "Ann", "BI", "Qualify", "Open", 100, D(2024, 1, 10), None, D(2024, 2, 1)),
+    ("O8", "C3", "王伟", "ERP", 4, "Lost", 700, D(2024, 3, 1), D(2024, 3, 15), None),
+    ("O9", "C2", "Bob", "CRM", 5, "Won", 800, D(2024, 2, 1), D(2024, 2, 28), None),
+    ("O10", "C1", "Ann", "ERP", "Develop", "Open", 50, D(2024, 4, 5), None, None),
+]
+REPORT_ACTIVITIES = [  # date, customer_id, opportunity_id, owner
+    (D(2024, 3, 25), "C2", "O6", "Bob"),
+    (D(2024, 3, 1), "C3", "O8", "王伟"),
+    (D(2024, 4, 2), "C1", "O3", "Ann"),
+    (D(2024, 2, 29), "C1", "O7", "Ann"),
+    (D(2024, 3, 10), "C1", "O1", None),
+]
+
+
+def report_frames() -> dict[str, pd.DataFrame]:
+    """The canonical frames read_workbook would give (index = Excel row)."""
+    def frame(rows, keys):
+        return pd.DataFrame(rows, columns=keys, index=range(2, 2 + len(rows)), dtype=object)
+
+    return {
+        "customers": frame(REPORT_CUSTOMERS, ["customer_id", "name", "owner", "industry", "region", "need",
+                                              "expected_close", "last_contact"]),
+        "opportunities": frame(REPORT_OPPORTUNITIES, ["opportunity_id", "customer_id", "owner", "product", "stage",
+                                                      "status", "amount", "created", "closed_date", "stage_since"]),
+        "activities": frame(REPORT_ACTIVITIES, ["date", "customer_id", "opportunity_id", "owner"]),
+    }
+
+
+REPORT_EXPECTED = {
+    "Team": dict(
+        new_count=3, new_amount=5200,  # O3, O6 (created on the last day), O8 (first day)
+        won_count=2, won_amount=3000,  # O1 (closed on the first day), O2 (last day, a time part)
+        lost_count=1, lost_amount=700,  # O8; O3 closed in April, O4 in February
+        win_rate=2 / 3, avg_cycle_days=(60 + 91) / 2,
+        open_count=4, open_amount=4600,  # O3 (closed after as_of), O5 (blank created, no account), O6, O7
+        weighted_amount=0.5 * 500 + 0 + 0.7 * 4000 + 0.1 * 100,
+        activities=3,  # 25 Mar, 1 Mar, 10 Mar (blank owner)
+        overdue_followups=2,  # C1 (grade A, last touched 10 Mar), C4 (grade E, 2023)
+        stale_count=1,  # O7: 59 days in Qualify > 20
+        conversion_1_2=7 / 8, conversion_2_3=6 / 7, conversion_3_4=5 / 6, conversion_4_5=3 / 5,
+    ),
+    "Ann": dict(new_count=1, new_amount=500, won_count=1, won_amount=1000, lost_count=0, lost_amount=0,
+                win_rate=1.0, avg_cycle_days=60, open_count=2, open_amount=600, weighted_amount=260, activities=0,
+                overdue_followups=2, stale_count=1, conversion_1_2=2 / 3, conversion_2_3=1.0,
+                conversion_3_4=1 / 2, conversion_4_5=1.0),
+    "Bob": dict(new_count=1, new_amount=4000, won_count=1, won_amount=2000, lost_count=0, lost_amount=0,
+                win_rate=1.0, avg_cycle_days=91, open_count=1, open_amount=4000, weighted_amount=2800, activities=1,
+                overdue_followups=0, stale_count=0, conversion_1_2=1.0, conversion_2_3=1.0, conversion_3_4=1.0,
+                conversion_4_5=2 / 3),
+    "王伟": dict(new_count=1, new_amount=700, won_count=0, won_amount=0, lost_count=1, lost_amount=700,
+               win_rate=0.0, avg_cycle_days=None, open_count=0, open_amount=0, weighted_amount=0, activities=1,
+               overdue_followups=0, stale_count=0, conversion_1_2=1.0, conversion_2_3=1 / 2, conversion_3_4=1.0,
+               conversion_4_5=0.0),
+}
+
+
+# ---- a rep's own one-sheet tracker
+
+TRACKER_AS_OF = date(2026, 3, 1)
+TRACKER_HEADERS = ["客户名称", "联系人", "电话", "负责人", "阶段", "金额", "预计成交日期", "备注"]
+TRACKER_ROWS = [
+    ["华为技术有限公司", "张伟", "13800000001", "王芳", "确认商机", 100000, datetime(2026, 3, 20), "老客户"],
+    ["华为技术（中国）有限公司", "张伟", "13800000001", "王芳", "方案论证", 250000, datetime(2026, 6, 1), None],
+    ["星辰科技", "李娜", "13900000002", "刘洋", "赢单", 80000, datetime(2026, 2, 1), "已签约"],
+    ["蓝海贸易", None, None, "刘洋", "输单", 30000, None, "价格太高"],
+]
+
+
+def tracker(path, headers=TRACKER_HEADERS, rows=TRACKER_ROWS, sheet="销售跟踪", title="2026 销售跟踪表"):
+    """Title merged over row 1, a blank row, the header in row 3, a chart and a button beside the table."""
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet(sheet)
+    bold = book.add_format({"bold": True, "bg_color": "#DDEBF7"})
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    ws.merge_range(0, 0, 0, len(headers) - 1, title, bold)
+    ws.write_row(2, 0, headers, bold)
+    for r, row in enumerate(rows, start=3):
+        for c, value in enumerate(row):
+            if isinstance(value, datetime):
+                ws.write_datetime(r, c, value, day)
+            elif value is not None:
+                ws.write(r, c, value)
+    chart = book.add_chart({"type": "column"})
+    chart.add_series({"values": [sheet, 3, 5, 2 + len(rows), 5]})
+    ws.insert_chart("K2", chart)
+    ws.insert_button("K20", {"macro": "refresh", "caption": "Refresh"})
+    book.close()
+    return path
