@@ -114,3 +114,13 @@ def test_many_duplicates_are_named_a_few_at_a_time(tmp_path):
     assert lines[1] == "  skipped twice.csv row 10: Customer ID 'C0' already in row 2 of twice.csv"
     assert lines[-1] == "  skipped 3 more rows whose ID was already there (--all lists them)"
     assert len(summary.lines(every=True)) == 1 + 8
+
+
+def test_a_chinese_import_says_what_it_rejected_in_chinese(tmp_path):
+    source = tmp_path / "商机.csv"
+    source.write_bytes("商机编号,客户编号,阶段,状态,金额\nO1,C1,2,跟进中,很多\nO2,C1,2,跟进中,很多\nO3,,2,跟进中,5\n"
+                       .encode("gbk"))
+    summary = import_files([source], tmp_path / "crm.xlsx")
+    assert summary.lines() == ["新增 0，更新 0，跳过 0，拒绝 3",
+                               "  拒绝 商机.csv E列（金额） 共 2 行：不是数字（第 2, 3 行；首个值 '很多'）",
+                               "  拒绝 商机.csv 第4行：缺少客户编号"]

@@ -36,7 +36,7 @@ from ..sheets.new import write_new_workbook
 from ..sheets.read import Table, find_header, read_workbook
 from .added_columns import formula_cells
 from .load import decode_csv
-from .typing import REJECT, Unreadable, column_label, language_of, raw_frame, type_frame
+from .typing import REJECT, Unreadable, column_label, language_of, raw_frame, type_frame, zh_column
 
 SHOWN_ROWS = 5  # rows named in a grouped line
 
@@ -48,29 +48,42 @@ class Summary:
     skipped: list[str] = field(default_factory=list)  # "export.csv row 6: Customer ID 'C1' already in row 2"
     rejected: list[Unreadable] = field(default_factory=list)
     written: bool = False  # whether a workbook was written (nothing is when no row could be imported)
+    lang: str = "en"  # of the workbook imported into: the language of these lines
 
     def lines(self, every: bool = False) -> list[str]:
         """What happened; rejections grouped by file, column and reason unless `every`."""
+        say = _SAY[self.lang]
         rows = len({(r.file, r.row) for r in self.rejected})
-        out = [f"added {self.added}, updated {self.updated}, skipped {len(self.skipped)}, rejected {rows}"]
-        if every:
-            return out + [f"  skipped {s}" for s in self.skipped] + [f"  rejected {r}" for r in self.rejected]
-        out += [f"  skipped {s}" for s in self.skipped[:SHOWN_ROWS]]
-        if len(self.skipped) > SHOWN_ROWS:
-            out.append(f"  skipped {len(self.skipped) - SHOWN_ROWS} more rows whose ID was already there (--all lists "
-                       "them)")
+        out = [say["head"].format(self.added, self.updated, len(self.skipped), rows)]
+        shown_skips = self.skipped if every else self.skipped[:SHOWN_ROWS]
+        out += [f"  {say['skipped']} {s}" for s in shown_skips]
+        if len(self.skipped) > len(shown_skips):
+            out.append("  " + say["more"].format(len(self.skipped) - SHOWN_ROWS))
         groups: dict[tuple, list[Unreadable]] = {}
         for r in self.rejected:
             groups.setdefault((r.file, r.column, r.reason), []).append(r)
-        for (file, column, reason), items in groups.items():
-            if len(items) == 1:
-                out.append(f"  rejected {items[0]}")
+        for (file, column, _), items in groups.items():
+            if every or len(items) == 1:
+                out += [f"  {say['rejected']} {r.text(self.lang)}" for r in items]
                 continue
-            where = file + (f", column {column}" if column else "")
             shown = ", ".join(str(r.row) for r in items[:SHOWN_ROWS]) + (", ..." if len(items) > SHOWN_ROWS else "")
-            first = "" if items[0].value is None else f"; first value {items[0].value!r}"
-            out.append(f"  rejected {len(items)} rows of {where}: {reason} (rows {shown}{first})")
+            first = "" if items[0].value is None else say["first"].format(items[0].value)
+            reason = items[0].zh if self.lang == "zh" else items[0].reason
+            where = file + (say["column"].format(zh_column(column) if self.lang == "zh" else column) if column else "")
+            out.append("  " + say["group"].format(n=len(items), where=where, reason=reason, rows=shown, first=first))
         return out
+
+
+_SAY = {
+    "en": {"head": "added {}, updated {}, skipped {}, rejected {}", "skipped": "skipped", "rejected": "rejected",
+           "more": "skipped {} more rows whose ID was already there (--all lists them)",
+           "group": "rejected {n} rows of {where}: {reason} (rows {rows}{first})",
+           "column": ", column {}", "first": "; first value {!r}"},
+    "zh": {"head": "新增 {}，更新 {}，跳过 {}，拒绝 {}", "skipped": "跳过", "rejected": "拒绝",
+           "more": "另有 {} 行编号已存在，已跳过（--all 全部列出）",
+           "group": "拒绝 {where} 共 {n} 行：{reason}（第 {rows} 行{first}）",
+           "column": " {}", "first": "；首个值 {!r}"},
+}
 
 
 def read_csv(path: Path) -> list[list]:
@@ -180,11 +193,11 @@ def import_files(sources, into, sheet: str | None = None, mapping: Mapping | Non
     data = read_workbook(into, mapping) if into.exists() else None
     settings = data.settings if data is not None else DEFAULT_SETTINGS
     loaded = [source_frame(Path(source), sheet, mapping, summary, settings) for source in sources]
+    summary.lang = data.lang if data is not None else lang or language_of(h for s in loaded for h in s.headers)
     if not any(len(source.frame) for source in loaded):
         return summary  # every row rejected, or none at all: nothing to write
     if data is None:
-        _write_new(into, loaded, on_duplicate, summary, backup,
-                   lang or language_of(h for source in loaded for h in source.headers))
+        _write_new(into, loaded, on_duplicate, summary, backup, summary.lang)
     else:
         _import_into(into, data, loaded, on_duplicate, summary, backup)
     return summary

@@ -46,11 +46,21 @@ class Unreadable:
     column: str | None  # "E (Close Date)"; None for a row-level reason
     value: object
     reason: str  # "not a date", "missing Customer ID"
+    zh: str = ""  # the reason in Chinese
 
     def __str__(self) -> str:
+        return self.text("en")
+
+    def text(self, lang: str = "en") -> str:
+        value = "" if self.value is None else repr(self.value)
+        if lang == "zh":
+            where = f"{self.file} 第{self.row}行" + (f" {zh_column(self.column)}" if self.column else "")
+            return f"{where}{'：' + value if value else ''}：{self.zh or self.reason}"
         where = f"{self.file} row {self.row}" + (f", column {self.column}" if self.column else "")
-        value = "" if self.value is None else f": {self.value!r}"
-        return f"{where}{value}: {self.reason}"
+        return f"{where}{': ' + value if value else ''}: {self.reason}"
+
+
+_ZH = {"not a date": "不是日期", "not a number": "不是数字", "unknown stage": "未知的阶段"}
 
 
 def read_cell(column: schema.Column, value, order: str | None = None, settings: Settings = DEFAULT_SETTINGS):
@@ -167,22 +177,23 @@ def type_frame(raw: pd.DataFrame, spec: schema.Sheet, mapping: Mapping, *, file:
             result, problem = known[cached]
             typed.append(result)
             if problem:
-                bad.setdefault(row, []).append(Unreadable(file, row, headers.get(key, key), value, problem))
+                zh = _ZH.get(problem, f"无法识别的{column.zh}")
+                bad.setdefault(row, []).append(Unreadable(file, row, headers.get(key, key), value, problem, zh))
         frame[key] = pd.Series(typed, index=frame.index, dtype=object)
     if policy == KEEP:
         return frame, []
     for row, record in zip(frame.index, frame.to_dict("records")):
         missing = missing_required(spec, record)
         if missing:
-            bad.setdefault(row, []).append(Unreadable(file, row, None, None, f"missing {', '.join(missing)}"))
+            en, zh = ", ".join(c.en for c in missing), "、".join(c.zh for c in missing)
+            bad.setdefault(row, []).append(Unreadable(file, row, None, None, f"missing {en}", f"缺少{zh}"))
     return frame.drop(index=list(bad)), [u for row in sorted(bad) for u in bad[row]]
 
 
-def missing_required(spec: schema.Sheet, record) -> list[str]:
-    """English headers of the required columns a record leaves blank (a lost deal's stage may be)."""
+def missing_required(spec: schema.Sheet, record) -> list[schema.Column]:
+    """The required columns a record leaves blank (a lost deal's stage may be)."""
     lost = spec.key == "opportunities" and _status(record.get("status")) == "Lost"
-    return [c.en for c in spec.columns if c.required and is_blank(record.get(c.key))
-            and not (lost and c.key == "stage")]
+    return [c for c in spec.columns if c.required and is_blank(record.get(c.key)) and not (lost and c.key == "stage")]
 
 
 def _order(values: pd.Series, column: schema.Column, mapping: Mapping, spec: schema.Sheet, file: str,
@@ -209,6 +220,12 @@ def _status(cell) -> str | None:
         return STATUS.parse(cell)
     except Invalid:
         return None
+
+
+def zh_column(label: str) -> str:
+    """ "H (金额)" -> "H列（金额）", as a column is named in Chinese messages."""
+    match = re.fullmatch(r"([A-Z]+) \((.*)\)", label)
+    return f"{match.group(1)}列（{match.group(2)}）" if match else f"{label}列"
 
 
 def column_label(j: int, header) -> str:

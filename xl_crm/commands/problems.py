@@ -7,9 +7,9 @@ as much and can be read. `--all` still lists every cell.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from ..adopt.typing import zh_column
 from ..model.cells import cell_text
 
 ERROR, WARNING = "error", "warning"
@@ -40,7 +40,7 @@ class Problem:
         where = self.sheet
         if lang == "zh":
             where += f" 第{self.row}行" if self.row is not None else ""
-            return where + (f" {_zh_column(self.column)}" if self.column else "")
+            return where + (f" {zh_column(self.column)}" if self.column else "")
         if self.row is not None:
             where += f" row {self.row}"
         return where + (f", column {self.column}" if self.column else "")
@@ -52,12 +52,6 @@ class Problem:
         if self.value is None:
             return ""
         return colon + (repr(self.value) if isinstance(self.value, str) else cell_text(self.value))
-
-
-def _zh_column(column: str) -> str:
-    """ "H (金额)" -> "H列（金额）". """
-    match = re.fullmatch(r"([A-Z]+) \((.*)\)", column)
-    return f"{match.group(1)}列（{match.group(2)}）" if match else f"{column}列"
 
 
 def grouped(problems: list[Problem], lang: str = "en") -> list[str]:
