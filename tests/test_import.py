@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 import xlsxwriter
@@ -124,3 +124,18 @@ def test_a_chinese_import_says_what_it_rejected_in_chinese(tmp_path):
     assert summary.lines() == ["新增 0，更新 0，跳过 0，拒绝 3",
                                "  拒绝 商机.csv E列（金额） 共 2 行：不是数字（第 2, 3 行；首个值 '很多'）",
                                "  拒绝 商机.csv 第4行：缺少客户编号"]
+
+
+def test_an_xlsx_export_is_read_from_its_first_sheet_with_a_table(tmp_path):
+    source = tmp_path / "export.xlsx"
+    wb = xlsxwriter.Workbook(str(source))
+    wb.add_worksheet("Read me").write_row(0, 0, ["Exported from another CRM"])
+    deals = wb.add_worksheet("Deals")
+    deals.write_row(2, 0, ["Opportunity ID", "Account ID", "Stage", "Status", "Expected Close Date"])
+    deals.write_row(3, 0, ["O1", "C1", "Develop", "Open"])
+    deals.write_datetime(3, 4, datetime(2026, 5, 1, 9, 30))
+    wb.close()
+    summary = import_files([source], tmp_path / "crm.xlsx")
+    assert (summary.added, summary.rejected) == (1, [])
+    frame = read_workbook(tmp_path / "crm.xlsx").tables["opportunities"].frame
+    assert frame["expected_close"].iloc[0] == date(2026, 5, 1)

@@ -96,27 +96,30 @@ def read_csv(path: Path) -> list[list]:
     return [row for row in csv.reader(io.StringIO(text), dialect)]
 
 
-def read_rows(path: Path) -> list[list]:
+def read_sheets(path: Path, mapping: Mapping = DEFAULT) -> list[list[list]]:
+    """The rows of a CSV file, or of each sheet of a workbook (a sheet the mapping names first)."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         guards.open_zip(path).close()
         book = CalamineWorkbook.from_path(str(path))
-        return book.get_sheet_by_name(book.sheet_names[0]).to_python(skip_empty_area=False)
+        names = sorted(book.sheet_names, key=lambda name: name not in mapping.sheets.values())
+        return [book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in names]
     if not path.exists():
         raise XlCrmError(f"{path}: no such file")
-    return read_csv(path)
+    return [read_csv(path)]
 
 
-def _pick_sheet(rows: list[list], sheet: str | None, mapping: Mapping, path: Path):
+def _pick_sheet(sheets: list[list[list]], sheet: str | None, mapping: Mapping, path: Path):
+    """The first sheet with a header row of a data sheet: (its rows, the spec, header row index)."""
     specs = [schema.sheet(sheet)] if sheet else schema.DATA_SHEETS
-    best = None
-    for spec in specs:
-        found = find_header(rows, spec, mapping)
-        if found and (best is None or len(found[1]) > len(best[2])):
-            best = (spec, found[0], found[1])
-    if best is None:
-        raise XlCrmError(f"{path}: no header row naming the required columns of "
-                         f"{' or '.join(s.en for s in specs)}")
-    return best
+    for rows in sheets:
+        best = None
+        for spec in specs:
+            found = find_header(rows, spec, mapping)
+            if found and (best is None or len(found[1]) > len(best[2])):
+                best = (spec, found[0], found[1])
+        if best is not None:
+            return rows, best[0], best[1]
+    raise XlCrmError(f"{path}: no header row naming the required columns of {' or '.join(s.en for s in specs)}")
 
 
 @dataclass
@@ -132,8 +135,7 @@ class Source:
 def source_frame(path: Path, sheet: str | None, mapping: Mapping, summary: Summary,
                  settings: Settings = DEFAULT_SETTINGS) -> Source:
     """The canonical, typed rows of one source file; unreadable rows go to summary.rejected."""
-    rows = read_rows(path)
-    spec, header, _ = _pick_sheet(rows, sheet, mapping, path)
+    rows, spec, header = _pick_sheet(read_sheets(path, mapping), sheet, mapping, path)
     columns = {}
     for j, text in enumerate(rows[header]):
         for key in mapping.fields(spec.key, text) if not is_blank(text) else []:
