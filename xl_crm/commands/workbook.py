@@ -7,13 +7,15 @@ Both follow one path: read (CSV or workbook) -> the compute step -> write
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 import xlsxwriter
 
+from ..adopt import later_rows
 from ..adopt.load import ignored_columns, load_csv_dir
 from ..compute.history import first_sighting, record
 from ..compute.step import Computed, compute
@@ -26,6 +28,7 @@ from ..ooxml.package import Package
 from ..ooxml.save import atomic_write
 from ..ooxml.tables import grow_tables
 from ..reports import funnel_model, write_funnel_sheet
+from ..sheets import links
 from ..sheets.new import write_new_workbook
 from ..sheets.read import CrmData, Table, read_workbook
 from ..sheets.settings_sheet import AS_OF_ROW, fixed_as_of
@@ -94,15 +97,22 @@ def changed_cells(table: Table, key: str, values: pd.Series) -> dict:
 
 @dataclass(frozen=True)
 class RefreshPlan:
-    """What a refresh changes: synced cells and formulas' cached results, per sheet name."""
+    """What a refresh changes: synced cells and formulas' cached results, per sheet name.
+
+    values also holds the ID cells a rep left blank and the customers appended (rows `appended`).
+    """
 
     computed: Computed
     values: dict[str, dict]
     cached: dict[str, dict]
+    appended: dict[str, list[int]] = field(default_factory=dict)
 
 
-def plan_refresh(data: CrmData, as_of: AsOf) -> RefreshPlan:
-    """The cells a refresh at `as_of` must write; shared by the file and the live workbook."""
+def plan_refresh(data: CrmData, as_of: AsOf, package: Package | None = None) -> RefreshPlan:
+    """The cells a refresh at `as_of` must write; shared by the file and the live workbook (no package).
+
+    A rep's tracker gets the IDs its new rows lack and the customers they name (xl_crm.sheets.links).
+    """
     missing = [(spec, key) for spec in (schema.CUSTOMERS, schema.OPPORTUNITIES) if spec.key in data.tables
                for key in spec.refreshed if key not in data.tables[spec.key].columns]
     if missing:
@@ -110,6 +120,10 @@ def plan_refresh(data: CrmData, as_of: AsOf) -> RefreshPlan:
         where = data.path or "this workbook"
         raise XlCrmError(f"{where}: missing synced columns ({names}); run `xl-crm upgrade` first")
     frames, appended = {key: data.frame(key) for key in data.tables}, None
+    new_customers = later_rows.appended_customers(data, package)
+    if len(new_customers):
+        added = new_customers.reindex(columns=frames["customers"].columns).astype(object)
+        frames["customers"] = pd.concat([frames["customers"], added.where(added.notna(), None)])
     history = data.tables.get("history")
     if history is not None:  # the changes recorded at as_of count at as_of (push_count)
         frames, appended = record(frames, as_of.day, data.lang, data.settings)
@@ -123,12 +137,18 @@ def plan_refresh(data: CrmData, as_of: AsOf) -> RefreshPlan:
             column = spec.column(column_key)
             return changed_cells(table, column_key, full[column_key].map(lambda v: column.cell(v, data.lang)))
 
-        values[table.sheet_name] = {cell: v for k in spec.refreshed for cell, v in shown(k).items()}
+        values[table.sheet_name] = {**links.filled_cells(table),
+                                    **{cell: v for k in spec.refreshed for cell, v in shown(k).items()}}
         cached[table.sheet_name] = {cell: v for c in spec.role(schema.DERIVED) if c.key in table.columns
                                     for cell, v in shown(c.key).items()}
     if history is not None:
         values[history.sheet_name] = history_cells(history, appended)
-    return RefreshPlan(computed, values, cached)
+    rows = {}
+    if len(new_customers):
+        customers = data.tables["customers"]
+        values[customers.sheet_name].update(later_rows.input_cells(customers, new_customers))
+        rows[customers.sheet_name] = new_customers.index.tolist()
+    return RefreshPlan(computed, values, cached, rows)
 
 
 def history_cells(history: Table, rows: pd.DataFrame) -> dict:
@@ -148,10 +168,21 @@ def refresh_workbook(path: str | Path, *, as_of: date | None = None, backup: boo
     data = read_workbook(path, mapping)
     with Package.open(path) as package:
         cell = fixed_as_of(package, data)
-        plan = plan_refresh(data, AsOf.resolve(as_of, cell))
+        plan = plan_refresh(data, AsOf.resolve(as_of, cell), package)
+        formula_rows = {t.sheet_name: later_rows.formula_rows(package, t) for t in data.tables.values()}
         for sheet_name, cells in plan.values.items():
+            if formula_rows.get(sheet_name):  # new rows' cells look like the last row with formulas
+                cells = later_rows.dressed(package, sheet_name, cells, min(formula_rows[sheet_name].values()))
             if cells:
                 package.set_cells(sheet_name, cells)
+        for key, table in data.tables.items():
+            rows = plan.computed.inputs.frames[key].index
+            if table.sheet_name in plan.appended:
+                grow_tables(package, table.sheet_name, table.header_row, max(rows))
+            formulas = later_rows.write_formulas(package, table, formula_rows[table.sheet_name], rows,
+                                                 cache(lambda k=key: plan.computed.table(k)), data.lang)
+            plan.cached[table.sheet_name] = {c: v for c, v in plan.cached[table.sheet_name].items()
+                                             if c not in formulas}
         history = data.tables.get("history")
         appended = plan.values.get(history.sheet_name) if history is not None else None
         if appended:

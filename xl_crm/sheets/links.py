@@ -105,16 +105,21 @@ def per_value(cells: list, fn) -> list:
     return out
 
 
-def built_customers(names: pd.Series, owners: pd.Series | None) -> pd.DataFrame:
-    """Customers rows for the distinct customers of `names` (by customer key), first spelling and owner kept."""
+def built_customers(names: pd.Series, owners: pd.Series | None, ids: pd.Series | None = None) -> pd.DataFrame:
+    """Customers rows for the distinct customers of `names` (by customer key), first spelling and owner kept.
+
+    ids: the customer ID each row already gives its customer (else one is made from the name).
+    """
     rows = {}
     owners = owners if owners is not None else pd.Series(None, index=names.index, dtype=object)
-    for name, owner in zip(names.tolist(), owners.tolist()):
+    ids = ids if ids is not None else pd.Series(None, index=names.index, dtype=object)
+    for name, owner, given in zip(names.tolist(), owners.tolist(), ids.tolist()):
         if is_blank(name):
             continue
         key = customer_key(name)
         if key not in rows:
-            rows[key] = {"customer_id": customer_id(name), "name": cell_text(name), "owner": owner}
+            rows[key] = {"customer_id": customer_id(name) if is_blank(given) else given, "name": cell_text(name),
+                         "owner": owner}
     return pd.DataFrame(list(rows.values()), columns=["customer_id", "name", "owner"], dtype=object)
 
 
@@ -143,7 +148,7 @@ def new_customers(data) -> pd.DataFrame:
     known = {cell_text(v) for v in customers.frame.get("customer_id", pd.Series([], dtype=object)) if not is_blank(v)}
     rows = opps.frame["customer_id"].map(lambda v: not is_blank(v) and cell_text(v) not in known)
     owners = opps.frame["owner"][rows] if "owner" in opps.frame else None
-    return built_customers(opps.linked["customer_name"][rows], owners)
+    return built_customers(opps.linked["customer_name"][rows], owners, opps.frame["customer_id"][rows])
 
 
 def filled_cells(table) -> dict[tuple[int, int], object]:
