@@ -1,13 +1,25 @@
-"""Today's call list: customers whose follow-up is overdue or due, most urgent first, by rep."""
+"""Today's call list: customers whose follow-up is overdue or due, most urgent first, by rep.
+
+Overdue and due-today customers are always listed. Never-contacted ones
+are not all urgent: a list of 1,700 new names would bury the few calls
+that are. Each rep gets at most NEW_PER_REP of them a day, best grade
+first (then VIP, Key), and the rest are counted; as those are contacted,
+the next ones come up.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 
+from ..model.cells import Invalid, as_date, is_blank
 from ..model.typed import ids
-from ..model.cells import Invalid, as_date
+from ..model.vocab import TIER
 
 DUE = ("Overdue", "Due today", "Not contacted")
+NEW_PER_REP = 10  # never-contacted customers listed per rep and day
+TIER_RANK = {"VIP": 0, "Key": 1}
 COLUMNS = ("owner", "customer_id", "name", "grade", "tier", "followup_status", "next_due", "days_overdue",
            "last_contact", "last_activity", "last_activity_type", "last_activity_summary", "next_step")
 
@@ -37,11 +49,13 @@ def _last_activities(activities: pd.DataFrame, as_of) -> pd.DataFrame:
     return frame.set_index("id")
 
 
-def call_list(customers: pd.DataFrame, derived: pd.DataFrame, activities: pd.DataFrame, as_of) -> pd.DataFrame:
+def call_list(customers: pd.DataFrame, derived: pd.DataFrame, activities: pd.DataFrame, as_of,
+              new_per_rep: int = NEW_PER_REP) -> pd.DataFrame:
     """Rows of the Today sheet (columns COLUMNS), grouped by owner, most overdue first.
 
     `customers` carries the synced values; `derived` is derive.customer_columns
-    of the same rows.
+    of the same rows. attrs: not_listed, owner (None: no owner) -> never-contacted customers left out;
+    new_per_rep, the quota.
     """
     shown = ["grade", "followup_status", "next_due", "days_overdue"]
     rows = customers.drop(columns=[c for c in shown if c in customers]).join(derived[shown])
@@ -55,9 +69,30 @@ def call_list(customers: pd.DataFrame, derived: pd.DataFrame, activities: pd.Dat
     rows["owner_key"] = rows.get("owner", pd.Series(None, index=rows.index)).map(
         lambda v: "\uffff" if v is None or (isinstance(v, float) and v != v) else str(v))  # no owner last
     rows["status_rank"] = rows["followup_status"].map({s: i for i, s in enumerate(DUE)})
-    rows = rows.sort_values(["owner_key", "status_rank", "days_overdue", "grade"],
-                            ascending=[True, True, False, True], kind="stable")
+    rows["tier_rank"] = rows.get("tier", pd.Series(None, index=rows.index)).map(_tier_rank)
+    rows = rows.sort_values(["owner_key", "status_rank", "days_overdue", "grade", "tier_rank"],
+                            ascending=[True, True, False, True, True], kind="stable")
+    rows, not_listed = _quota(rows, new_per_rep)
     for column in COLUMNS:
         if column not in rows:
             rows[column] = None
-    return rows[list(COLUMNS)].reset_index(drop=True)
+    calls = rows[list(COLUMNS)].reset_index(drop=True)
+    calls.attrs.update(not_listed=not_listed, new_per_rep=new_per_rep)
+    return calls
+
+
+def _tier_rank(value) -> int:
+    try:
+        return TIER_RANK.get(TIER.parse(value), len(TIER_RANK))
+    except Invalid:
+        return len(TIER_RANK)
+
+
+def _quota(rows: pd.DataFrame, per_rep: int) -> tuple[pd.DataFrame, dict]:
+    """The rows with each owner's never-contacted customers cut to the first per_rep; the count left out by owner."""
+    new = rows["followup_status"] == "Not contacted"
+    place = new.astype(int).groupby(rows["owner_key"]).cumsum()
+    left = new & (place > per_rep)
+    owners = rows.get("owner", pd.Series(None, index=rows.index))[left]
+    owners = [None if is_blank(v) else str(v) for v in owners.tolist()]
+    return rows[~left], dict(Counter(owners))

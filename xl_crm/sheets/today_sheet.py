@@ -34,6 +34,12 @@ DATES = ("next_due", "last_contact", "last_activity")
 TITLE = {"en": "Follow-ups due on {day} ({count})", "zh": "{day} 应跟进客户（{count}）"}
 NO_OWNER = {"en": "(no owner)", "zh": "（未分配）"}
 DONE = {"en": "Nothing is due. Well done.", "zh": "今天没有需要跟进的客户。"}
+RULE = {"en": "Overdue and due today: all listed. Never contacted: at most {n} a rep each day, best grade first; "
+              "the rest are counted under each rep and come up as these are contacted.",
+        "zh": "逾期和今日应跟进的客户全部列出；从未联系的客户每位销售每天最多列 {n} 位，等级高者优先，"
+              "其余只计数，联系完上面的客户后依次列出。"}
+MORE = {"en": "+ {count:,} more never-contacted customers, not listed today",
+        "zh": "另有 {count:,} 位未联系客户今天未列出"}
 TITLE_ROW, HEADER_ROW = 0, 2
 
 
@@ -52,9 +58,11 @@ def _cell_value(key: str, value, lang: str):
 
 
 def layout(calls: pd.DataFrame, as_of: date, lang: str = "en") -> list[tuple[str, list]]:
-    """(kind, values) per sheet row; kind is title, blank, header, rep, call, done or greeting."""
+    """(kind, values) per sheet row; kind is title, note, header, rep, call, more, done or greeting."""
     keys = list(HEADERS)
-    rows = [("title", [TITLE[lang].format(day=as_of.isoformat(), count=len(calls))]), ("blank", []),
+    not_listed = calls.attrs.get("not_listed", {})  # compute.today puts the quota and what it left out there
+    rows = [("title", [TITLE[lang].format(day=as_of.isoformat(), count=len(calls))]),
+            ("note", [RULE[lang].format(n=calls.attrs.get("new_per_rep", 0))]),
             ("header", [HEADERS[k][1 if lang == "zh" else 0] for k in keys])]
     if calls.empty:
         rows.append(("done", [DONE[lang]]))
@@ -62,6 +70,8 @@ def layout(calls: pd.DataFrame, as_of: date, lang: str = "en") -> list[tuple[str
     for owner, group in calls.groupby(owners, sort=False, dropna=False):
         rows.append(("rep", [f"{NO_OWNER[lang] if is_blank(owner) else cell_text(owner)} ({len(group)})"]))
         rows += [("call", [_cell_value(k, record[k], lang) for k in keys]) for record in group.to_dict("records")]
+        if not_listed.get(None if is_blank(owner) else owner):
+            rows.append(("more", [MORE[lang].format(count=not_listed[None if is_blank(owner) else owner])]))
     greetings = calls.attrs.get("greetings")  # compute.step puts the greetings due there
     return (rows + today_payments.rows(calls.attrs.get("payments"), lang, _cell_value)  # compute.step puts them there
             + today_greetings.rows(greetings, calls.attrs.get("greet_days", 7), lang, _cell_value))
@@ -74,6 +84,8 @@ def write_today_sheet(workbook, calls: pd.DataFrame, as_of: date, lang: str = "e
         "title": workbook.add_format({"bold": True, "font_size": 14}),
         "header": workbook.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "border": 1}),
         "rep": workbook.add_format({"bold": True, "bg_color": "#DDEBF7"}),
+        "note": workbook.add_format({"italic": True, "font_color": "#595959"}),
+        "more": workbook.add_format({"italic": True, "font_color": "#595959"}),
     }
     dates = workbook.add_format({"num_format": "yyyy-mm-dd"})
     overdue = workbook.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"})
