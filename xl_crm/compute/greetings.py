@@ -12,6 +12,7 @@ from datetime import date
 
 import pandas as pd
 
+from ..model.cells import Invalid
 from ..model.settings import DEFAULT, Settings
 from ..model.typed import column, ids, parsed, per_value, texts
 from ..model.vocab import CATEGORY, LEVEL, YES_NO
@@ -50,9 +51,8 @@ def greetings_due(contacts: pd.DataFrame, customers: pd.DataFrame, tiers: pd.Ser
                           "owner": texts(column(customers, "owner"))}).dropna(subset=["customer_id"])
     people = people.merge(by_id.drop_duplicates("customer_id"), on="customer_id", how="left")
     days = settings.greet_days
-    # month * 100 + day: one number per cell, as per_value spreads its results over an array
-    read = lambda v: _quiet(lambda cell: (lambda md: md and md[0] * 100 + md[1])(birthday(cell)), v)  # noqa: E731
-    month_days = pd.Series(per_value(read, column(contacts, "birthday")), index=contacts.index)[worth].to_numpy()
+    month_days = pd.Series(per_value(_month_day, column(contacts, "birthday")), index=contacts.index)[worth]
+    month_days = month_days.to_numpy()
     rows = []
     for person, month_day in zip(people.to_dict("records"), month_days):
         if month_day is not None:
@@ -68,8 +68,13 @@ def greetings_due(contacts: pd.DataFrame, customers: pd.DataFrame, tiers: pd.Ser
         columns="_o").reset_index(drop=True)
 
 
-def _quiet(read, value):
+def _month_day(cell) -> int | None:
+    """A birthday as month * 100 + day (one number: per_value spreads results over an array); None when unreadable.
+
+    check reports an unreadable birthday; here it is only not greeted.
+    """
     try:
-        return read(value)
-    except (ValueError, TypeError):  # Invalid is a ValueError: check reports the cell
+        found = birthday(cell)
+    except Invalid:
         return None
+    return None if found is None else found[0] * 100 + found[1]
