@@ -163,3 +163,17 @@ def test_an_empty_workbook_is_said_to_be_empty(tmp_path):
     path = sheets_workbook(tmp_path / "empty.xlsx", {"Sheet1": []})
     result = CliRunner().invoke(main, ["check", str(path)])
     assert result.exit_code == 2 and "the workbook is empty" in result.output
+
+
+def test_what_the_problems_change_in_the_numbers():
+    from xl_crm.commands.problems import Problem, impacts
+
+    def deal(row, key, severity="error"):
+        return Problem(severity, "Opportunities", row, "E", "x", "expected something", "", f"opportunities.{key}")
+
+    problems = [deal(2, "dates"), deal(2, "amount"), deal(3, "amount"), deal(4, "closed_date", "warning")]
+    assert impacts(problems) == [
+        "deals without a readable amount count as 0 in the pipeline and in revenue: 2",
+        "won or lost deals without a closed date count in no month's results: 1",
+        "deals with an unreadable date count in no month, cycle or days in stage by it: 1",
+    ]

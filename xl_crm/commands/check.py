@@ -36,7 +36,8 @@ from .settings_check import settings_problems
 
 __all__ = ["ERROR", "WARNING", "Problem", "check_data", "check_workbook", "counts", "workbook_language"]
 
-DATE_KEYS = {"customers": ("expected_close", "last_contact", "next_action_date")}
+DATE_KEYS = {"customers": ("expected_close", "last_contact", "next_action_date"),
+             "opportunities": ("created", "expected_close", "closed_date", "stage_since")}
 
 
 def _expectation(column: schema.Column, settings: Settings) -> tuple[str, str] | None:

@@ -86,6 +86,8 @@ IMPACTS = {
                              "{n} 个商机状态无法读取，不计为跟进中、赢单或丢单"),
     "opportunities.closed_date": ("won or lost deals without a closed date count in no month's results: {n}",
                                   "{n} 个已赢单或丢单的商机没有成交日期，不计入任何月份"),
+    "opportunities.dates": ("deals with an unreadable date count in no month, cycle or days in stage by it: {n}",
+                            "{n} 个商机有无法读取的日期，不按该日期计入月份、周期或阶段停留天数"),
     "opportunities.customer_id": ("deals without a known customer add to no customer's revenue or tier: {n}",
                                   "{n} 个商机的客户不存在，不计入任何客户的收入和层级"),
     "customers.need": ("customers without a readable need have no grade: {n}",
