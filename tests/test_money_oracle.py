@@ -2,9 +2,10 @@
 
 Generated deals of five reps (and some with no owner) with given and
 derived forecast categories, Targets rows with and without the team's own
-row, payments in every aging bucket (some received after a report's
-as_of), and a History sheet that starts in April 2024: April's report has
-no History before it (forecast accuracy blank), May's and June's do. The
+row, payments in every aging bucket (outstanding is the row formula's:
+amount due less amount received, whenever received), and a History sheet
+that starts in April 2024: April's report has no History before it
+(forecast accuracy blank), May's and June's do. The
 oracle is plain Python over the generated rows, written from DOMAIN.md
 sections 11, 13 and 15, and imports nothing from xl_crm.
 """
@@ -193,7 +194,7 @@ def oracle(data: dict, month: str, as_of: date, rep: str | None) -> dict:
     for p in pays:
         if p["on"] and first <= p["on"] <= last:
             collected += p["received"] or 0
-        got = (p["received"] or 0) if p["on"] is None or p["on"] <= as_of else 0
+        got = p["received"] or 0
         left = max(0.0, p["amount_due"] - got)
         received += left
         if left > 0 and p["due"] < as_of:
@@ -243,7 +244,7 @@ def test_the_data_covers_what_the_kpis_distinguish(generated):
     assert oracle(data, "2024-05", date(2024, 5, 31), None)["forecast_accuracy"] is not None
     days = []
     for p in data["payments"]:
-        got = (p["received"] or 0) if p["on"] is None or p["on"] <= date(2024, 6, 17) else 0
+        got = p["received"] or 0
         if p["amount_due"] > got:
             days.append(max(0, (date(2024, 6, 17) - p["due"]).days))
     assert {0} <= set(days) and any(0 < d <= 30 for d in days) and any(30 < d <= 90 for d in days) \
@@ -257,7 +258,7 @@ def test_aging_table_and_lists(generated):
     buckets = {"Current": [0, 0.0], "1-30": [0, 0.0], "31-90": [0, 0.0], ">90": [0, 0.0]}
     late = []
     for p in data["payments"]:
-        got = (p["received"] or 0) if p["on"] is None or p["on"] <= as_of else 0
+        got = p["received"] or 0
         left = max(0.0, p["amount_due"] - got)
         if left <= 0:
             continue

@@ -48,21 +48,15 @@ class PaymentBook:
         self.known = self.rows["amount_due"].notna() & ~unreadable(c("amount_received"), self.rows["amount_received"])
         self.milestones = texts(c("milestone"))
 
-    def outstanding_at(self, as_of) -> pd.Series:
-        """Each payment's outstanding amount at as_of, counting what was received by then (NaN when unknown).
-
-        A received amount with a blank received date counts as received; one
-        received after as_of does not (a report for a past month sees the
-        money owed then).
-        """
+    @cached_property
+    def outstanding(self) -> pd.Series:
+        """rules.outstanding of every payment (NaN when unknown): the Outstanding column's values."""
         r = self.rows
-        day = pd.Timestamp(as_of)
-        received = r["amount_received"].fillna(0.0).where(~(r["received"] > day), 0.0)
-        return (r["amount_due"] - received).clip(lower=0.0).where(self.known)
+        return (r["amount_due"] - r["amount_received"].fillna(0.0)).clip(lower=0.0).where(self.known)
 
     def late_at(self, as_of) -> pd.Series:
-        """Days late at as_of (rules.days_late over outstanding_at); NaN when unknown."""
-        left, due = self.outstanding_at(as_of), self.rows["due"]
+        """rules.days_late at as_of of every payment; NaN when unknown."""
+        left, due = self.outstanding, self.rows["due"]
         days = (pd.Timestamp(as_of) - due).dt.days.astype(float)
         late = np.where((left > 0) & (due < pd.Timestamp(as_of)), days, 0.0)
         return pd.Series(late, index=self.rows.index).where(left.notna() & due.notna())
@@ -74,12 +68,10 @@ class PaymentBook:
         return r["amount_received"].fillna(0.0).groupby(r["opportunity_id"]).sum()
 
     def receivables(self, as_of) -> pd.DataFrame:
-        """receivable and overdue_receivable per customer_id: sums of the row formulas' outstanding at as_of."""
-        r = self.rows
-        left = (r["amount_due"] - r["amount_received"].fillna(0.0)).clip(lower=0.0).where(self.known, 0.0)
-        late = (left > 0) & (r["due"] < pd.Timestamp(as_of))
-        frame = pd.DataFrame({"customer_id": r["customer_id"], "receivable": left,
-                              "overdue_receivable": left.where(late, 0.0)})
+        """receivable and overdue_receivable per customer_id: sums of outstanding, and of it where days_late > 0."""
+        left = self.outstanding.fillna(0.0)
+        frame = pd.DataFrame({"customer_id": self.rows["customer_id"], "receivable": left,
+                              "overdue_receivable": left.where(self.late_at(as_of) > 0, 0.0)})
         return frame.groupby("customer_id")[["receivable", "overdue_receivable"]].sum()
 
 
@@ -108,7 +100,7 @@ def payments_due(book: PaymentBook, customers: pd.DataFrame, opportunities: pd.D
     days_late (0 when not yet due).
     """
     r, day = book.rows, pd.Timestamp(as_of)
-    left = book.outstanding_at(as_of)
+    left = book.outstanding
     late = (left > 0) & (r["due"] < day)
     soon = (left > 0) & (r["due"] >= day) & (r["due"] <= day + pd.Timedelta(days=days))
     names = _lookup(customers, "customer_id", "name")

@@ -1,8 +1,8 @@
 """Collections (回款, DOMAIN.md section 15) in the monthly report, for the team and every rep at once.
 
 A payment belongs to the owner of its deal (its opportunity_id); a payment
-of an unknown deal counts for the team only. At as_of, money received
-after as_of is still owed (compute.payments.PaymentBook.outstanding_at).
+of an unknown deal counts for the team only. Outstanding and days late are
+the Payments row formulas' (rules.payments) at the report's as_of.
 
 - collected: amount_received with received_date in M.
 - receivable / overdue_receivable: outstanding at as_of of every payment,
@@ -77,7 +77,7 @@ def owed_at(book: ReportBook, as_of: date) -> Owed:
         payments, settings = collection_book(book).payments, book.settings
         days = payments.late_at(as_of)
         bucket = np.select([days <= 0, days <= settings.aging_days_1, days <= settings.aging_days_2], [0, 1, 2], 3)
-        return Owed(payments.outstanding_at(as_of), days, bucket)
+        return Owed(payments.outstanding, days, bucket)
     return _memo(book, ("owed", as_of), make)
 
 
