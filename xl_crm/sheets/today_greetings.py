@@ -30,7 +30,7 @@ def rows(greetings: pd.DataFrame | None, days: float, lang: str, value) -> list[
     if greetings is None or greetings.empty:
         return []
     out = [("blank", []), ("rep", [TITLE[lang].format(days=int(days), count=len(greetings))]),
-           ("header", _placed(HEADERS[lang]))]
+           ("header", [cell or "" for cell in _placed(HEADERS[lang])])]  # one unbroken header bar
     for record in greetings.to_dict("records"):
         person = " ".join(str(v) for v in (record["contact"], record["title"]) if not is_blank(v))
         occasion = _CHINESE.get(record["occasion"], record["occasion"]) if lang == "zh" else record["occasion"]
