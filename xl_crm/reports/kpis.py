@@ -59,6 +59,7 @@ from .changes import CHANGE_COUNTS, CHANGE_METRICS, change_metrics, reach_at, we
 from .data import ReportBook, scope_counts, scope_sums, scope_table
 from .money import MONEY_COUNTS, MONEY_METRICS, money_metrics
 from .political_map import MAP_COUNTS, MAP_METRICS, map_metrics
+from .pool import POOL_COUNTS, POOL_METRICS, pool_metrics
 
 TEAM = "Team"
 COUNTS = ("new_count", "won_count", "lost_count", "open_count", "activities", "overdue_followups", "stale_count",
@@ -73,6 +74,8 @@ METRICS = (
 
 COUNTS += MAP_COUNTS  # the political map: political_map.py
 METRICS += MAP_METRICS
+COUNTS += POOL_COUNTS  # the pool: pool.py
+METRICS += POOL_METRICS
 
 
 def month_bounds(month: str) -> tuple[date, date]:
@@ -165,6 +168,7 @@ def metric_table(book: ReportBook, month: str, as_of: date, reps: list[str] | No
         out[f"conversion_{k}_{k + 1}"] = conversions[:, k - 1]
     out = out.assign(**money_metrics(book, month, as_of, own), **change_metrics(book, month, as_of, own))
     out = out.assign(**map_metrics(book, month, as_of, own))
+    out = out.assign(**pool_metrics(book, as_of, own))
     return out if reps is None else out.loc[[TEAM, *reps]]
 
 

@@ -31,6 +31,7 @@ from .kpis import (METRICS, TEAM, conversion, default_as_of, in_month, metric_ta
 from .method import MethodView, method_view
 from .money import MoneyView, money_view
 from .plays import value_plays
+from .pool import PoolView, pool_view
 
 LIST_ROWS = 100
 OPEN_AGE_DAYS = 30  # open deals younger than this are not yet short of touches (section 9)
@@ -90,6 +91,7 @@ class Report:
     method: MethodView | None = None  # the Political map and Competitors sheets (method.py)
     money: MoneyView | None = None  # the Forecast and Collections sheets (money.py)
     changes: ChangesView | None = None  # the Changes sheet (changes.py)
+    pool: PoolView | None = None  # the Pool sheet (pool.py)
 
 
 def as_book(data, settings: Settings | None = None) -> ReportBook:
@@ -370,6 +372,7 @@ def report_model(book: ReportBook, month: str, as_of: date | None = None, rep: s
         method=method_view(book, month, as_of, s, LIST_ROWS if rep is None else REP_LIST_ROWS),
         money=money_view(book, month, as_of, s, LIST_ROWS if rep is None else REP_LIST_ROWS),
         changes=changes_view(book, month, as_of, s),
+        pool=pool_view(book, as_of, s, LIST_ROWS if rep is None else REP_LIST_ROWS),
     )
 
 

@@ -32,6 +32,8 @@ from .method_sheets import write_method_sheets
 from .model import FunnelModel, Report
 from .money_sheets import KINDS as MONEY_KINDS
 from .money_sheets import write_money_sheets
+from .pool_sheet import DATES as POOL_DATES
+from .pool_sheet import write_pool
 
 MONEY = {"amount", "weighted_amount", "won_amount", "new_amount", "lost_amount", "open_amount", "revenue_12m"}
 PERCENT = {"probability", "conversion", "share", "win_rate", "conversion_1_2", "conversion_2_3", "conversion_3_4",
@@ -43,6 +45,7 @@ for _keys, _method_kind in ((MONEY, "money"), (PERCENT, "percent"), (DATES, "dat
 for _keys, _kind_name in ((MONEY, "money"), (PERCENT, "percent"), (DECIMAL, "decimal"), (DATES, "date")):
     _keys.update(MONEY_KINDS[_kind_name])  # the Forecast and Collections sheets' columns and metrics
 MONEY.update(CHANGE_MONEY)
+DATES.update(POOL_DATES)
 FORMATS = {"money": "#,##0", "percent": "0.0%", "date": "yyyy-mm-dd", "decimal": "0.0", "count": "#,##0",
            "text": "@"}
 COLORS = ("#1F4E79", "#2E75B6", "#9DC3E6", "#F4B183", "#C55A11")
@@ -291,6 +294,8 @@ def write_report(report: Report, path: str | Path, lang: str = "en") -> Path:
     if report.changes is not None:
         write_changes(writer, report, title)
     write_method_sheets(writer, report, title)
+    if report.pool is not None:
+        write_pool(writer, report, title)
     ws = writer.sheet("kpis", None, 0)  # tidy: scope, metric, value from row 1, for machines to read
     _kpis(writer, ws, report.kpis)
     workbook.close()
