@@ -19,14 +19,17 @@ _SHARE = (0, 1, "a fraction from 0 to 1 (50% = 0.5)", "0 到 1 之间的比例�
 _MONEY = (0, None, "an amount, 0 or more", "不小于 0 的金额")
 RANGES = {
     **{name: _DAYS for name in ("GradeDaysA", "GradeDaysB", "GradeDaysC", "CadenceA", "CadenceB", "CadenceC",
-                                "CadenceD", "CadenceE", "CapVIP", "CapKey")},
+                                "CadenceD", "CadenceE", "CapVIP", "CapKey", "AgingDays1", "AgingDays2", "PoolDays")},
+    "CommitStage": (1, None, "a stage number, 1 or more", "不小于 1 的阶段序号"),
+    "BestCaseStage": (1, None, "a stage number, 1 or more", "不小于 1 的阶段序号"),
     "ValueHigh": (0, 10, "a score from 0 to 10", "0 到 10 的评分"),
     "MixAlert": _SHARE, "TierVIP": _SHARE, "TierKey": _SHARE,
     "MinTouches": (0, None, "a count, 0 or more", "不小于 0 的次数"),
     "ApprovalDirector": _MONEY, "ApprovalVP": _MONEY,
 }
+_ANY = (None, None, "a number", "数字")  # a threshold added to THRESHOLDS before it has a range here
 ORDERED = (("GradeDaysA", "GradeDaysB"), ("GradeDaysB", "GradeDaysC"), ("TierVIP", "TierKey"),
-           ("ApprovalDirector", "ApprovalVP"))
+           ("ApprovalDirector", "ApprovalVP"), ("BestCaseStage", "CommitStage"), ("AgingDays1", "AgingDays2"))
 _FIELD = {t.name: t.field for t in THRESHOLDS}
 
 
@@ -50,12 +53,12 @@ def settings_problems(rows: list[list], sheet: str, as_of_formula: bool = False)
             if not as_of_formula and not _is_date(row[1]):
                 bad(i, 1, "AsOf", row[1], "expected a date or =TODAY(); today is used",
                     "应为日期或 =TODAY()；按今天计算")
-        elif first in RANGES:
+        elif first in _FIELD:
             seen.add(first)
-            low, high, en, zh = RANGES[first]
+            low, high, en, zh = RANGES.get(first, _ANY)
             default = getattr(DEFAULT, _FIELD[first])
             number = _number(row[1])
-            if number is None or number < low or (high is not None and number > high):
+            if number is None or (low is not None and number < low) or (high is not None and number > high):
                 used = f"; the default {default:g} is used" if number is None else ""
                 used_zh = f"；按默认值 {default:g} 计算" if number is None else ""
                 bad(i, 1, first, row[1], f"expected {en}{used}", f"应为{zh}{used_zh}")
@@ -63,7 +66,7 @@ def settings_problems(rows: list[list], sheet: str, as_of_formula: bool = False)
                 read[first] = (i, number)
         elif first in (STAGE_HEADERS["en"][0], STAGE_HEADERS["zh"][0]):
             stage_rows = []
-    for name in RANGES:
+    for name in _FIELD:
         if name not in seen:
             problems.append(Problem(WARNING, sheet, None, None, None, f"no {name} row; the default is used",
                                     f"缺少 {name} 行；按默认值计算"))
