@@ -45,3 +45,4 @@ from . import workbook_commands  # noqa: E402,F401  (registers init, refresh, ch
 from . import excel_command  # noqa: E402,F401  (registers excel-setup)
 from . import adopt_commands  # noqa: E402,F401  (registers upgrade, import)
 from . import report_command  # noqa: E402,F401  (registers report)
+from . import team_command  # noqa: E402,F401  (registers handover)

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import click
+
 from ..commands.problems import ERROR, grouped, impacts, summary
+from ..model.mapping import load_mapping
 from ..team.check import check_team
+from ..team.handover import handover
 from ..team.parallel import reader
 from ..team.refresh import refresh_team
+from ..team.scan import is_team
+from . import main
+from .options import AS_OF, MAPPING
 
 
 def check_team_lines(paths, mapping, every: bool, scheduler=None) -> tuple[list[str], int]:
@@ -30,3 +39,21 @@ def refresh_team_lines(paths, *, as_of, backup: bool, mapping, scheduler=None) -
     written = refresh_team(paths, as_of=as_of, backup=backup, mapping=mapping, reader=reader(scheduler),
                            notes=notes)
     return notes + [f"refreshed {path}" for path in written]
+
+
+@main.command("handover")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--from", "rep", required=True, metavar="REP", help="The rep whose customers move.")
+@click.option("--to", "to", required=True, metavar="REP|pool", help="The rep taking them over, or `pool` (公海).")
+@click.option("--customers", "customers", multiple=True, metavar="ID",
+              help="Only these customers (repeatable; default: every customer of --from).")
+@click.option("--dry-run", is_flag=True, help="List what would move; change nothing.")
+@AS_OF
+@MAPPING
+def handover_command(paths, rep, to, customers, dry_run, as_of, mapping_file):
+    """Move a rep's customers, with their open deals, contacts, activities, payments and competitor rows."""
+    source = paths if is_team(paths) else paths[0]
+    plan = handover(source, rep, to, list(customers) or None, dry_run=dry_run, as_of=as_of,
+                    mapping=load_mapping(mapping_file))
+    for line in plan.lines(dry_run):
+        click.echo(line)

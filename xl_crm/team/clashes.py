@@ -9,11 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from ..ooxml.sheetxml import col_letters
 
 from ..commands.problems import ERROR, WARNING, Problem
 from ..model import schema
 from ..model.typed import column, ids, texts
+from ..ooxml.sheetxml import col_letters
 from ..rules.customer_key import customer_key
 from ..sheets.read import CrmData
 

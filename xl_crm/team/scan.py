@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import XlCrmError
+from .journal import recover
 
 BOOK_SUFFIXES = (".xlsx", ".xlsm")
 TEAM_NAMES = ("team.xlsx", "团队.xlsx")  # the team workbook, also any workbook holding only Settings/Targets
@@ -51,6 +52,8 @@ def scan(source: Iterable | str | Path) -> Folder:
     """The workbooks of a folder (not its subfolders) or of the paths given; others skipped with a note."""
     paths = as_paths(source)
     folder = Folder(root=paths[0] if len(paths) == 1 and paths[0].is_dir() else None)
+    for parent in dict.fromkeys(p if p.is_dir() else p.parent for p in paths if p.exists()):
+        folder.notes += recover(parent)  # a handover a kill interrupted: finished or undone first
     listed = []
     for path in paths:
         if path.is_dir():
