@@ -8,195 +8,24 @@ and every derived cell is compared with the Python rules.
 
 from __future__ import annotations
 
-import math
-import random
 import re
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 import openpyxl
 import pandas as pd
 import pytest
+from helpers import ENGINES, expected_cell, same
+from helpers import PARITY_AS_OF as AS_OF
+from helpers import parity_frames as frames
 from xlsxwriter.utility import xl_col_to_name
 
 from xl_crm.compute import derive
 from xl_crm.compute.step import compute
-from xl_crm.model import schema, vocab
-from xl_crm.model.cells import to_serial
+from xl_crm.model import schema
 from xl_crm.model.settings import DEFAULT, Stage
 from xl_crm.sheets import formulas
 from xl_crm.sheets.new import write_new_workbook
-
-AS_OF = date(2024, 3, 15)
-ROWS = 1000
-BLANKS = [None, "", "   "]
-BAD_TEXT = ["maybe", "N*", "?", "~", "=1+1", "#N/A"]
-# only the ordinary space is trimmed, by TRIM() and by the rules alike
-ODD_SPACES = ["\t", "\u3000", "Now\u3000", "\u00a0Now", "现有需求\u3000", "Y\t"]
-
-
-def _variants(words: vocab.Vocab) -> list[str]:
-    """Every spelling in odd case and with extra spaces."""
-    out = []
-    for value in words.values:
-        for spelling in words.spellings(value):
-            out += [spelling, spelling.upper(), f"  {spelling.lower()} ", spelling.swapcase()]
-    return out
-
-
-def _day(rng: random.Random):
-    """A date-column value: dates, datetimes, serials, text, numbers out of range, blanks."""
-    offset = rng.randint(-400, 400)
-    day = AS_OF + timedelta(days=offset)
-    return rng.choice([
-        day, day, day,
-        datetime.combine(day, datetime.min.time()) + timedelta(hours=rng.randint(1, 23), minutes=17),
-        to_serial(day) + rng.choice([0, 0.25, 0.999]),
-        day.isoformat(), "soon", -3, True, *BLANKS,
-    ])
-
-
-def _pick(rng, words: vocab.Vocab):
-    return rng.choice(_variants(words) + BLANKS + BAD_TEXT + ODD_SPACES + [1, False])
-
-
-def _yes_no(rng):
-    return rng.choice(_variants(vocab.YES_NO) + BLANKS + ODD_SPACES + ["maybe", "N*", 2, 1, 0, 1.0, True, False])
-
-
-STAGE_INPUTS = [1, 2, 3, 4, 5, 2.0, 2.5, 0, 6, -1, "3", " 4 ", "02", "2.0", "+2", "1e0", "5.", "200%", "$2",
-                "2-1", "1:00", "Dev*", "Develop?", "*", "?", "~", "Develop~", "D~evelop", "~Close", "six", "２",
-                "0_2", "3\t", "Close\t", "\u00a0Close", "Qualify\u3000", "Negotiate\n", "-1", "0",
-                "12345678901234567890", True, *BLANKS]
-
-
-def _stage(rng):
-    names = [s for stage in DEFAULT.stages for s in (stage.name, stage.name_zh)]
-    names += [f" {n.upper()} " for n in names] + [n.lower() for n in names]
-    return rng.choice(names + STAGE_INPUTS)
-
-
-def _amount(rng):
-    return rng.choice([rng.randint(0, 30_000_000), round(rng.uniform(0, 1e6), 2), 0, -500, 5_000_000,
-                       5_000_000.5, 20_000_000, 20_000_001, "1000", "abc", True, AS_OF,
-                       datetime(2024, 1, 2, 12), *BLANKS])
-
-
-def _score(rng):
-    return rng.choice([-1, 0, 5.99, 6, 10, 10.5, rng.randint(0, 10), round(rng.uniform(0, 10), 2), "7", True,
-                       *BLANKS])
-
-
-def random_customers(rng: random.Random, n: int) -> list[dict]:
-    return [{
-        "customer_id": f"C{i:05d}",
-        "name": rng.choice(["Acme", "=1+1", "+86 138", "-5%", "@sum", "  spaced  ", "华为"]),
-        "need": _pick(rng, vocab.NEED),
-        "expected_close": _day(rng),
-        "last_contact": _day(rng),
-        "next_action_date": _day(rng),
-        "next_close": rng.choice([_day(rng), None, None]),
-        "tier": _pick(rng, vocab.TIER),
-    } for i in range(n)]
-
-
-def boundary_customers() -> list[dict]:
-    rows = []
-    for days in (-5, 0, 30, 31, 90, 91, 180, 181):  # grade thresholds
-        rows.append({"need": "Now", "expected_close": AS_OF + timedelta(days=days)})
-        rows.append({"need": "现有需求", "next_close": AS_OF + timedelta(days=days)})
-        rows.append({"need": " now ", "expected_close": "", "next_close": AS_OF + timedelta(days=days)})
-    for need, tier in [("None", "VIP"), ("None", "Key"), ("Future", "Key"), ("Future", "VIP"), ("Now", "重点客户"),
-                       ("无需求", "vip客户"), ("Future", "Regular"), ("Future", "gold")]:  # cadence caps
-        rows.append({"need": need, "tier": tier, "last_contact": AS_OF - timedelta(days=40)})
-    for cadence_days, need, tier in [(1, "Now", None), (7, "Now", None), (30, "Future", None), (365, "None", None),
-                                     (30, "None", "VIP"), (90, "None", "Key")]:
-        close = AS_OF + timedelta(days=5 if cadence_days == 1 else 60)
-        for shift in (-1, 0, 1):  # last_contact + cadence == as_of, one day either side
-            rows.append({"need": need, "tier": tier, "expected_close": close,
-                         "last_contact": AS_OF - timedelta(days=cadence_days + shift)})
-    for days in (-1, 0, 7, 8, 30, 31, 90, 91):  # urgency thresholds via next_action_date
-        rows.append({"next_action_date": AS_OF + timedelta(days=days), "last_contact": AS_OF})
-    rows += [{}, {"need": "  ", "last_contact": "  ", "next_action_date": ""},
-             {"last_contact": datetime(2024, 3, 14, 23, 59), "need": "now", "expected_close": "2024-04-01"}]
-    return [{"customer_id": f"B{i:03d}", "name": "boundary", **row} for i, row in enumerate(rows)]
-
-
-def random_opportunities(rng: random.Random, n: int) -> list[dict]:
-    rows = []
-    for i in range(n):
-        row = {
-            "opportunity_id": f"O{i:05d}",
-            "customer_id": f"C{i % 50:05d}",
-            "name": rng.choice(["=SUM(A1)", "Deal", "-1", "@x"]),
-            "stage": _stage(rng),
-            "status": _pick(rng, vocab.STATUS),
-            "amount": _amount(rng),
-            "created": _day(rng),
-            "stage_since": rng.choice([_day(rng), None]),
-            "short_term_score": _score(rng),
-            "long_term_score": _score(rng),
-            "territory": _pick(rng, vocab.TERRITORY),
-            "lead": _pick(rng, vocab.LEAD),
-        }
-        for key in ("need", "budget", "authority", "timeline", "tas_opportunity", "tas_solution", "tas_win",
-                    "tas_worth"):
-            row[key] = _yes_no(rng) if rng.random() < 0.8 else "Yes"
-        rows.append(row)
-    return rows
-
-
-def boundary_opportunities() -> list[dict]:
-    rows = []
-    for stage in DEFAULT.stages:  # stale at rot_days and rot_days + 1, stage by name, Chinese name, number
-        for ref in (stage.name, stage.name_zh, stage.number, str(stage.number)):
-            for days in (stage.rot_days, stage.rot_days + 1):
-                rows.append({"stage": ref, "status": "Open", "stage_since": AS_OF - timedelta(days=days)})
-                rows.append({"stage": ref, "status": "跟进中", "created": AS_OF - timedelta(days=days)})
-    for status in ("Won", "Lost", "赢单", "丢单", "open", "", "pending"):
-        rows.append({"stage": "nonsense", "status": status, "amount": 100, "created": AS_OF})
-    yes_all = {k: "Y" for k in ("need", "budget", "authority", "timeline")}
-    rows += [yes_all, {**yes_all, "timeline": "是"}, {**yes_all, "timeline": "maybe"},
-             {"tas_opportunity": True, "tas_solution": 1, "tas_win": "有", "tas_worth": " YES "}]
-    for short, long_ in [(-1, 5), (0, 0), (5.99, 6), (6, 5.99), (10, 10), (10.5, 3), (6, None), ("x", 6)]:
-        rows.append({"short_term_score": short, "long_term_score": long_})
-    for territory in vocab.TERRITORY.values:
-        for lead in vocab.LEAD.values:
-            rows.append({"territory": vocab.TERRITORY.label(territory, "zh"), "lead": lead})
-    rows += [{"amount": 5_000_000}, {"amount": 5_000_001}, {"amount": 20_000_000}, {"amount": 20_000_001}, {}]
-    return [{"opportunity_id": f"BO{i:03d}", "customer_id": "C00001", **row} for i, row in enumerate(rows)]
-
-
-def frames(seed: int, rows: int = ROWS) -> dict[str, pd.DataFrame]:
-    rng = random.Random(seed)
-    customers = pd.DataFrame(random_customers(rng, rows) + boundary_customers(), dtype=object)
-    opportunities = pd.DataFrame(random_opportunities(rng, rows) + boundary_opportunities(), dtype=object)
-    return {"customers": customers, "opportunities": opportunities}
-
-
-def same(expected, actual, serial_dates: bool = False) -> bool:
-    """A Python rule's result against a recalculated cell (blank == "" == None).
-
-    serial_dates: a date may come back as its serial number (Gnumeric's
-    xlsx export drops the cells' number formats).
-    """
-    if expected is None:
-        return actual in ("", None)
-    if isinstance(expected, bool):
-        return actual is expected
-    if isinstance(expected, date):
-        if serial_dates and isinstance(actual, float):
-            return actual == to_serial(expected)
-        return isinstance(actual, date) and to_serial(actual) == to_serial(expected)
-    if isinstance(expected, (int, float)):
-        return isinstance(actual, float) and math.isclose(actual, expected, rel_tol=1e-9, abs_tol=1e-9)
-    return actual == expected
-
-
-def expected_cell(column: schema.Column, value, lang: str):
-    if value is not None and column.vocab is not None:
-        return column.vocab.label(value, lang)
-    return value
 
 
 def mismatches(path, data, lang, settings, sheet_rows, serial_dates: bool = False) -> list[str]:
@@ -229,9 +58,6 @@ def write(path, data: dict[str, pd.DataFrame], lang: str = "en", settings=DEFAUL
     computed = compute(data, AS_OF, settings)
     write_new_workbook(path, computed, lang=lang, cached=False, **options)
     return written_frames(computed)
-
-
-ENGINES = {"recalc": False, "gnumeric": True}  # fixture -> whether dates come back as serial numbers
 
 
 @pytest.fixture(scope="module", params=["en", "zh"])

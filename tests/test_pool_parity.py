@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import pandas as pd
 import pytest
-from test_formulas_parity import AS_OF, BLANKS, ENGINES, _day, _pick, expected_cell, same
+from helpers import BLANKS, ENGINES, expected_cell, pick, random_day, same
+from helpers import PARITY_AS_OF as AS_OF
 
 from xl_crm.compute import derive
 from xl_crm.compute.step import compute
@@ -22,9 +23,9 @@ OWNERS = ["Ann", "李雷", 0, *BLANKS, "\t"]
 
 def customers(seed: int, n: int = 400) -> pd.DataFrame:
     rng = random.Random(seed)
-    rows = [{"customer_id": f"C{i:04d}", "name": "x", "owner": rng.choice(OWNERS), "tier": _pick(rng, vocab.TIER),
-             "open_deals": rng.choice([0, 0, 1, 3, "2", None, True]), "last_contact": _day(rng),
-             "assigned_date": _day(rng)} for i in range(n)]
+    rows = [{"customer_id": f"C{i:04d}", "name": "x", "owner": rng.choice(OWNERS), "tier": pick(rng, vocab.TIER),
+             "open_deals": rng.choice([0, 0, 1, 3, "2", None, True]), "last_contact": random_day(rng),
+             "assigned_date": random_day(rng)} for i in range(n)]
     for days in (89, 90, 91):  # PoolDays, one day either side, from either date
         for last, assigned in ((days, None), (None, days), (days, 200), (200, days), (days, days)):
             rows.append({"owner": "Ann", "tier": "Regular", "open_deals": 0,

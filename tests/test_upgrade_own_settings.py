@@ -13,10 +13,9 @@ import re
 
 import pytest
 from fixtures_book import user_workbook
+from helpers import PARITY_AS_OF as AS_OF
+from helpers import differences, fix_as_of, upgrade_book
 from openpyxl.formula.tokenizer import Token, Tokenizer
-from test_engines_agree import differences
-from test_formulas_parity import AS_OF
-from test_upgrade_parity import build, fix_as_of
 
 from xl_crm.adopt.upgrade import upgrade_workbook
 from xl_crm.model.settings import DEFAULT, THRESHOLDS
@@ -57,7 +56,7 @@ def undefined_names(path) -> list[str]:
 
 def with_own_sheet(path, lang: str, own: str):
     """The test's user workbook with one more sheet of the user's own, named `own`."""
-    built = build(path, lang, seed=17)
+    built = upgrade_book(path, lang, seed=17)
     with Package.open(built) as pkg:
         sheets = [{"name": own, "headers": ["Option", "Value"], "rows": OWN_ROWS}]
         pkg.put_sheet(own, user_workbook(path.with_name("own.xlsx"), sheets).read_bytes(), own)
@@ -102,7 +101,7 @@ def test_own_settings_sheet_is_kept_and_crm_settings_added_beside_it(tmp_path, g
 
 
 def test_every_formula_of_an_upgraded_workbook_uses_defined_names_only(tmp_path):
-    path = build(tmp_path / "mine.xlsx", "en", seed=3)
+    path = upgrade_book(tmp_path / "mine.xlsx", "en", seed=3)
     upgrade_workbook(path, as_of=AS_OF, backup=False)
     assert not undefined_names(path)
     with Package.open(path) as pkg:  # the check sees a name the workbook lacks

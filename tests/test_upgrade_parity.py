@@ -16,62 +16,28 @@ import re
 from datetime import timedelta
 
 import openpyxl
-import pandas as pd
 import pytest
+from helpers import PARITY_AS_OF as AS_OF
+from helpers import UPGRADE_LAYOUT as LAYOUT
+from helpers import UPGRADE_ROWS as ROWS
+from helpers import UPGRADE_SHEET_NAMES as SHEET_NAMES
+from helpers import expected_cell, fix_as_of, same, upgrade_book
+from helpers import parity_frames as frames
 
-from fixtures_book import user_workbook
-from test_formulas_parity import AS_OF, expected_cell, frames, same
+from xl_crm.adopt.upgrade import upgrade_workbook
 from xl_crm.compute import derive
 from xl_crm.compute.step import compute
 from xl_crm.model import schema
-from xl_crm.ooxml.package import Package
 from xl_crm.sheets.read import read_workbook
-from xl_crm.ooxml.sheetxml import col_index
-from xl_crm.adopt.upgrade import upgrade_workbook
 
-ROWS = 150
-INPUTS = {"customers": ["customer_id", "name", "need", "expected_close", "last_contact", "next_action_date"],
-          "opportunities": [c.key for c in schema.OPPORTUNITIES.columns if c.role == schema.INPUT]}
-# which sheet is a table in which language: both kinds are covered for each sheet
-LAYOUT = {"en": {"customers": None, "opportunities": "DealBook"}, "zh": {"customers": "客户表", "opportunities": None}}
-SHEET_NAMES = {"customers": "My accounts", "opportunities": "Pipeline 2024"}
 # upgrade caches results for another day than the pinned AsOf: matching results prove LibreOffice recalculated
 CACHED_AS_OF = AS_OF + timedelta(days=45)
-
-
-def headers(key: str, lang: str) -> list[str]:
-    spec = schema.sheet(key)
-    names = [spec.column(k).header(lang) for k in INPUTS[key]]
-    if lang == "en" and key == "customers":
-        names[1] = "Company"  # a synonym
-    if lang == "en" and key == "opportunities":
-        names[names.index("Amount")] = "Value"
-    return names + (["My notes"] if lang == "en" else ["备注"])
-
-
-def build(path, lang: str, seed: int):
-    data = frames(seed, ROWS)
-    sheets = []
-    for key in ("customers", "opportunities"):
-        rows = [[*(None if pd.isna(v) else v for v in record), "note"]
-                for record in data[key].reindex(columns=INPUTS[key]).astype(object).itertuples(index=False)]
-        sheets.append({"name": SHEET_NAMES[key], "headers": headers(key, lang), "rows": rows,
-                       "table": LAYOUT[lang][key], "header_row": 0 if LAYOUT[lang][key] else 2})
-    return user_workbook(path, sheets)
-
-
-def fix_as_of(path) -> None:
-    """Pin the AsOf cell of the added Settings sheet, so the recalculation uses the test's date."""
-    with Package.open(path) as pkg:
-        found = re.fullmatch(r"'?(.*?)'?!\$?([A-Z]+)\$?(\d+)", pkg.defined_names["AsOf"])
-        pkg.set_cells(found.group(1), {(int(found.group(3)), col_index(found.group(2))): AS_OF})
-        pkg.save(backup=False)
 
 
 @pytest.fixture(scope="module", params=["en", "zh"])
 def upgraded(request, tmp_path_factory, recalc):
     lang = request.param
-    path = build(tmp_path_factory.mktemp(f"upgrade_{lang}") / "mine.xlsx", lang, seed=5 if lang == "en" else 9)
+    path = upgrade_book(tmp_path_factory.mktemp(f"upgrade_{lang}") / "mine.xlsx", lang, seed=5 if lang == "en" else 9)
     plan = upgrade_workbook(path, as_of=CACHED_AS_OF, backup=False)
     assert plan.lang == lang
     fix_as_of(path)
