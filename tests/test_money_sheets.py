@@ -147,3 +147,13 @@ def test_demo_targets_are_met_by_some_reps_and_missed_by_others():
     aging = report.money.collections.aging.set_index("bucket")["payments"]
     assert (aging > 0).all()  # payments current and late in every bucket
     assert len(report.money.collections.no_plan)  # some won deals have no plan
+
+
+def test_targets_read_by_the_report_follow_the_team_rule(workbook):
+    from xl_crm.reports.model import as_book, metrics
+
+    table = metrics(as_book(read_workbook(workbook)), "2024-06", AS_OF)
+    assert table.loc["Team", "target"] == 150000  # the team's own row, not the reps' sum
+    assert table.loc["Ann", "target"] == 80009  # "June" is no month; 2024/6 is June's second row
+    assert table.loc["Bo", "target"] != table.loc["Bo", "target"]  # a negative target is none: blank
+    assert table.loc["Ann", "won"] == 0 and table.loc["Ann", "attainment"] == 0

@@ -38,15 +38,15 @@ def target_problems(data: CrmData) -> list[Problem]:
     if table is None:
         return []
     frame, problems, known = table.frame, [], owners(data)
-    add = lambda severity, row, key, value, en, zh: problems.append(  # noqa: E731
-        Problem(severity, table.sheet_name, row, _where(table, key), value, en, zh, f"targets.{key}"))
+    add = lambda severity, row, key, value, en, zh, impact=None: problems.append(  # noqa: E731
+        Problem(severity, table.sheet_name, row, _where(table, key), value, en, zh, impact))
     months = {}
     for row, value in column(frame, "month").items():
         try:
             months[row] = month_of(value)
         except Invalid:
             add(ERROR, row, "month", value, "expected a month: a date in the month or YYYY-MM",
-                "应为月份：该月内的日期或 YYYY-MM")
+                "应为月份：该月内的日期或 YYYY-MM", "targets.month")
     seen: dict[tuple, int] = {}
     for row, owner in texts(column(frame, "owner")).items():
         team = owner is None or owner.casefold() in TEAM_OWNERS

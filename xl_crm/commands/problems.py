@@ -98,6 +98,14 @@ IMPACTS = {
                         "{n} 条跟进记录日期无法读取，不计为跟进"),
     "activities.customer_id": ("activities without a known customer count for no customer: {n}",
                                "{n} 条跟进记录的客户不存在，不计入任何客户"),
+    "targets.month": ("targets without a readable month count for no month: {n}",
+                      "{n} 条指标月份无法读取，不计入任何月份"),
+    "targets.target": ("targets without a readable amount count for no month: {n}",
+                       "{n} 条指标金额无法读取，不计入任何月份"),
+    "payments.amount_due": ("payments without a readable amount due add nothing to receivables: {n}",
+                            "{n} 笔回款应收金额无法读取，不计入应收"),
+    "payments.opportunity_id": ("payments of an unknown deal count for the team only, for no rep: {n}",
+                                "{n} 笔回款的商机不存在，只计入团队，不计入任何销售代表"),
 }
 
 

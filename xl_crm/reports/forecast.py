@@ -4,7 +4,9 @@ For month M, as_of and a scope (deals by their owner):
 
 - target: the Targets rows of M (rules.forecast.month_of); the team's own
   row (blank owner, Team, 团队) when there is one, else the sum of the
-  reps' rows; blank for a rep with no row.
+  reps' rows; blank for a rep with no row. A row whose month or target
+  cannot be read, or whose target is negative, counts for nothing (check
+  names it).
 - won: amount of deals Won with closed_date in M.
 - commit / best_case / pipeline: won, plus the amount of deals open at
   as_of (section 11) with expected_close in M whose forecast (rules.forecast,
@@ -74,6 +76,7 @@ class ForecastBook:
             "month": per_value(blank_on_invalid(month_of), column(t, "month")),
             "target": numbers(column(t, "target")),
         }, index=t.index).dropna(subset=["month", "target"])
+        self.targets = self.targets[self.targets["target"] >= 0]  # a negative target is bad input (check says so)
 
     def target(self, month: str) -> np.ndarray:
         """Per scope: the month's target (NaN when there is none)."""
