@@ -1,4 +1,4 @@
-"""Shared fixtures: recalculating a workbook with LibreOffice and reading sheets back."""
+"""Shared fixtures: recalculating a workbook with LibreOffice and Gnumeric, reading sheets back, the report data."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from helpers import write_report_workbook
 from python_calamine import CalamineWorkbook
 
 from xl_crm.errors import XlCrmError
@@ -59,3 +60,9 @@ def sheet_rows():
         return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python(skip_empty_area=False)
 
     return read
+
+
+@pytest.fixture
+def report_workbook(tmp_path) -> Path:
+    """The small hand-made CRM of the report tests as a standard workbook (English headers)."""
+    return write_report_workbook(tmp_path / "crm.xlsx")

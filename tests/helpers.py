@@ -28,6 +28,7 @@ from xl_crm.model.cells import to_serial
 from xl_crm.model.settings import DEFAULT
 from xl_crm.ooxml.package import Package
 from xl_crm.ooxml.sheetxml import col_index
+from xl_crm.sheets import settings_sheet
 from xl_crm.sheets.read import read_workbook
 
 # ---- the command line
@@ -408,6 +409,31 @@ REPORT_EXPECTED = {
                overdue_followups=0, stale_count=0, conversion_1_2=1.0, conversion_2_3=1 / 2, conversion_3_4=1.0,
                conversion_4_5=0.0),
 }
+
+
+def write_report_workbook(path: Path, extra_customers=(), as_of: date | None = None) -> Path:
+    """The hand-made data as a standard workbook; a Settings sheet with a fixed AsOf when given."""
+    book = xlsxwriter.Workbook(str(path))
+    dates = book.add_format({"num_format": "yyyy-mm-dd"})
+    data = report_frames()
+    for row in extra_customers:
+        data["customers"].loc[len(data["customers"]) + 2] = row
+    for key, frame in data.items():
+        spec = schema.sheet(key)
+        ws = book.add_worksheet(spec.en)
+        ws.write_row(0, 0, [spec.column(k).en for k in frame.columns])
+        for r, values in enumerate(frame.itertuples(index=False), start=1):
+            for c, value in enumerate(values):
+                if isinstance(value, date):
+                    ws.write_datetime(r, c, value, dates)
+                elif not pd.isna(value):  # a row added to a frame has NaN for None
+                    ws.write(r, c, value)
+    if as_of:
+        ws = book.add_worksheet("Settings")
+        for cell in settings_sheet.layout(as_of=as_of)[0]:
+            ws.write(cell.row - 1, cell.col, cell.value, dates if isinstance(cell.value, date) else None)
+    book.close()
+    return path
 
 
 # ---- a rep's own one-sheet tracker

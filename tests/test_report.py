@@ -1,90 +1,21 @@
 """Report model: KPIs of a small hand-made CRM checked against hand computation (DOMAIN.md s. 11)."""
 
-from datetime import date, datetime
+from datetime import date
 
 import pandas as pd
 import pytest
+from helpers import REPORT_AS_OF as AS_OF
+from helpers import REPORT_EXPECTED as EXPECTED
+from helpers import report_frames as frames
 
 from xl_crm.reports import funnel_model, report_model
 from xl_crm.reports.data import ReportBook
 from xl_crm.reports.kpis import metric_table, tidy
 
-AS_OF = date(2024, 3, 31)
-D = date
-
-CUSTOMERS = [  # customer_id, name, owner, industry, region, need, expected_close, last_contact
-    ("C1", "Acme", "Ann", "Retail", "North", "Now", D(2024, 4, 10), D(2024, 2, 1)),
-    ("C2", "Beta", "Bob", "Finance", "South", "Future", None, D(2024, 3, 20)),
-    ("C3", "Gamma", "王伟", None, "East", "现有需求", None, None),
-    ("C4", "Delta", "Ann", "Retail", "North", "None", None, D(2023, 1, 1)),
-]
-OPPORTUNITIES = [  # id, customer, owner, product, stage, status, amount, created, closed, stage_since
-    ("O1", "C1", "Ann", "ERP", "Close", "Won", 1000, D(2024, 1, 1), D(2024, 3, 1), None),
-    ("O2", "C2", "Bob", "CRM", "成交", "赢单", 2000, D(2023, 12, 31), datetime(2024, 3, 31, 18, 0), None),
-    ("O3", "C1", "Ann ", "ERP", 3, "Lost", 500, D(2024, 3, 5), D(2024, 4, 1), None),
-    ("O4", "C3", "王伟", "BI", "Develop", "丢单", 300, D(2024, 2, 10), D(2024, 2, 29), None),
-    ("O5", "X9", None, None, "主导进程", "Open", None, None, None, None),
-    ("O6", "C2", "Bob", "CRM", "商务谈判", "跟进中", 4000, D(2024, 3, 31), None, None),
-    ("O7", "C1", "Ann", "BI", "Qualify", "Open", 100, D(2024, 1, 10), None, D(2024, 2, 1)),
-    ("O8", "C3", "王伟", "ERP", 4, "Lost", 700, D(2024, 3, 1), D(2024, 3, 15), None),
-    ("O9", "C2", "Bob", "CRM", 5, "Won", 800, D(2024, 2, 1), D(2024, 2, 28), None),
-    ("O10", "C1", "Ann", "ERP", "Develop", "Open", 50, D(2024, 4, 5), None, None),
-]
-ACTIVITIES = [  # date, customer_id, opportunity_id, owner
-    (D(2024, 3, 25), "C2", "O6", "Bob"),
-    (D(2024, 3, 1), "C3", "O8", "王伟"),
-    (D(2024, 4, 2), "C1", "O3", "Ann"),
-    (D(2024, 2, 29), "C1", "O7", "Ann"),
-    (D(2024, 3, 10), "C1", "O1", None),
-]
-
-
-def frames() -> dict[str, pd.DataFrame]:
-    """The canonical frames read_workbook would give (index = Excel row)."""
-    def frame(rows, keys):
-        return pd.DataFrame(rows, columns=keys, index=range(2, 2 + len(rows)), dtype=object)
-
-    return {
-        "customers": frame(CUSTOMERS, ["customer_id", "name", "owner", "industry", "region", "need",
-                                       "expected_close", "last_contact"]),
-        "opportunities": frame(OPPORTUNITIES, ["opportunity_id", "customer_id", "owner", "product", "stage", "status",
-                                               "amount", "created", "closed_date", "stage_since"]),
-        "activities": frame(ACTIVITIES, ["date", "customer_id", "opportunity_id", "owner"]),
-    }
-
 
 def book() -> ReportBook:
     f = frames()
     return ReportBook(f["customers"], f["opportunities"], f["activities"])
-
-
-# Worked by hand from the rows above; see the comments for the deals each value comes from.
-EXPECTED = {
-    "Team": dict(
-        new_count=3, new_amount=5200,  # O3, O6 (created on the last day), O8 (first day)
-        won_count=2, won_amount=3000,  # O1 (closed on the first day), O2 (last day, a time part)
-        lost_count=1, lost_amount=700,  # O8; O3 closed in April, O4 in February
-        win_rate=2 / 3, avg_cycle_days=(60 + 91) / 2,
-        open_count=4, open_amount=4600,  # O3 (closed after as_of), O5 (blank created, no account), O6, O7
-        weighted_amount=0.5 * 500 + 0 + 0.7 * 4000 + 0.1 * 100,
-        activities=3,  # 25 Mar, 1 Mar, 10 Mar (blank owner)
-        overdue_followups=2,  # C1 (grade A, last touched 10 Mar), C4 (grade E, 2023)
-        stale_count=1,  # O7: 59 days in Qualify > 20
-        conversion_1_2=7 / 8, conversion_2_3=6 / 7, conversion_3_4=5 / 6, conversion_4_5=3 / 5,
-    ),
-    "Ann": dict(new_count=1, new_amount=500, won_count=1, won_amount=1000, lost_count=0, lost_amount=0,
-                win_rate=1.0, avg_cycle_days=60, open_count=2, open_amount=600, weighted_amount=260, activities=0,
-                overdue_followups=2, stale_count=1, conversion_1_2=2 / 3, conversion_2_3=1.0,
-                conversion_3_4=1 / 2, conversion_4_5=1.0),
-    "Bob": dict(new_count=1, new_amount=4000, won_count=1, won_amount=2000, lost_count=0, lost_amount=0,
-                win_rate=1.0, avg_cycle_days=91, open_count=1, open_amount=4000, weighted_amount=2800, activities=1,
-                overdue_followups=0, stale_count=0, conversion_1_2=1.0, conversion_2_3=1.0, conversion_3_4=1.0,
-                conversion_4_5=2 / 3),
-    "王伟": dict(new_count=1, new_amount=700, won_count=0, won_amount=0, lost_count=1, lost_amount=700,
-               win_rate=0.0, avg_cycle_days=None, open_count=0, open_amount=0, weighted_amount=0, activities=1,
-               overdue_followups=0, stale_count=0, conversion_1_2=1.0, conversion_2_3=1 / 2, conversion_3_4=1.0,
-               conversion_4_5=0.0),
-}
 
 
 def kpi_dict(kpis: pd.DataFrame) -> dict:

@@ -1,43 +1,20 @@
 """Report files: sheets, charts, KPIs read back, file names, the CLI and --pdf."""
 
 import os
-import subprocess
-import sys
 import zipfile
-from datetime import date
 from pathlib import Path
 
 import openpyxl
 import pytest
-import xlsxwriter
+from helpers import REPORT_AS_OF as AS_OF
+from helpers import REPORT_EXPECTED as EXPECTED
+from helpers import xl_crm
 
-from test_report import AS_OF, EXPECTED, frames
 from xl_crm.model import schema
 from xl_crm.reports import write_reports
 
-XL_CRM = Path(sys.executable).parent / "xl-crm"
 TEAM_SHEETS = ["Summary", "Funnel", "Reps", "Revenue", "Follow-ups", "Portfolio", "Stale deals", "VIP customers",
                "Forecast", "Collections", "KPIs"]
-
-
-@pytest.fixture
-def workbook(tmp_path) -> Path:
-    """The hand-made data set as a standard workbook (English headers)."""
-    path = tmp_path / "crm.xlsx"
-    book = xlsxwriter.Workbook(str(path))
-    dates = book.add_format({"num_format": "yyyy-mm-dd"})
-    for key, frame in frames().items():
-        spec = schema.sheet(key)
-        ws = book.add_worksheet(spec.en)
-        ws.write_row(0, 0, [spec.column(k).en for k in frame.columns])
-        for r, row in enumerate(frame.itertuples(index=False), start=1):
-            for c, value in enumerate(row):
-                if isinstance(value, date):
-                    ws.write_datetime(r, c, value, dates)
-                elif value is not None:
-                    ws.write(r, c, value)
-    book.close()
-    return path
 
 
 def kpis_of(path: Path) -> dict:
@@ -47,9 +24,9 @@ def kpis_of(path: Path) -> dict:
     return {(s, m): v for s, m, v in rows}
 
 
-def test_team_and_rep_files_with_sheets_charts_and_kpis(workbook, tmp_path):
+def test_team_and_rep_files_with_sheets_charts_and_kpis(report_workbook, tmp_path):
     out = tmp_path / "reports"
-    paths = write_reports(workbook, ["2024-03"], out)
+    paths = write_reports(report_workbook, ["2024-03"], out)
     assert sorted(p.name for p in paths) == ["2024-03-Ann.xlsx", "2024-03-Bob.xlsx", "2024-03-team.xlsx",
                                              "2024-03-王伟.xlsx"]
     team = out / "2024-03-team.xlsx"
@@ -67,45 +44,41 @@ def test_team_and_rep_files_with_sheets_charts_and_kpis(workbook, tmp_path):
     assert {s for s, _ in kpis_of(out / "2024-03-王伟.xlsx")} == {"王伟"}
 
 
-def test_second_run_writes_the_same_kpis(workbook, tmp_path):
-    write_reports(workbook, ["2024-03"], tmp_path / "a", reps=["Bob"], team=True, jobs=2)
-    write_reports(workbook, ["2024-03"], tmp_path / "b", reps=["Bob"], team=True)
+def test_second_run_writes_the_same_kpis(report_workbook, tmp_path):
+    write_reports(report_workbook, ["2024-03"], tmp_path / "a", reps=["Bob"], team=True, jobs=2)
+    write_reports(report_workbook, ["2024-03"], tmp_path / "b", reps=["Bob"], team=True)
     for name in ("2024-03-team.xlsx", "2024-03-Bob.xlsx"):
         assert kpis_of(tmp_path / "a" / name) == kpis_of(tmp_path / "b" / name)
 
 
-def test_chinese_labels(workbook, tmp_path):
-    write_reports(workbook, ["2024-03"], tmp_path, reps=["王伟"], lang="zh")
+def test_chinese_labels(report_workbook, tmp_path):
+    write_reports(report_workbook, ["2024-03"], tmp_path, reps=["王伟"], lang="zh")
     names = openpyxl.load_workbook(tmp_path / "2024-03-王伟.xlsx", read_only=True).sheetnames
     assert names[:2] == ["概要", schema.FUNNEL_NAME["zh"]] and names[-1] == "KPIs"
 
 
-def run(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([str(XL_CRM), *map(str, args)], capture_output=True, text=True, timeout=120)
-
-
-def test_cli_month_range_and_rep(workbook, tmp_path):
-    done = run("report", workbook, "--from", "2024-02", "--to", "2024-03", "--rep", "Ann", "--out", tmp_path)
-    assert done.returncode == 0, done.stderr
+def test_cli_month_range_and_rep(report_workbook, tmp_path):
+    done = xl_crm("report", report_workbook, "--from", "2024-02", "--to", "2024-03", "--rep", "Ann", "--out", tmp_path)
+    assert done.exit_code == 0, done.stderr
     assert sorted(p.name for p in tmp_path.glob("2024-*.xlsx")) == ["2024-02-Ann.xlsx", "2024-03-Ann.xlsx"]
     assert kpis_of(tmp_path / "2024-03-Ann.xlsx")["Ann", "won_amount"] == 1000
 
 
-def test_cli_errors_are_one_line(workbook, tmp_path):
-    bad = run("report", workbook, "--month", "2024-13", "--out", tmp_path)
-    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "2024-13" in bad.stderr
-    nobody = run("report", workbook, "--month", "2024-03", "--rep", "Zoe", "--out", tmp_path)
-    assert nobody.returncode == 2 and "Zoe" in nobody.stderr
+def test_cli_errors_are_one_line(report_workbook, tmp_path):
+    bad = xl_crm("report", report_workbook, "--month", "2024-13", "--out", tmp_path)
+    assert bad.exit_code == 2 and bad.stderr.count("\n") == 1 and "2024-13" in bad.stderr
+    nobody = xl_crm("report", report_workbook, "--month", "2024-03", "--rep", "Zoe", "--out", tmp_path)
+    assert nobody.exit_code == 2 and "Zoe" in nobody.stderr
 
 
-def test_as_of_defaults_to_month_end(workbook, tmp_path):
-    write_reports(workbook, ["2024-03"], tmp_path, reps=[], team=True)
+def test_as_of_defaults_to_month_end(report_workbook, tmp_path):
+    write_reports(report_workbook, ["2024-03"], tmp_path, reps=[], team=True)
     title = openpyxl.load_workbook(tmp_path / "2024-03-team.xlsx", read_only=True)["Summary"]["A1"].value
     assert str(AS_OF) in title
 
 
-def test_pdf(workbook, tmp_path):
-    paths = write_reports(workbook, ["2024-03"], tmp_path, reps=[], team=True, pdf=True)
+def test_pdf(report_workbook, tmp_path):
+    paths = write_reports(report_workbook, ["2024-03"], tmp_path, reps=[], team=True, pdf=True)
     pdf = tmp_path / "2024-03-team.pdf"
     assert pdf in paths and pdf.read_bytes().startswith(b"%PDF")
 
@@ -118,23 +91,24 @@ def test_parallel_runs_take_whole_months_when_there_are_enough():
     assert [[t[2] for t in b] for b in _blocks(one_month, 2)] == [[None, "Ann"], ["Bob"]]
 
 
-def test_a_parallel_batch_writes_what_one_process_writes(workbook, tmp_path):
+def test_a_parallel_batch_writes_what_one_process_writes(report_workbook, tmp_path):
     months = ["2024-02", "2024-03", "2024-04"]
-    one = write_reports(workbook, months, tmp_path / "one", reps=["Ann", "Bob"])
-    two = write_reports(workbook, months, tmp_path / "two", reps=["Ann", "Bob"], jobs=2)
+    one = write_reports(report_workbook, months, tmp_path / "one", reps=["Ann", "Bob"])
+    two = write_reports(report_workbook, months, tmp_path / "two", reps=["Ann", "Bob"], jobs=2)
     assert [p.name for p in one] == [p.name for p in two]
     for a, b in zip(one, two):
         assert kpis_of(a) == kpis_of(b)
 
 
-def test_without_fork_a_parallel_batch_is_written_in_one_process(workbook, tmp_path, monkeypatch):
+def test_without_fork_a_parallel_batch_is_written_in_one_process(report_workbook, tmp_path, monkeypatch):
     import multiprocessing
+
     from xl_crm.reports import batch
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])  # as on Windows
     monkeypatch.setattr(batch, "_in_parallel", lambda *args: pytest.fail("forked without fork"))
-    paths = write_reports(workbook, ["2024-03"], tmp_path, reps=["Ann"], team=True, jobs=2)
+    paths = write_reports(report_workbook, ["2024-03"], tmp_path, reps=["Ann"], team=True, jobs=2)
     assert [p.name for p in paths] == ["2024-03-team.xlsx", "2024-03-Ann.xlsx"]
-    assert kpis_of(paths[1]) == kpis_of(write_reports(workbook, ["2024-03"], tmp_path / "one", reps=["Ann"])[0])
+    assert kpis_of(paths[1]) == kpis_of(write_reports(report_workbook, ["2024-03"], tmp_path / "one", reps=["Ann"])[0])
 
 
 def test_jobs_default_to_the_cpus_this_process_may_use():

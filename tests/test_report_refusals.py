@@ -4,74 +4,42 @@ from datetime import date
 from pathlib import Path
 
 import openpyxl
-import pandas as pd
 import pytest
 import xlsxwriter
-from test_report import frames
-from test_report_files import run
+from helpers import write_report_workbook as build
+from helpers import xl_crm
 
 from xl_crm.errors import XlCrmError
 from xl_crm.model import schema
 from xl_crm.reports import running_month, write_reports
-from xl_crm.sheets import settings_sheet
 
 FIRST_DATE = date(2023, 12, 31)  # O2's created date: the earliest date of the hand-made data
 
 
-def build(path: Path, extra_customers=(), as_of: date | None = None) -> Path:
-    """The hand-made data as a standard workbook; a Settings sheet with a fixed AsOf when given."""
-    book = xlsxwriter.Workbook(str(path))
-    dates = book.add_format({"num_format": "yyyy-mm-dd"})
-    data = frames()
-    for row in extra_customers:
-        data["customers"].loc[len(data["customers"]) + 2] = row
-    for key, frame in data.items():
-        spec = schema.sheet(key)
-        ws = book.add_worksheet(spec.en)
-        ws.write_row(0, 0, [spec.column(k).en for k in frame.columns])
-        for r, values in enumerate(frame.itertuples(index=False), start=1):
-            for c, value in enumerate(values):
-                if isinstance(value, date):
-                    ws.write_datetime(r, c, value, dates)
-                elif not pd.isna(value):  # a row added to a frame has NaN for None
-                    ws.write(r, c, value)
-    if as_of:
-        ws = book.add_worksheet("Settings")
-        for cell in settings_sheet.layout(as_of=as_of)[0]:
-            ws.write(cell.row - 1, cell.col, cell.value, dates if isinstance(cell.value, date) else None)
-    book.close()
-    return path
-
-
-@pytest.fixture
-def workbook(tmp_path) -> Path:
-    return build(tmp_path / "crm.xlsx")
-
-
 def refused(workbook: Path, out: Path, *args: str) -> str:
     """Run `xl-crm report`, check it failed with one line and wrote nothing; return the line."""
-    done = run("report", workbook, "--out", out, *args)
-    assert done.returncode == 2, (done.stdout, done.stderr)
+    done = xl_crm("report", workbook, "--out", out, *args)
+    assert done.exit_code == 2, (done.stdout, done.stderr)
     assert done.stderr.count("\n") == 1 and "written" not in done.stdout, done.stderr
     assert not out.exists() or not any(out.iterdir())
     return done.stderr
 
 
-def test_a_range_whose_start_is_after_its_end(workbook, tmp_path):
-    line = refused(workbook, tmp_path / "out", "--from", "2024-03", "--to", "2024-02")
+def test_a_range_whose_start_is_after_its_end(report_workbook, tmp_path):
+    line = refused(report_workbook, tmp_path / "out", "--from", "2024-03", "--to", "2024-02")
     assert "2024-03" in line and "2024-02" in line
 
 
-def test_a_month_before_the_first_data(workbook, tmp_path):
-    line = refused(workbook, tmp_path / "out", "--month", "2023-11")
+def test_a_month_before_the_first_data(report_workbook, tmp_path):
+    line = refused(report_workbook, tmp_path / "out", "--month", "2023-11")
     assert "2023-11" in line and str(FIRST_DATE) in line
-    refused(workbook, tmp_path / "out", "--from", "2023-11", "--to", "2024-01")  # a range that starts too early
-    assert write_reports(workbook, ["2023-12"], tmp_path / "ok", reps=[], team=True)  # the month of the first date
+    refused(report_workbook, tmp_path / "out", "--from", "2023-11", "--to", "2024-01")  # a range that starts too early
+    assert write_reports(report_workbook, ["2023-12"], tmp_path / "ok", reps=[], team=True)  # the first date's month
 
 
-def test_a_month_that_begins_after_as_of(workbook, tmp_path):
-    assert "2030-01" in refused(workbook, tmp_path / "out", "--month", "2030-01")  # after today
-    line = refused(workbook, tmp_path / "out", "--month", "2024-04", "--as-of", "2024-03-15")
+def test_a_month_that_begins_after_as_of(report_workbook, tmp_path):
+    assert "2030-01" in refused(report_workbook, tmp_path / "out", "--month", "2030-01")  # after today
+    line = refused(report_workbook, tmp_path / "out", "--month", "2024-04", "--as-of", "2024-03-15")
     assert "2024-03-15" in line
 
 
@@ -85,29 +53,29 @@ def test_the_workbooks_fixed_as_of_bounds_the_months(tmp_path):
     assert running_month(fixed) == "2024-03"
 
 
-def test_a_repeated_month(workbook, tmp_path):
-    assert "2024-03" in refused(workbook, tmp_path / "out", "--month", "2024-03", "--month", "2024-03")
-    refused(workbook, tmp_path / "out", "--month", "2024-02", "--month", "2024-03")
+def test_a_repeated_month(report_workbook, tmp_path):
+    assert "2024-03" in refused(report_workbook, tmp_path / "out", "--month", "2024-03", "--month", "2024-03")
+    refused(report_workbook, tmp_path / "out", "--month", "2024-02", "--month", "2024-03")
     with pytest.raises(XlCrmError, match="2024-03"):
-        write_reports(workbook, ["2024-03", "2024-02", "2024-03"], tmp_path / "lib")
+        write_reports(report_workbook, ["2024-03", "2024-02", "2024-03"], tmp_path / "lib")
     assert not (tmp_path / "lib").exists()
 
 
 @pytest.mark.parametrize("months", [["2023-01"], ["2031-05"], ["2024-3"]])
-def test_the_library_call_refuses_too(workbook, tmp_path, months):
+def test_the_library_call_refuses_too(report_workbook, tmp_path, months):
     with pytest.raises(XlCrmError):
-        write_reports(workbook, months, tmp_path / "lib")
+        write_reports(report_workbook, months, tmp_path / "lib")
     assert not (tmp_path / "lib").exists()
 
 
-def test_rep_names_match_trimmed_and_case_insensitively(workbook, tmp_path):
-    done = run("report", workbook, "--month", "2024-03", "--rep", "  ann ", "--out", tmp_path / "out")
-    assert done.returncode == 0, done.stderr
+def test_rep_names_match_trimmed_and_case_insensitively(report_workbook, tmp_path):
+    done = xl_crm("report", report_workbook, "--month", "2024-03", "--rep", "  ann ", "--out", tmp_path / "out")
+    assert done.exit_code == 0, done.stderr
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["2024-03-Ann.xlsx"]  # no team report
 
 
-def test_an_unknown_rep_lists_the_reps(workbook, tmp_path):
-    line = refused(workbook, tmp_path / "out", "--month", "2024-03", "--rep", "Zoe")
+def test_an_unknown_rep_lists_the_reps(report_workbook, tmp_path):
+    line = refused(report_workbook, tmp_path / "out", "--month", "2024-03", "--rep", "Zoe")
     assert "Zoe" in line and "Ann, Bob, 王伟" in line
 
 
