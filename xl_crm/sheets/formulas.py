@@ -26,6 +26,7 @@ from datetime import date
 
 from ..model import schema, vocab
 from ..model.cells import to_serial
+from ..model.settings import DEFAULT_STAGES
 from ..model.vocab import Vocab
 
 Ref = Callable[[str], str]
@@ -110,18 +111,24 @@ def _stage_position(stage: str) -> str:
     """Row of a stage in the Settings stage table, from its name in either language or its number.
 
     Text digits count only in their plain form ("2", not "02", "+2" or "2.0"),
-    as settings.stage_index reads them. An unknown stage is NA(), which the
-    whole formula turns into a blank.
+    as settings.stage_index reads them. Any other text is looked up in the
+    Settings alias table (another CRM's name for a stage: `Prospecting` is
+    stage 1), as xl_crm.sheets.read reads it: only while the stage table has
+    the five stages the aliases stand for. An unknown stage is NA(), which
+    the whole formula turns into a blank.
     """
     text = f"TRIM({stage})"
     count = "ROWS(StageName)"
     value = f"VALUE({text})"
     in_range = lambda n: f"AND({n}=INT({n}),{n}>=1,{n}<={count})"
-    by_text = _if(f'AND(ISNUMBER({value}),EXACT(TEXT({value},"0"),{text}))',
-                  _if(in_range(value), value, "NA()"), "NA()")
     literal = text
     for wildcard in "~*?":  # "~" first, so the escapes added after it stay single
         literal = f'SUBSTITUTE({literal},"{wildcard}","~{wildcard}")'
+    by_alias = _if(f"{count}={len(DEFAULT_STAGES)}",
+                   f"INDEX(StageAliasNo,MATCH({literal},StageAlias,0))", "NA()")
+    # AND passes on VALUE's error for text that is no number: IFERROR makes that a plain no
+    by_text = _if(f'IFERROR(AND(ISNUMBER({value}),EXACT(TEXT({value},"0"),{text})),FALSE)',
+                  _if(in_range(value), value, "NA()"), by_alias)
     # the first row whose English or Chinese name it is, as settings.stage_index looks
     row = lambda names: f"IFERROR(MATCH({literal},{names},0),{NOT_A_ROW})"
     first = f"MIN({row('StageName')},{row('StageNameZh')})"

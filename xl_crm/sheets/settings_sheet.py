@@ -2,7 +2,10 @@
 
 Row 1 headers; row 2 AsOf; then one row per threshold (name, value,
 description); a blank row; the stage table (No, Stage, Chinese name,
-Probability, Rot days). Every value cell is a defined name of the same
+Probability, Rot days); the method tables (xl_crm.sheets.method_tables);
+last the stage aliases, other CRMs' stage names and the stage number each
+stands for (StageAlias, StageAliasNo), which the row formulas fall back to
+as xl_crm.sheets.read does. Every value cell is a defined name of the same
 name, so formulas read `GradeDaysA`, `StageProb` and so on.
 
 The sheet is recognised by what it holds (the threshold names and the
@@ -20,6 +23,7 @@ from datetime import date
 from ..model.cells import Invalid, as_date, as_number, cell_text, is_blank
 from ..model.schema import SETTINGS_NAME
 from ..model.settings import DEFAULT, THRESHOLDS, Settings, Stage
+from ..model.vocab import STAGE_ALIASES
 from . import method_tables
 
 HEADERS = {"en": ("Name", "Value", "Description"), "zh": ("名称", "数值", "说明")}
@@ -30,6 +34,8 @@ FIRST_THRESHOLD_ROW = 3
 STAGE_HEADER_ROW = FIRST_THRESHOLD_ROW + len(THRESHOLDS) + 1
 STAGE_COLUMNS = ("StageNo", "StageName", "StageNameZh", "StageProb", "StageRot")
 AS_OF_NOTE = {"en": "Evaluation date: =TODAY() or a fixed date", "zh": "评估日期：=TODAY() 或固定日期"}
+# other CRMs' stage names (Salesforce, HubSpot, Pipedrive ...) and the stage number each stands for
+ALIAS_HEADERS = {"en": ("Stage alias", "Stage No"), "zh": ("阶段别名", "阶段序号")}
 # the name xl_crm's Settings sheet takes beside a user's own sheet called Settings or 参数
 OWN_NAME = {"en": "CRM Settings", "zh": "CRM参数"}
 
@@ -68,7 +74,18 @@ def layout(settings: Settings = DEFAULT, lang: str = "en", as_of=None) -> tuple[
         names[name] = f"${letter}${first}:${letter}${last}"
     extra, extra_names = method_tables.layout(last + 2, lang, as_of)
     cells += [Cell(*cell) for cell in extra]
-    return cells, names | extra_names
+    alias_cells, alias_names = _aliases(max(c.row for c in cells) + 2, lang)
+    return cells + alias_cells, names | extra_names | alias_names
+
+
+def _aliases(header: int, lang: str) -> tuple[list[Cell], dict[str, str]]:
+    """The stage alias table the row formulas fall back to for a stage name not in the stage table."""
+    cells = [Cell(header, i, h, "header") for i, h in enumerate(ALIAS_HEADERS[lang])]
+    aliases = [(alias, number) for number, *spellings in STAGE_ALIASES for alias in spellings]
+    for row, (alias, number) in enumerate(aliases, header + 1):
+        cells += [Cell(row, 0, alias), Cell(row, 1, number, "number")]
+    end = header + len(aliases)
+    return cells, {"StageAlias": f"$A${header + 1}:$A${end}", "StageAliasNo": f"$B${header + 1}:$B${end}"}
 
 
 def parse(rows: list[list]) -> tuple[Settings, object]:
