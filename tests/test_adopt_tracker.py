@@ -13,44 +13,14 @@ from datetime import date, datetime
 
 import pytest
 import xlsxwriter
-from test_package import parts_of, values_of
+from helpers import TRACKER_AS_OF as AS_OF
+from helpers import TRACKER_ROWS, parts_of, tracker, values_of
 
 from xl_crm.adopt.upgrade import upgrade_workbook
 from xl_crm.model.mapping import parse_mapping
 from xl_crm.rules.customer_key import customer_key
 from xl_crm.sheets import links
 from xl_crm.sheets.read import read_workbook
-
-AS_OF = date(2026, 3, 1)
-ZH_HEADERS = ["客户名称", "联系人", "电话", "负责人", "阶段", "金额", "预计成交日期", "备注"]
-ZH_ROWS = [
-    ["华为技术有限公司", "张伟", "13800000001", "王芳", "确认商机", 100000, datetime(2026, 3, 20), "老客户"],
-    ["华为技术（中国）有限公司", "张伟", "13800000001", "王芳", "方案论证", 250000, datetime(2026, 6, 1), None],
-    ["星辰科技", "李娜", "13900000002", "刘洋", "赢单", 80000, datetime(2026, 2, 1), "已签约"],
-    ["蓝海贸易", None, None, "刘洋", "输单", 30000, None, "价格太高"],
-]
-
-
-def tracker(path, headers=ZH_HEADERS, rows=ZH_ROWS, sheet="销售跟踪", title="2026 销售跟踪表"):
-    """Title merged over row 1, a blank row, the header in row 3, a chart and a button beside the table."""
-    book = xlsxwriter.Workbook(str(path))
-    ws = book.add_worksheet(sheet)
-    bold = book.add_format({"bold": True, "bg_color": "#DDEBF7"})
-    day = book.add_format({"num_format": "yyyy-mm-dd"})
-    ws.merge_range(0, 0, 0, len(headers) - 1, title, bold)
-    ws.write_row(2, 0, headers, bold)
-    for r, row in enumerate(rows, start=3):
-        for c, value in enumerate(row):
-            if isinstance(value, datetime):
-                ws.write_datetime(r, c, value, day)
-            elif value is not None:
-                ws.write(r, c, value)
-    chart = book.add_chart({"type": "column"})
-    chart.add_series({"values": [sheet, 3, 5, 2 + len(rows), 5]})
-    ws.insert_chart("K2", chart)
-    ws.insert_button("K20", {"macro": "refresh", "caption": "Refresh"})
-    book.close()
-    return path
 
 
 def test_dry_run_finds_the_deal_table_and_says_what_it_adds(tmp_path):
@@ -84,8 +54,8 @@ def test_read_links_rows_to_one_customer_per_key(tmp_path):
 
 def test_ids_are_stable_whatever_the_row_order(tmp_path):
     first = read_workbook(tracker(tmp_path / "a.xlsx")).tables["opportunities"].frame
-    second = read_workbook(tracker(tmp_path / "b.xlsx", rows=[ZH_ROWS[3], ZH_ROWS[0], ZH_ROWS[2], ZH_ROWS[1]])
-                           ).tables["opportunities"].frame
+    shuffled = [TRACKER_ROWS[3], TRACKER_ROWS[0], TRACKER_ROWS[2], TRACKER_ROWS[1]]
+    second = read_workbook(tracker(tmp_path / "b.xlsx", rows=shuffled)).tables["opportunities"].frame
     by_amount = lambda f: dict(zip(f["amount"], zip(f["opportunity_id"], f["customer_id"])))
     assert by_amount(first) == by_amount(second)
 

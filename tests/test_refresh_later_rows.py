@@ -14,8 +14,8 @@ import os
 from datetime import date, datetime, timedelta
 
 import xlsxwriter
-from test_adopt_tracker import AS_OF, tracker
-from test_package import parts_of
+from helpers import TRACKER_AS_OF as AS_OF
+from helpers import parts_of, tracker
 
 from xl_crm.adopt.later_rows import last_formula_rows
 from xl_crm.adopt.upgrade import upgrade_workbook

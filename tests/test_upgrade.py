@@ -12,9 +12,8 @@ import pytest
 import xlsxwriter
 from click.testing import CliRunner
 from fixtures_book import rich_workbook
+from helpers import parts_of, rewrite_part, values_of
 from openpyxl.utils import get_column_letter
-from test_guards import rewrite_part
-from test_package import parts_of, values_of
 
 from xl_crm.adopt.import_ import import_files
 from xl_crm.adopt.upgrade import upgrade_workbook
