@@ -1,0 +1,43 @@
+"""A team folder read on a Dask cluster (a distributed.LocalCluster here) gives the same data set, refresh
+and report as the local run: each workbook is read by a worker, only its frames travel back."""
+
+from __future__ import annotations
+
+import pytest
+from test_team import DAY, MONTH, _folder, _kpis, _round_robin
+
+from xl_crm.reports.batch import write_reports
+from xl_crm.team.parallel import reader
+from xl_crm.team.read import read_team
+
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c:
+        yield c.scheduler_address
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    from xl_crm.commands.demo import demo_frames
+
+    frames = demo_frames(DAY, customers=30, opportunities=90, contacts=30, activities=300)
+    return _folder(tmp_path_factory.mktemp("dask") / "team", frames, _round_robin(3))
+
+
+def test_the_cluster_reads_the_same_team_as_this_machine(folder, cluster):
+    local, remote = read_team(folder), read_team(folder, reader=reader(cluster))
+    assert [d.path.name for d in remote.members] == [d.path.name for d in local.members]
+    for key in ("customers", "opportunities", "activities"):
+        assert remote.merged.frame(key).equals(local.merged.frame(key))
+
+
+def test_the_cluster_report_has_the_local_kpis(folder, cluster, tmp_path, monkeypatch):
+    here = write_reports(folder, [MONTH], tmp_path / "here")
+    monkeypatch.setenv("XL_CRM_SCHEDULER", cluster)
+    there = write_reports(folder, [MONTH], tmp_path / "there", reader=reader())
+    assert [p.name for p in here] == [p.name for p in there]
+    for a, b in zip(here, there):
+        assert _kpis(a) == _kpis(b)
