@@ -468,3 +468,37 @@ def tracker(path, headers=TRACKER_HEADERS, rows=TRACKER_ROWS, sheet="销售跟�
     ws.insert_button("K20", {"macro": "refresh", "caption": "Refresh"})
     book.close()
     return path
+
+
+# ---- two reps' books for handover: Ann's customers with every kind of row, Bob's one
+
+HANDOVER_DAY = date(2026, 11, 20)
+
+
+def ann_frames(n: int = 3) -> dict:
+    customers = [{"customer_id": f"A{i}", "name": f"Ann Co {i}", "owner": "Ann", "need": "Now"} for i in range(n)]
+    customers.append({"customer_id": "A-KEEP", "name": "Kept Co", "owner": "Annette", "need": "Now"})
+    deals, contacts, acts, links, pays = [], [], [], [], []
+    for i in range(n):
+        deals.append({"opportunity_id": f"AO{i}", "customer_id": f"A{i}", "owner": "Ann", "stage": "Qualify",
+                      "status": "Open", "amount": 100 + i, "created": date(2026, 10, 1)})
+        deals.append({"opportunity_id": f"AW{i}", "customer_id": f"A{i}", "owner": "Ann", "stage": "Close",
+                      "status": "Won", "amount": 50, "created": date(2026, 9, 1), "closed_date": date(2026, 10, 1)})
+        contacts.append({"contact_id": f"AP{i}", "customer_id": f"A{i}", "name": f"Person {i}"})
+        links.append({"opportunity_id": f"AO{i}", "contact_id": f"AP{i}", "role": "User"})
+        acts.append({"date": date(2026, 11, 1), "customer_id": f"A{i}", "opportunity_id": f"AO{i}", "owner": "Ann",
+                     "type": "Call"})
+        pays.append({"payment_id": f"AY{i}", "opportunity_id": f"AW{i}", "customer_id": f"A{i}",
+                     "due_date": date(2026, 12, 1), "amount_due": 50})
+    deals.append({"opportunity_id": "AK", "customer_id": "A-KEEP", "owner": "Annette", "stage": "Qualify",
+                  "status": "Open", "amount": 7, "created": date(2026, 10, 1)})
+    return {"customers": pd.DataFrame(customers), "opportunities": pd.DataFrame(deals),
+            "contacts": pd.DataFrame(contacts), "activities": pd.DataFrame(acts),
+            "deal_contacts": pd.DataFrame(links), "payments": pd.DataFrame(pays)}
+
+
+def bob_frames() -> dict:
+    return {"customers": pd.DataFrame([{"customer_id": "B1", "name": "Bob Co", "owner": "Bob", "need": "Now"}]),
+            "opportunities": pd.DataFrame([{"opportunity_id": "BO1", "customer_id": "B1", "owner": "Bob",
+                                            "stage": "Qualify", "status": "Open", "amount": 9,
+                                            "created": date(2026, 10, 1)}])}

@@ -4,47 +4,13 @@ records each owner change; --dry-run changes nothing."""
 
 from __future__ import annotations
 
-from datetime import date
+from helpers import HANDOVER_DAY as DAY
+from helpers import ann_frames, bob_frames, xl_crm
 
-import pandas as pd
-from click.testing import CliRunner
-
-from xl_crm.cli import main
 from xl_crm.commands.workbook import write_standard_workbook
 from xl_crm.model.asof import AsOf
 from xl_crm.sheets.read import read_workbook
 from xl_crm.team.read import read_team
-
-DAY = date(2026, 11, 20)
-
-
-def ann_frames(n: int = 3) -> dict:
-    customers = [{"customer_id": f"A{i}", "name": f"Ann Co {i}", "owner": "Ann", "need": "Now"} for i in range(n)]
-    customers.append({"customer_id": "A-KEEP", "name": "Kept Co", "owner": "Annette", "need": "Now"})
-    deals, contacts, acts, links, pays = [], [], [], [], []
-    for i in range(n):
-        deals.append({"opportunity_id": f"AO{i}", "customer_id": f"A{i}", "owner": "Ann", "stage": "Qualify",
-                      "status": "Open", "amount": 100 + i, "created": date(2026, 10, 1)})
-        deals.append({"opportunity_id": f"AW{i}", "customer_id": f"A{i}", "owner": "Ann", "stage": "Close",
-                      "status": "Won", "amount": 50, "created": date(2026, 9, 1), "closed_date": date(2026, 10, 1)})
-        contacts.append({"contact_id": f"AP{i}", "customer_id": f"A{i}", "name": f"Person {i}"})
-        links.append({"opportunity_id": f"AO{i}", "contact_id": f"AP{i}", "role": "User"})
-        acts.append({"date": date(2026, 11, 1), "customer_id": f"A{i}", "opportunity_id": f"AO{i}", "owner": "Ann",
-                     "type": "Call"})
-        pays.append({"payment_id": f"AY{i}", "opportunity_id": f"AW{i}", "customer_id": f"A{i}",
-                     "due_date": date(2026, 12, 1), "amount_due": 50})
-    deals.append({"opportunity_id": "AK", "customer_id": "A-KEEP", "owner": "Annette", "stage": "Qualify",
-                  "status": "Open", "amount": 7, "created": date(2026, 10, 1)})
-    return {"customers": pd.DataFrame(customers), "opportunities": pd.DataFrame(deals),
-            "contacts": pd.DataFrame(contacts), "activities": pd.DataFrame(acts),
-            "deal_contacts": pd.DataFrame(links), "payments": pd.DataFrame(pays)}
-
-
-def bob_frames() -> dict:
-    return {"customers": pd.DataFrame([{"customer_id": "B1", "name": "Bob Co", "owner": "Bob", "need": "Now"}]),
-            "opportunities": pd.DataFrame([{"opportunity_id": "BO1", "customer_id": "B1", "owner": "Bob",
-                                            "stage": "Qualify", "status": "Open", "amount": 9,
-                                            "created": date(2026, 10, 1)}])}
 
 
 def team_folder(root, n: int = 3):
@@ -52,10 +18,6 @@ def team_folder(root, n: int = 3):
     for name, frames in (("ann.xlsx", ann_frames(n)), ("bob.xlsx", bob_frames())):
         write_standard_workbook(root / name, frames, lang="en", as_of=AsOf(DAY), backup=False)
     return root
-
-
-def run(*args):
-    return CliRunner().invoke(main, [*map(str, args)])
 
 
 def rows_by_id(team, key: str, id_key: str) -> dict:
@@ -74,7 +36,7 @@ def test_a_handover_in_a_folder_moves_the_rows_to_the_other_reps_workbook(tmp_pa
     folder = team_folder(tmp_path / "team")
     before = {key: len(read_team(folder).merged.frame(key)) for key in ("customers", "opportunities", "contacts",
                                                                          "activities", "deal_contacts", "payments")}
-    done = run("handover", folder, "--from", "ann", "--to", "Bob", "--as-of", DAY.isoformat())
+    done = xl_crm("handover", folder, "--from", "ann", "--to", "Bob", "--as-of", DAY.isoformat())
     assert done.exit_code == 0, done.output
     assert "moved 3 customers and 3 open deals from ann to Bob" in done.output
     team = read_team(folder)
@@ -95,14 +57,14 @@ def test_a_handover_in_a_folder_moves_the_rows_to_the_other_reps_workbook(tmp_pa
     assert sorted(owner_rows["opportunity_id"]) == ["AO0", "AO1", "AO2"]
     assert set(owner_rows["old"]) == {"Ann"}
     assert set(owner_rows["new"]) == {"Bob"}
-    checked = run("check", folder)
+    checked = xl_crm("check", folder)
     assert "another workbook" not in checked.output, checked.output
 
 
 def test_a_dry_run_lists_and_changes_nothing(tmp_path):
     folder = team_folder(tmp_path / "team")
     files = {p.name: p.read_bytes() for p in folder.iterdir()}
-    done = run("handover", folder, "--from", "Ann", "--to", "pool", "--customers", "A1", "--dry-run")
+    done = xl_crm("handover", folder, "--from", "Ann", "--to", "pool", "--customers", "A1", "--dry-run")
     assert done.exit_code == 0, done.output
     assert "would move 1 customers and 1 open deals from Ann to the pool" in done.output
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == files
@@ -110,7 +72,7 @@ def test_a_dry_run_lists_and_changes_nothing(tmp_path):
 
 def test_to_the_pool_in_one_workbook_blanks_the_owners_in_place(tmp_path):
     path = write_standard_workbook(tmp_path / "one.xlsx", ann_frames(), lang="en", as_of=AsOf(DAY), backup=False)
-    done = run("handover", path, "--from", "Ann", "--to", "pool", "--customers", "A0", "--customers", "A2",
+    done = xl_crm("handover", path, "--from", "Ann", "--to", "pool", "--customers", "A0", "--customers", "A2",
                "--as-of", DAY.isoformat())
     assert done.exit_code == 0, done.output
     data = read_workbook(path)
@@ -125,7 +87,7 @@ def test_to_the_pool_in_one_workbook_blanks_the_owners_in_place(tmp_path):
 
 def test_unknown_reps_and_customers_are_refused(tmp_path):
     folder = team_folder(tmp_path / "team")
-    assert "Zed owns no customer" in run("handover", folder, "--from", "Zed", "--to", "Bob").output
-    assert "not customers of Ann: B1" in run("handover", folder, "--from", "Ann", "--to", "Bob", "--customers", "A0",
+    assert "Zed owns no customer" in xl_crm("handover", folder, "--from", "Zed", "--to", "Bob").output
+    assert "not customers of Ann: B1" in xl_crm("handover", folder, "--from", "Ann", "--to", "Bob", "--customers", "A0",
                                              "--customers", "B1").output
-    assert "no workbook of Carol" in run("handover", folder, "--from", "Ann", "--to", "Carol").output
+    assert "no workbook of Carol" in xl_crm("handover", folder, "--from", "Ann", "--to", "Carol").output

@@ -14,10 +14,10 @@ import random
 import shutil
 import signal
 import subprocess
-import sys
 import time
 
-from test_handover import DAY, ann_frames, bob_frames
+from helpers import HANDOVER_DAY as DAY
+from helpers import ann_frames, bob_frames, xl_crm_argv
 
 from xl_crm.commands.workbook import write_standard_workbook
 from xl_crm.model.asof import AsOf
@@ -30,8 +30,8 @@ BOOKS = ("ann.xlsx", "bob.xlsx")
 
 
 def handover(folder) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "xl_crm", "handover", str(folder), "--from", "Ann", "--to", "Bob",
-                             "--as-of", DAY.isoformat()], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(xl_crm_argv("handover", folder, "--from", "Ann", "--to", "Bob", "--as-of", DAY.isoformat(),
+                                        module=True), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 def leftovers(folder) -> list[str]:
