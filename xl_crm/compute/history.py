@@ -56,9 +56,12 @@ def reader(field: str, settings: Settings = DEFAULT):
     return canonical
 
 
-def shown(field: str, value, lang: str, settings: Settings = DEFAULT):
-    """A cell's value as History writes it: labels in the workbook's language, dates as dates, numbers as numbers."""
-    read = reader(field, settings)(value)
+def shown(field: str, value, lang: str, settings: Settings = DEFAULT, read=None):
+    """A cell's value as History writes it: labels in the workbook's language, dates as dates, numbers as numbers.
+
+    read: the field's reader, when the caller has it already.
+    """
+    read = (read or reader(field, settings))(value)
     if read is None:
         return None
     if isinstance(read, Unreadable):
@@ -98,7 +101,10 @@ class History:
             "order": np.arange(len(frame)),
         }, index=frame.index)
         typed = typed[typed["date"].notna() & typed["opportunity_id"].notna() & typed["field"].notna()]
+        typed = typed.assign(deal=pd.factorize(typed["opportunity_id"])[0],  # integer keys: fast to dedupe
+                             field=pd.Categorical(typed["field"], categories=TRACKED))
         self.rows = typed.sort_values(["date", "order"], kind="stable")
+        self.written = typed  # in the order the rows were written
 
     def until(self, day: date) -> pd.DataFrame:
         """Rows dated on or before day, in date order (ties in the order they were written)."""
@@ -109,9 +115,9 @@ class History:
 
         day None: the row written last, whatever its date (what a refresh compares with).
         """
-        rows = self.rows.sort_values("order") if day is None else self.until(day)
-        rows = rows[rows["field"] == field]
-        return rows.drop_duplicates("opportunity_id", keep="last").set_index("opportunity_id")
+        rows = self.written if day is None else self.until(day)
+        rows = rows[(rows["field"] == field).to_numpy()]
+        return rows[~rows["deal"].duplicated(keep="last").to_numpy()].set_index("opportunity_id")
 
     def recorded(self, field: str, day: date) -> pd.Series:
         """The field's canonical value per deal from History alone (unreadable -> None), by opportunity_id."""
@@ -184,13 +190,14 @@ class History:
             last = self.latest(field, None)
             before = last["new"].reindex(deals["opportunity_id"])
             was = per_value(read, before)
-            differs = np.fromiter((a != b for a, b in zip(now, was)), dtype=bool, count=len(now))
+            codes = pd.factorize(np.concatenate([now, was]))[0]  # equal values, equal codes; blanks -1
+            differs = codes[:len(now)] != codes[len(now):]
             if differs.any():
                 out.append(pd.DataFrame({
                     "opportunity_id": deals["opportunity_id"].to_numpy()[differs],
                     "field": field,
                     "old": [None if is_blank(v) else v for v in before.to_numpy()[differs]],
-                    "new": [shown(field, v, lang, self.settings) for v in deals[field].to_numpy()[differs]],
+                    "new": per_value(lambda v: shown(field, v, lang, self.settings, read), deals[field][differs]),
                     "position": np.flatnonzero(differs),
                 }))
         if not out:
