@@ -147,3 +147,14 @@ def test_rows_written_below_an_excel_table_grow_it_and_get_the_formulas(tmp_path
     frame = read_workbook(recalc(path)).tables["opportunities"].frame
     assert frame.loc[4, "probability"] == 0.7 and frame.loc[4, "weighted_amount"] == 1400
     assert frame.loc[4, "customer_id"] == frame.loc[2, "customer_id"]
+
+
+def test_the_last_formula_of_each_column_is_found_from_the_bottom():
+    xml = (b'<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
+           b'<x:row r="2"><x:c r="B2"><x:f>1+1</x:f><x:v>2</x:v></x:c><x:c r="C2"><x:v>5</x:v></x:c></x:row>'
+           b'<x:row r="3"><x:c r="B3"><x:f t="shared" si="0"/></x:c><x:c r="AB3" s="1"/></x:row>'
+           b'<x:row r="4"><x:c r="B4" t="s"><x:v>0</x:v></x:c><x:c r="AB4"><x:f>A4</x:f></x:c></x:row>'
+           b'</x:sheetData><x:rowBreaks count="1"><x:brk id="9"/></x:rowBreaks></x:worksheet>')
+    assert last_formula_rows(xml, [1, 2, 27]) == {1: 3, 27: 4}  # C holds values only
+    empty = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
+    assert last_formula_rows(empty, [1]) == {}

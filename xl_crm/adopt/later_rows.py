@@ -21,7 +21,7 @@ import pandas as pd
 from ..model import schema
 from ..ooxml import tables
 from ..ooxml.package import Package
-from ..ooxml.sheetxml import Styled, cell_style, col_letters, row_cells
+from ..ooxml.sheetxml import Styled, cell_style, col_letters, prefix_of, row_cells
 from ..sheets import links
 from ..sheets.read import CrmData, Table
 from .added_columns import formula_cells
@@ -53,16 +53,25 @@ def input_cells(table: Table, rows: pd.DataFrame) -> dict:
 
 
 def last_formula_rows(xml: bytes, cols: list[int]) -> dict[int, int]:
-    """The last row holding a formula in each of these 0-based columns (a column with none is left out)."""
+    """The last row holding a formula in each of these 0-based columns (a column with none is left out).
+
+    Rows are read from the bottom up, so a sheet of 200,000 rows costs the few rows below its last formulas.
+    """
     letters = {col_letters(c): c for c in cols}
-    if not letters:
+    p = prefix_of(xml)
+    body = xml.find(b"<" + p + b"sheetData")
+    end = xml.rfind(b"</" + p + b"sheetData>")
+    if not letters or body < 0 or end < 0:
         return {}
-    pattern = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="(' + "|".join(letters).encode()
-                         + rb')(\d+)"[^>]*>\s*<(?:\w+:)?f\b')
+    cell = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="(' + "|".join(letters).encode() + rb')(\d+)"[^>]*>\s*<(?:\w+:)?f\b')
     last: dict[int, int] = {}
-    for found in pattern.finditer(xml):
-        col, row = letters[found.group(1).decode()], int(found.group(2))
-        last[col] = max(last.get(col, 0), row)
+    while len(last) < len(letters):
+        start = xml.rfind(b"<" + p + b"row", body, end)
+        if start < 0:
+            break
+        for found in cell.finditer(xml, start, end):
+            last.setdefault(letters[found.group(1).decode()], int(found.group(2)))
+        end = start
     return last
 
 
