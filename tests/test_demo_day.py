@@ -9,6 +9,8 @@ import pytest
 from xl_crm.commands.demo import build_demo, demo_frames
 from xl_crm.compute.step import Inputs
 from xl_crm.model.asof import AsOf
+from xl_crm.model.settings import DEFAULT
+from xl_crm.model.vocab import STATUS
 
 DAYS = [date(2026, 3, 17), date(2026, 6, 1)]
 DUE = ("Overdue", "Due today", "Not contacted")
@@ -56,6 +58,22 @@ def test_the_month_to_date_holds_new_and_won_deals_in_proportion(demo):
     assert (pd.to_datetime(open_deals["expected_close"]) >= pd.Timestamp(as_of)).mean() > 0.8  # few slipped
 
 
+def test_history_records_each_deals_life_up_to_its_row(demo):
+    """Section 12: first seen on its created date, stage moves and pushes after, its row's values last."""
+    as_of, frames, _ = demo
+    history, deals = frames["history"], frames["opportunities"].set_index("opportunity_id")
+    assert pd.to_datetime(history["date"]).max() <= pd.Timestamp(as_of)
+    first = history.groupby("opportunity_id")["date"].min()
+    assert (first == deals.loc[first.index, "created"]).all() and len(first) == len(deals)
+    latest = history.groupby(["opportunity_id", "field"]).tail(1).set_index(["opportunity_id", "field"])["new"]
+    for field, read in (("stage", DEFAULT.stage_index), ("status", STATUS.parse), ("expected_close", None)):
+        mine = latest.xs(field, level="field")
+        want = deals.loc[mine.index, field]
+        assert (mine.map(read) if read else mine).tolist() == (want.map(read) if read else want).tolist(), field
+    pushes = history[(history["field"] == "expected_close") & history["old"].notna()]
+    assert len(pushes) > 50 and (pd.to_datetime(pushes["new"]) > pd.to_datetime(pushes["old"])).all()
+
+
 def test_the_same_as_of_gives_the_same_data():
     as_of = DAYS[0]
     first, second = demo_frames(as_of), demo_frames(as_of)
@@ -80,3 +98,4 @@ def test_on_the_first_the_demo_reports_the_month_just_ended_and_the_new_one(tmp_
     assert june["Team", "new_count"] >= 1 and june["Team", "won_count"] <= 2  # one day of a month
     assert 15 <= may["Team", "new_count"] <= 60 and 5 <= may["Team", "won_count"] <= 30  # a whole month
     assert 0 < may["Team", "win_rate"] < 1
+    assert may["Team", "weighted_amount"] > 0 and may["Team", "conversion_1_2"] is not None  # History knows May
