@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from click.testing import CliRunner
 from fixtures_book import sheets_workbook
+from helpers import xl_crm
 
-from xl_crm.cli import main
 from xl_crm.commands.check import check_workbook
 from xl_crm.commands.workbook import init_workbook
 from xl_crm.ooxml.package import Package
@@ -80,7 +79,7 @@ def test_the_stage_table_needs_unique_names_and_rot_days(tmp_path):
 
 def test_chinese_workbook_gets_chinese_messages_and_summary(tmp_path):
     path = _dirty(_book(tmp_path, "zh"), "参数")
-    result = CliRunner().invoke(main, ["check", str(path)])
+    result = xl_crm("check", str(path))
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert lines[-1].endswith("4 个错误，0 个警告")
@@ -116,20 +115,20 @@ def test_repeated_problems_are_grouped_with_what_they_change(tmp_path):
     book = {"Customers": [["Customer ID", "Name"], ["C1", "Acme"]],
             "Opportunities": [DEALS_SHEET[:6], *rows]}
     path = sheets_workbook(tmp_path / "g.xlsx", book)
-    grouped = CliRunner().invoke(main, ["check", str(path)]).output.strip().splitlines()
+    grouped = xl_crm("check", str(path)).output.strip().splitlines()
     assert [line.split(": ", 1)[1] for line in grouped] == [
         "error: Opportunities, column E (Amount): expected a number: 8 rows (2, 3, 4, 5, 6, ...; first value 'lots')",
         "deals without a readable amount count as 0 in the pipeline and in revenue: 8",
         "8 errors, 0 warnings",
     ]
-    every = CliRunner().invoke(main, ["check", "--all", str(path)]).output.strip().splitlines()
+    every = xl_crm("check", "--all", str(path)).output.strip().splitlines()
     assert len(every) == 8 + 2
 
 
 def test_a_workbook_without_a_crm_table_is_one_line_and_a_failure(tmp_path):
     path = sheets_workbook(tmp_path / "notes.xlsx", {"Notes": [["Topic", "Text"], ["a", "b"]]})
     for command in (["check", str(path)], ["report", str(path), "--month", "2026-01", "--out", str(tmp_path)]):
-        result = CliRunner().invoke(main, command)
+        result = xl_crm(*command)
         assert result.exit_code == 2, result.output
         assert "no customer or deal table found" in result.output and len(result.output.strip().splitlines()) == 1
 
@@ -138,7 +137,7 @@ def test_a_chinese_users_own_sheet_gets_chinese_messages(tmp_path):
     book = {"客户": [["客户编号", "客户名称"], ["C1", "华为"]],
             "商机": [["商机编号", "客户编号", "阶段", "状态", "金额"], ["O1", "C1", "主导进程", "跟进中", "很多"],
                    ["O2", "C1", "主导进程", "跟进中", "很多"]]}
-    result = CliRunner().invoke(main, ["check", str(sheets_workbook(tmp_path / "zh.xlsx", book))])
+    result = xl_crm("check", str(sheets_workbook(tmp_path / "zh.xlsx", book)))
     lines = [line.split(": ", 1)[1] for line in result.output.strip().splitlines()]
     assert lines == ["错误：商机 E列（金额）：应为数字：共 2 行（第 2, 3 行；首个值 '很多'）",
                      "2 个商机金额无法读取，在管道和收入中按 0 计", "2 个错误，0 个警告"]
@@ -161,7 +160,7 @@ def test_thresholds_in_order_and_a_missing_stage_table():
 
 def test_an_empty_workbook_is_said_to_be_empty(tmp_path):
     path = sheets_workbook(tmp_path / "empty.xlsx", {"Sheet1": []})
-    result = CliRunner().invoke(main, ["check", str(path)])
+    result = xl_crm("check", str(path))
     assert result.exit_code == 2 and "the workbook is empty" in result.output
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from click.testing import CliRunner
-
-from xl_crm.cli import main
+from helpers import xl_crm
 
 
 def _data(tmp_path, amount="1000"):
@@ -19,23 +17,21 @@ def _data(tmp_path, amount="1000"):
 
 
 def test_init_data_counts_the_problems_and_strict_fails_on_errors(tmp_path):
-    runner = CliRunner()
-    result = runner.invoke(main, ["init", str(tmp_path / "ok.xlsx"), "--data", str(_data(tmp_path))])
+    result = xl_crm("init", str(tmp_path / "ok.xlsx"), "--data", str(_data(tmp_path)))
     assert result.exit_code == 0, result.output
     assert "check: 0 errors, 0 warnings" in result.output
     bad = _data(tmp_path / "bad", amount="lots")
-    result = runner.invoke(main, ["init", str(tmp_path / "bad.xlsx"), "--data", str(bad)])
+    result = xl_crm("init", str(tmp_path / "bad.xlsx"), "--data", str(bad))
     assert result.exit_code == 0 and "check: 2 errors, 0 warnings" in result.output
-    result = runner.invoke(main, ["init", str(tmp_path / "bad.xlsx"), "--data", str(bad), "--force", "--strict"])
+    result = xl_crm("init", str(tmp_path / "bad.xlsx"), "--data", str(bad), "--force", "--strict")
     assert result.exit_code == 1 and "check: 2 errors, 0 warnings" in result.output
 
 
 def test_report_counts_the_problems_and_strict_fails_on_errors(tmp_path):
-    runner = CliRunner()
     book = tmp_path / "crm.xlsx"
-    assert runner.invoke(main, ["init", str(book), "--data", str(_data(tmp_path, "lots"))]).exit_code == 0
-    result = runner.invoke(main, ["report", str(book), "--month", "2026-02", "--out", str(tmp_path / "r"),
-                                  "--jobs", "1", "--strict"])
+    assert xl_crm("init", str(book), "--data", str(_data(tmp_path, "lots"))).exit_code == 0
+    result = xl_crm("report", str(book), "--month", "2026-02", "--out", str(tmp_path / "r"),
+                    "--jobs", "1", "--strict")
     assert result.exit_code == 1 and "check: 2 errors, 0 warnings" in result.output
     assert not (tmp_path / "r").exists()
 
@@ -44,7 +40,7 @@ def test_a_column_of_undecided_dates_is_one_line(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
     (data / "activities.csv").write_text("date,customer_id\n03/04/2026,C1\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["init", str(tmp_path / "x.xlsx"), "--data", str(data)])
+    result = xl_crm("init", str(tmp_path / "x.xlsx"), "--data", str(data))
     assert result.exit_code == 2
     assert result.output.strip() == (
         "xl-crm: activities.csv, column A (date): every date like 03/04/2026 could be month/day or day/month; "

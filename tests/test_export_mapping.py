@@ -8,9 +8,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from helpers import xl_crm
 
-from xl_crm.cli import main
 from xl_crm.model.mapping import load_mapping
 from xl_crm.sheets.read import read_workbook
 
@@ -49,8 +48,8 @@ def export(tmp_path_factory):
     _write(folder / "sales_teams.csv", [{"sales_agent": a, "manager": "Dustin Brinkmann", "regional_office": "East"}
                                         for a in AGENTS])
     book = folder / "crm.xlsx"
-    result = CliRunner().invoke(main, ["init", str(book), "--data", str(folder), "--mapping", str(MAPPING),
-                                       "--as-of", "2017-12-31"])
+    result = xl_crm("init", str(book), "--data", str(folder), "--mapping", str(MAPPING),
+                    "--as-of", "2017-12-31")
     assert result.exit_code == 0, result.output
     return book, deals
 
@@ -87,7 +86,7 @@ def test_deals_and_accounts_load_as_the_export_means_them(export):
 
 def test_the_same_mapping_works_with_check_and_names_only_the_data_problems(export):
     book, deals = export
-    result = CliRunner().invoke(main, ["check", str(book), "--mapping", str(MAPPING)])
+    result = xl_crm("check", str(book), "--mapping", str(MAPPING))
     blank_accounts = sum(1 for d in deals if not d["account"])
     assert f"{blank_accounts} errors" in result.output.splitlines()[-1]
     assert "Customer ID" in result.output and "Settings" not in result.output
@@ -95,7 +94,7 @@ def test_the_same_mapping_works_with_check_and_names_only_the_data_problems(expo
 
 def test_report_takes_the_mapping(export, tmp_path):
     book, _ = export
-    result = CliRunner().invoke(main, ["report", str(book), "--month", "2017-03", "--mapping", str(MAPPING),
-                                       "--out", str(tmp_path), "--jobs", "1"])
+    result = xl_crm("report", str(book), "--month", "2017-03", "--mapping", str(MAPPING),
+                    "--out", str(tmp_path), "--jobs", "1")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "2017-03-team.xlsx").exists()

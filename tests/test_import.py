@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 import xlsxwriter
-from click.testing import CliRunner
+from helpers import xl_crm
 
 from xl_crm.adopt.import_ import import_files
 from xl_crm.errors import XlCrmError
@@ -58,26 +58,23 @@ def test_import_into_an_existing_workbook_skips_updates_or_refuses_duplicates(tm
 
 
 def test_cli_import_and_upgrade(tmp_path):
-    from xl_crm.cli import main
     source = tmp_path / "export.csv"
     source.write_text(CSV)
-    runner = CliRunner()
-    result = runner.invoke(main, ["import", str(source), "--into", str(tmp_path / "crm.xlsx")])
+    result = xl_crm("import", str(source), "--into", str(tmp_path / "crm.xlsx"))
     assert result.exit_code == 0, result.output
     assert "added 2, updated 0, skipped 1, rejected 2" in result.output
-    result = runner.invoke(main, ["upgrade", str(tmp_path / "crm.xlsx"), "--dry-run"])
+    result = xl_crm("upgrade", str(tmp_path / "crm.xlsx"), "--dry-run")
     assert result.exit_code == 0 and "nothing to change" in result.output
     bad = tmp_path / "old.xls"
     bad.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
-    result = runner.invoke(main, ["upgrade", str(bad)])
+    result = xl_crm("upgrade", str(bad))
     assert result.exit_code == 2 and "legacy .xls" in result.output and "Traceback" not in result.output
 
 
 def test_an_import_that_rejects_every_row_fails_and_writes_nothing(tmp_path):
-    from xl_crm.cli import main
     source = tmp_path / "deals.csv"
     source.write_text("opportunity_id,customer_id,stage\nO1,C1,Maybe\nO2,C1,Perhaps\nO3,C1,Later\n")
-    result = CliRunner().invoke(main, ["import", str(source), "--into", str(tmp_path / "crm.xlsx")])
+    result = xl_crm("import", str(source), "--into", str(tmp_path / "crm.xlsx"))
     assert result.exit_code == 1
     assert "rejected 3 rows of deals.csv, column C (stage): unknown stage (rows 2, 3, 4; first value 'Maybe')" \
         in result.output
@@ -94,12 +91,10 @@ def test_a_chinese_gbk_export_makes_chinese_sheets(tmp_path):
 
 
 def test_a_legacy_xls_gets_the_same_message_as_check(tmp_path):
-    from xl_crm.cli import main
     old = tmp_path / "mine.xls"
     old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
-    runner = CliRunner()
-    imported = runner.invoke(main, ["import", str(old), "--into", str(tmp_path / "crm.xlsx")])
-    checked = runner.invoke(main, ["check", str(old)])
+    imported = xl_crm("import", str(old), "--into", str(tmp_path / "crm.xlsx"))
+    checked = xl_crm("check", str(old))
     assert imported.exit_code == checked.exit_code == 2
     assert "legacy .xls workbook; convert it first" in imported.output
     assert imported.output == checked.output

@@ -8,15 +8,15 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-
 from fixtures_book import sheets_workbook
-from xl_crm.excel import macros, udfs
-from xl_crm.model import schema
+
 from xl_crm.compute.step import compute
+from xl_crm.errors import XlCrmError
+from xl_crm.excel import macros, udfs
+from xl_crm.excel.live import MemoryBook, _runs
+from xl_crm.model import schema
 from xl_crm.sheets import settings_sheet
 from xl_crm.sheets.read import read_workbook
-from xl_crm.errors import XlCrmError
-from xl_crm.excel.live import MemoryBook, _runs
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = date(2025, 6, 30)
@@ -219,6 +219,7 @@ def test_reports_and_upgrade_work_on_the_saved_file(tmp_path):
 def test_the_buttons_find_the_sheets_xl_crm_finds_in_the_file(tmp_path):
     """An upgraded workbook whose deal sheet keeps the user's own name and headers: the buttons read it too."""
     from fixtures_book import rich_workbook
+
     from xl_crm.adopt.upgrade import upgrade_workbook
 
     path = rich_workbook(tmp_path / "book.xlsx", header_row=2)

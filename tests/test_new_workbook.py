@@ -11,13 +11,13 @@ from xlsxwriter.utility import xl_col_to_name
 
 from xl_crm.compute import derive
 from xl_crm.compute.step import compute
-from xl_crm.model.asof import AsOf
+from xl_crm.errors import XlCrmError
 from xl_crm.model import schema
-from xl_crm.sheets import settings_sheet
+from xl_crm.model.asof import AsOf
 from xl_crm.ooxml import soffice
+from xl_crm.sheets import settings_sheet
 from xl_crm.sheets.new import write_new_workbook
 from xl_crm.sheets.read import read_workbook
-from xl_crm.errors import XlCrmError
 
 AS_OF = date(2024, 6, 30)
 

@@ -4,11 +4,12 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from xl_crm import rules
-from xl_crm.model.settings import DEFAULT, Settings
 from xl_crm.model.cells import to_serial
+from xl_crm.model.settings import DEFAULT, Settings
 
 AS_OF = date(2026, 11, 23)
 

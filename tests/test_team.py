@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
-from click.testing import CliRunner
+from helpers import xl_crm
 from python_calamine import CalamineWorkbook
 
-from xl_crm.cli import main
 from xl_crm.commands.demo import demo_frames
 from xl_crm.commands.workbook import write_standard_workbook
 from xl_crm.model.asof import AsOf
@@ -127,12 +126,41 @@ def test_refresh_computes_over_the_team_and_writes_each_file_its_own_rows(frames
 def test_the_commands_take_a_folder(frames, tmp_path):
     folder = _folder(tmp_path / "team", frames, _round_robin(2))
     (folder / "~$closed.xlsx").write_bytes(b"lock")  # left behind by a crash: the book is no longer open
-    runner = CliRunner()
-    run = runner.invoke(main, ["refresh", str(folder), "--as-of", DAY.isoformat(), "--no-backup"])
+    run = xl_crm("refresh", str(folder), "--as-of", DAY.isoformat(), "--no-backup")
     assert run.exit_code == 0, run.output
     assert "~$closed.xlsx: skipped (an Excel lock file)" in run.output
     assert run.output.count("refreshed ") == 2
-    run = runner.invoke(main, ["report", str(folder / "book0.xlsx"), str(folder / "book1.xlsx"), "--month", MONTH,
-                               "--out", str(tmp_path / "out"), "--jobs", "1"])
+    run = xl_crm("report", str(folder / "book0.xlsx"), str(folder / "book1.xlsx"), "--month", MONTH,
+                 "--out", str(tmp_path / "out"), "--jobs", "1")
     assert run.exit_code == 0, run.output
     assert (tmp_path / "out" / f"{MONTH}-team.xlsx").exists()
+
+
+def test_the_team_workbooks_settings_win(frames, tmp_path):
+    from dataclasses import replace
+
+    from xl_crm.compute.step import compute
+    from xl_crm.model.settings import DEFAULT, THRESHOLDS
+    from xl_crm.ooxml.package import Package
+    from xl_crm.sheets.read import read_workbook
+    from xl_crm.sheets.settings_sheet import FIRST_THRESHOLD_ROW
+
+    folder = _folder(tmp_path / "team", frames, _round_robin(2))
+    team_book = _write(folder / "team.xlsx", {})
+    row = FIRST_THRESHOLD_ROW + [t.name for t in THRESHOLDS].index("PoolDays")
+    with Package.open(team_book) as package:
+        package.set_cells("Settings", {(row, 1): 10})
+        package.save(backup=False)
+    team = read_team(folder)
+    assert team.team_book.path == team_book and team.merged.settings.pool_days == 10
+    refresh_team(folder, as_of=DAY, backup=False)
+    merged = read_team(folder).merged
+    want = compute({k: merged.frame(k) for k in ("customers", "opportunities", "activities")}, DAY,
+                   replace(DEFAULT, pool_days=10)).customer_derived["pool_status"]
+    released = set(merged.frame("customers")["customer_id"][want == "Release"])
+    assert released
+    got = set()
+    for path in ("book0.xlsx", "book1.xlsx"):
+        assert read_workbook(folder / path).settings.pool_days == 10  # the rep's formulas read the team's
+        got |= {c for c, row in _customers([folder / path]).items() if row["Pool Status"] == "Release"}
+    assert got == released

@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from click.testing import CliRunner
+from helpers import xl_crm
 
-from xl_crm.cli import main
 from xl_crm.commands.check import check_workbook
 from xl_crm.commands.workbook import write_standard_workbook
 from xl_crm.model.asof import AsOf
@@ -24,7 +23,7 @@ def _book(path, customers, deals=()):
 
 
 def _check(*args):
-    return CliRunner().invoke(main, ["check", *map(str, args)])
+    return xl_crm("check", *map(str, args))
 
 
 def test_an_id_in_two_files_is_an_error_naming_both_files_sheets_and_rows(tmp_path):

@@ -10,9 +10,8 @@ from datetime import date
 import openpyxl
 import pytest
 import xlsxwriter
-from click.testing import CliRunner
 from fixtures_book import rich_workbook
-from helpers import parts_of, rewrite_part, values_of
+from helpers import parts_of, rewrite_part, values_of, xl_crm
 from openpyxl.utils import get_column_letter
 
 from xl_crm.adopt.import_ import import_files
@@ -328,21 +327,19 @@ def hostile(kind, tmp_path):
 
 @pytest.mark.parametrize("kind", ["text", "truncated", "legacy", "encrypted", "entities", "zip-bomb", "foreign"])
 def test_upgrade_refuses_hostile_files_in_one_line_and_leaves_everything_as_it_was(tmp_path, kind):
-    from xl_crm.cli import main
     path, words = hostile(kind, tmp_path)
     before, listing = path.read_bytes(), sorted(p.name for p in tmp_path.iterdir())
-    result = CliRunner().invoke(main, ["upgrade", str(path)])
+    result = xl_crm("upgrade", str(path))
     assert result.exit_code == 2 and words in result.output and str(path) in result.output
     assert result.output.count("\n") == 1 and "Traceback" not in result.output
     assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == listing
 
 
 def test_upgrade_does_not_touch_a_workbook_open_in_excel(tmp_path):
-    from xl_crm.cli import main
     book = rich_workbook(tmp_path / "book.xlsx")
     (tmp_path / "~$book.xlsx").write_bytes(b"lock")
     before = book.read_bytes()
-    result = CliRunner().invoke(main, ["upgrade", str(book)])
+    result = xl_crm("upgrade", str(book))
     assert result.exit_code == 2 and "open in a spreadsheet program" in result.output
     assert book.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx", "~$book.xlsx"]
-    assert CliRunner().invoke(main, ["upgrade", str(book), "--dry-run"]).exit_code == 0  # looking is allowed
+    assert xl_crm("upgrade", str(book), "--dry-run").exit_code == 0  # looking is allowed

@@ -17,9 +17,9 @@ import sys
 import time
 import zipfile
 
+from fixtures_book import big_workbook
 from python_calamine import CalamineWorkbook
 
-from fixtures_book import big_workbook
 from xl_crm.ooxml.save import TEMP_SUFFIX
 
 ROWS = 30_000

@@ -12,10 +12,10 @@ import pytest
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from xl_crm.model import schema
-from xl_crm.sheets.read import read_workbook
-from xl_crm.ooxml.soffice import convert
 from xl_crm.compute.step import compute
+from xl_crm.model import schema
+from xl_crm.ooxml.soffice import convert
+from xl_crm.sheets.read import read_workbook
 
 XL_CRM = [str(Path(sys.executable).with_name("xl-crm"))]
 AS_OF = date(2026, 11, 23)
@@ -198,9 +198,9 @@ def test_chinese_workbook_with_gb18030_csv(tmp_path):
 
 
 def test_fixed_as_of_tells_a_date_from_today(tmp_path):
+    from xl_crm.commands.workbook import init_workbook
     from xl_crm.ooxml.package import Package
     from xl_crm.sheets.settings_sheet import fixed_as_of
-    from xl_crm.commands.workbook import init_workbook
 
     fixed, live = tmp_path / "fixed.xlsx", tmp_path / "live.xlsx"
     init_workbook(fixed, as_of=AS_OF)
