@@ -3,7 +3,8 @@
 A customer's activities, deals and payments may sit in another rep's
 workbook; the compute step sees the team's rows, and each workbook gets
 the values of its own rows, its own History records and a Funnel and
-Today of its own rows.
+Today of its own rows. The team workbook's thresholds are written into
+each rep's Settings, so that its formulas compute what the team's do.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import xlsxwriter
+from python_calamine import CalamineWorkbook
 
 from ..commands.workbook import changed_cells, history_cells
 from ..compute.history import record
@@ -22,6 +24,7 @@ from ..errors import XlCrmError
 from ..model import schema
 from ..model.asof import AsOf
 from ..model.mapping import Mapping
+from ..model.settings import THRESHOLDS, Settings
 from ..model.typed import column, ids
 from ..ooxml.package import Package
 from ..ooxml.tables import grow_tables
@@ -30,6 +33,8 @@ from ..sheets.read import CrmData
 from ..sheets.settings_sheet import AS_OF_ROW, fixed_as_of
 from ..sheets.today_sheet import write_today_sheet
 from .read import Team, read_team
+
+BY_NAME = {t.name: t for t in THRESHOLDS}
 
 
 def _fixed(data: CrmData | None) -> date | None:
@@ -91,6 +96,22 @@ def _cells(team: Team, computed: Computed, book: int) -> tuple[dict, dict]:
     return values, cached
 
 
+def team_settings_cells(data: CrmData, settings: Settings) -> dict:
+    """The rep workbook's threshold cells that differ from the team's: its formulas then read the team's values.
+
+    Found by name in column A, wherever the workbook's Settings version put them.
+    """
+    if data.settings_name is None or data.settings == settings:
+        return {}
+    rows = CalamineWorkbook.from_path(str(data.path)).get_sheet_by_name(data.settings_name).to_python()
+    cells = {}
+    for i, row in enumerate(rows, start=1):
+        threshold = BY_NAME.get(row[0]) if row else None
+        if threshold is not None and getattr(data.settings, threshold.field) != getattr(settings, threshold.field):
+            cells[(i, 1)] = getattr(settings, threshold.field)
+    return cells
+
+
 def _generated(computed: Computed, data: CrmData, settings, lang: str, path: Path) -> None:
     """The file's own Funnel and Today: its deals' funnel, the team's call list for its customers."""
     mine = set(ids(column(data.frame("customers"), "customer_id")).dropna())
@@ -141,6 +162,10 @@ def refresh_team(source, *, as_of: date | None = None, backup: bool = True, mapp
                     package.set_cached(sheet_name, cells)
             if as_of is not None and data.settings_name is not None and fixed_as_of(package, data) != as_of:
                 package.set_cells(data.settings_name, {(AS_OF_ROW, 1): as_of})
+            if team.team_book is not None and team.team_book.settings_name is not None:
+                cells = team_settings_cells(data, team.merged.settings)
+                if cells:
+                    package.set_cells(data.settings_name, cells)
             source_book = Path(tmp) / "generated.xlsx"
             _generated(computed, data, team.merged.settings, data.lang, source_book)
             for name in (schema.FUNNEL_NAME[data.lang], schema.TODAY_NAME[data.lang]):
