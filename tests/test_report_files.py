@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from helpers import REPORT_AS_OF as AS_OF
 from helpers import REPORT_EXPECTED as EXPECTED
-from helpers import xl_crm
+from helpers import write_report_workbook, xl_crm
 
 from xl_crm.model import schema
 from xl_crm.reports import write_reports
@@ -24,7 +24,9 @@ def kpis_of(path: Path) -> dict:
     return {(s, m): v for s, m, v in rows}
 
 
-def test_team_and_rep_files_with_sheets_charts_and_kpis(report_workbook, tmp_path):
+def test_team_and_rep_files_with_sheets_charts_and_kpis(tmp_path):
+    """March 2024 is the workbook's present (its AsOf): every stage is known, as the hand computation has it."""
+    report_workbook = write_report_workbook(tmp_path / "crm.xlsx", as_of=AS_OF)
     out = tmp_path / "reports"
     paths = write_reports(report_workbook, ["2024-03"], out)
     assert sorted(p.name for p in paths) == ["2024-03-Ann.xlsx", "2024-03-Bob.xlsx", "2024-03-team.xlsx",
