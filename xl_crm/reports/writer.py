@@ -164,7 +164,8 @@ class SheetWriter:
             else:
                 width = self._cells(ws, row + 1, col + j, values, number, width, kind)
             text = not number_column and any(isinstance(v, str) for v in values)
-            ws.write_string(row, col + j, cell_text(header), self.head_text if text else self.head_right)  # as its values
+            head = self.head_text if text else self.head_right  # aligned as its values are
+            ws.write_string(row, col + j, cell_text(header), head)
             width = max(width, self.widths.get((ws.name, col + j), 0))  # tables sharing a column all fit
             self.widths[ws.name, col + j] = width
             ws.set_column(col + j, col + j, min(width, 40))
