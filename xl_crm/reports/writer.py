@@ -239,7 +239,7 @@ def write_funnel_sheet(workbook: xlsxwriter.Workbook, model: FunnelModel, lang: 
     ws.write(row, 0, pick(labels.WORDS, "win_rate_line", lang), writer.plain)
     if model.win_rate is not None:
         ws.write_number(row, 5, model.win_rate, writer.formats["percent"])
-    ws.write(row, 6, f"{model.won} / {model.won + model.lost}", writer.plain)
+    ws.write(row, 6, f"{model.won} / {model.won + model.lost}", writer.text)  # clear of the rate before it
     # the funnel shape: a transparent spacer bar centres each stage's bar
     spacer_col = len(stages) + 1
     known = model.stages["reached"].fillna(0)  # blank: unknown at a past date with no History
