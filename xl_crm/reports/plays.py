@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..rules.opening import opening_play, opening_type
 from .data import ReportBook
+from .political_map import weights
 
 # what to put into a deal of each value class, in short
 VALUE_PLAYS = {
@@ -42,7 +43,7 @@ def problem_openings(book: ReportBook, as_of: date, scope: int, rows_shown: int)
         rows &= o["scope"].to_numpy() == scope - 1
     deals = o.loc[rows, ["opportunity_id", "name", "owner", "customer_id", "opening"]].copy()
     deals["opening_type"] = deals["opening"].map(opening_type)
-    deals["weighted_amount"] = o.loc[rows, "open_weighted"]
+    deals["weighted_amount"] = weights(book, as_of)[0][rows]
     deals["play"] = deals["opening"].map(lambda letter: opening_play(letter, book.lang))
     deals["_abnormal"] = np.where(deals["opening_type"] == "Abnormal", 0, 1)
     deals = deals.sort_values(["_abnormal", "weighted_amount"], ascending=[True, False], kind="stable")

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..compute.political_map import deal_maps
 from ..model.vocab import MAP_WARNINGS
+from .changes import is_past, stage_at
 from .data import ReportBook, scope_counts, scope_sums
 
 MAP_METRICS = ("deals_with_map_warnings", "weighted_with_executive_share")
@@ -37,16 +38,29 @@ def _open(book: ReportBook, as_of: date, own: bool) -> np.ndarray:
     return snap.open_at if own else snap.open_dated
 
 
+def weights(book: ReportBook, as_of: date) -> tuple[np.ndarray, np.ndarray]:
+    """Each deal's weighted amount as an open deal at as_of, as the weighted_amount KPI weighs it (a past
+    month: the stage History gives then), and whether that stage is unknown."""
+    o = book.opportunities
+    if not is_past(book, as_of):
+        return o["open_weighted"].fillna(0.0).to_numpy(), np.zeros(len(o), dtype=bool)
+    stage = stage_at(book, as_of)
+    probability = np.array([0.0] + [st.probability for st in book.settings.stages])[stage]
+    return o["amount"].fillna(0.0).to_numpy() * probability, stage == 0
+
+
 def map_metrics(book: ReportBook, month: str, as_of: date, own: bool = True) -> dict[str, np.ndarray]:
     """MAP_METRICS per scope (team, then each rep); the share is NaN where nothing is open."""
     o, m, reps = book.opportunities, maps(book), len(book.reps)
     scope, pipeline = o["scope"].to_numpy(), _open(book, as_of, own)
     warned = pipeline & m["map_warnings"].notna().to_numpy()
-    weighted = np.where(pipeline, o["open_weighted"].fillna(0.0).to_numpy(), 0.0)
+    each, unknown = weights(book, as_of)
+    weighted = np.where(pipeline, each, 0.0)
     executive = (m["executives"].fillna(0).to_numpy(dtype=float) > 0)
     total, covered = scope_sums(weighted, scope, reps), scope_sums(np.where(executive, weighted, 0.0), scope, reps)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(total > 0, covered / total, np.nan)
+    share[scope_counts(pipeline & unknown, scope, reps) > 0] = np.nan  # a stage then unknown: the share too
     return {"deals_with_map_warnings": scope_counts(warned, scope, reps).astype(float),
             "weighted_with_executive_share": share}
 
@@ -66,8 +80,9 @@ def map_view(book: ReportBook, as_of: date, scope: int, rows_shown: int) -> MapV
     rows = _open(book, as_of, True) & m["map_warnings"].notna().to_numpy()
     if scope:
         rows &= o["scope"].to_numpy() == scope - 1
-    deals = pd.concat([o[["opportunity_id", "name", "owner", "customer_id", "stage", "amount"]],
-                       o["open_weighted"].rename("weighted_amount"), m], axis=1)[rows]
+    weighted = pd.Series(weights(book, as_of)[0], index=o.index, name="weighted_amount")
+    deals = pd.concat([o[["opportunity_id", "name", "owner", "customer_id", "stage", "amount"]], weighted, m],
+                      axis=1)[rows]
     deals = deals.sort_values("weighted_amount", ascending=False, kind="stable")[list(DEAL_COLUMNS)]
     warned = deals["map_warnings"].str.split("; ")
     counts = pd.DataFrame({w: warned.map(lambda found, w=w: w in found) for w in MAP_WARNINGS.values},
