@@ -132,8 +132,8 @@ BUYING_FOCUS = Vocab(
 )
 TIME_SPENT = Vocab(
     "time_spent",
-    (("None", "无", "0", "未会面", "没有会晤"), ("Introduction", "引见", "1", "简介"), ("One-on-one", "单独会面", "2", "一对一"),
-     ("Quality time", "深度交流", "3", "高质量时间")),
+    (("None", "无", "0", "未会面", "没有会晤"), ("Introduction", "引见", "1", "简介"),
+     ("One-on-one", "单独会面", "2", "一对一"), ("Quality time", "深度交流", "3", "高质量时间")),
 )
 LEVEL = Vocab("level", (("Operational", "操作层"), ("Management", "管理层"), ("Executive", "决策层")))
 FUNCTION = Vocab("function", (("User dept", "使用部门"), ("Technical", "技术部门"), ("Procurement", "采购部门"),
