@@ -240,6 +240,7 @@ def write_reports(workbook_path, months: list[str], out_dir="reports", *, as_of:
         raise XlCrmError(labels.refusal("one_month", told))
     limit = _workbook_day(workbook_path, data)
     book = ReportBook.from_data(data)
+    book.present = limit  # a cached TODAY() is no fixed date: before today, History tells the state
     days = _dates(book, months, as_of, limit, workbook_path, told)
     lang = lang or data.lang
     team = reps is None if team is None else team
