@@ -170,3 +170,21 @@ def test_problem_openings_with_their_plays():
     assert openings["opening"].isin(["A", "I", "D", "F"]).all() and openings["play"].notna().all()
     kinds = openings["opening_type"].tolist()
     assert kinds == sorted(kinds)  # Abnormal before Problem
+
+
+def test_a_past_month_weighs_deals_by_their_stage_then():
+    frames = {
+        "customers": pd.DataFrame({"customer_id": ["C1"], "name": ["Acme"], "owner": ["Ann"]}),
+        "opportunities": pd.DataFrame({"opportunity_id": ["O1"], "customer_id": ["C1"], "owner": ["Ann"],
+                                       "stage": ["Propose"], "status": ["Open"], "amount": [1000.0],
+                                       "created": [date(2026, 1, 5)]}),
+        "contacts": pd.DataFrame({"contact_id": ["P1"], "customer_id": ["C1"], "name": ["x"], "role": ["U"]}),
+        "history": pd.DataFrame({"date": [date(2026, 1, 5), date(2026, 5, 10)], "opportunity_id": ["O1", "O1"],
+                                 "field": ["stage", "stage"], "old": [None, "Develop"], "new": ["Develop", "Propose"]}),
+    }
+    book = as_book(frames)
+    book.present = AS_OF
+    april = report_model(book, "2026-04", date(2026, 4, 30))
+    assert april.method.political_map.deals["weighted_amount"].tolist() == [pytest.approx(300.0)]  # Develop then
+    june = report_model(book, MONTH, AS_OF)
+    assert june.method.political_map.deals["weighted_amount"].tolist() == [pytest.approx(500.0)]
