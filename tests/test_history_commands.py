@@ -37,17 +37,20 @@ def test_init_data_keeps_a_given_history_and_records_what_changed_since(tmp_path
     data = tmp_path / "data"
     data.mkdir()
     _csv(data / "customers.csv", ["customer_id", "name"], [["C1", "Acme"]])
-    _csv(data / "opportunities.csv", ["opportunity_id", "customer_id", "stage", "status", "owner"],
-         [["O1", "C1", "Propose", "Open", "Ann"]])
-    _csv(data / "history.csv", ["date", "opportunity_id", "field", "old", "new"],
+    _csv(data / "opportunities.csv",
+         ["opportunity_id", "customer_id", "stage", "status", "owner", "amount", "expected_close"],
+         [["O1", "C1", "Propose", "Open", "Ann", "1,200", "2026-07-01"]])
+    _csv(data / "history.csv", ["date", "opportunity_id", "field", "old", "new"],  # dates and amounts as text
          [["2026-03-01", "O1", "stage", "", "Qualify"], ["2026-03-01", "O1", "status", "", "Open"],
-          ["2026-03-01", "O1", "owner", "", "Ann"]])
+          ["2026-03-01", "O1", "owner", "", "Ann"], ["2026-03-01", "O1", "amount", "", "1200"],
+          ["2026-03-01", "O1", "expected_close", "", "2026-06-01"],
+          ["2026-04-01", "O1", "expected_close", "2026-06-01", "2026-07-01"]])
     path = tmp_path / "crm.xlsx"
     init_workbook(path, data_dir=data, as_of=AS_OF)
-    assert _rows(path) == [(date(2026, 3, 1), "O1", "stage", None, "Qualify"),
-                           (date(2026, 3, 1), "O1", "status", None, "Open"),
-                           (date(2026, 3, 1), "O1", "owner", None, "Ann"),
-                           (AS_OF, "O1", "stage", "Qualify", "Propose")]
+    rows = _rows(path)
+    assert len(rows) == 7 and rows[-1] == (AS_OF, "O1", "stage", "Qualify", "Propose")
+    frame = read_workbook(path).frame("opportunities")
+    assert frame["push_count"].tolist() == [1]
 
 
 def test_import_into_a_new_workbook_records_the_first_sighting_in_its_language(tmp_path):

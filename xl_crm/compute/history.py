@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..model import schema
 from ..model.cells import Invalid, as_date, as_number, cell_text, is_blank
+from ..model.dates import parse_date
 from ..model.settings import DEFAULT, Settings
 from ..model.typed import DATE, column, dates, ids, per_value
 
@@ -29,8 +30,11 @@ class Unreadable(str):
     """A value the field cannot read, compared as its text (never equal to a readable value)."""
 
 
-def reader(field: str, settings: Settings = DEFAULT):
-    """cell -> the field's canonical value (None for blank, Unreadable text for bad input)."""
+def reader(field: str, settings: Settings = DEFAULT, recorded: bool = False):
+    """cell -> the field's canonical value (None for blank, Unreadable text for bad input).
+
+    recorded: a History cell, which may hold a date or an amount as text (a History loaded from CSV).
+    """
     spec = _DEALS.column(field) if field in _DEALS.keys else None
     if spec is None or field == "owner":
         read = cell_text
@@ -51,9 +55,23 @@ def reader(field: str, settings: Settings = DEFAULT):
         try:
             return read(value)
         except Invalid:
+            if recorded and isinstance(value, str) and spec is not None and spec.kind != "stage":
+                try:
+                    return _from_text(spec.kind, value)
+                except (Invalid, ValueError):
+                    pass
             return Unreadable(cell_text(value))
 
     return canonical
+
+
+def _from_text(kind: str, text: str):
+    """A date or a number written as text; anything else stays text."""
+    if kind == "date":
+        return parse_date(text)
+    if kind in ("money", "number", "int"):
+        return float(text.strip().replace(",", ""))
+    raise Invalid(text)
 
 
 def shown(field: str, value, lang: str, settings: Settings = DEFAULT, read=None):
@@ -121,7 +139,7 @@ class History:
 
     def recorded(self, field: str, day: date) -> pd.Series:
         """The field's canonical value per deal from History alone (unreadable -> None), by opportunity_id."""
-        read = reader(field, self.settings)
+        read = reader(field, self.settings, recorded=True)
         new = self.latest(field, day)["new"]
         values = pd.Series(per_value(read, new), index=new.index, dtype=object)
         return values.map(lambda v: None if isinstance(v, Unreadable) else v).astype(object)
@@ -170,8 +188,11 @@ class History:
         """Rows of expected_close dated on or before day whose new date is later than the old, per opportunity_id."""
         rows = self.until(day)
         rows = rows[rows["field"] == "expected_close"]
-        later = dates(rows["old"]) < dates(rows["new"])  # NaT compares False: both must be dates
-        return rows[later.to_numpy()].groupby("opportunity_id").size()
+        read = reader("expected_close", self.settings, recorded=True)
+        old, new = per_value(read, rows["old"]), per_value(read, rows["new"])
+        later = np.fromiter((isinstance(a, date) and isinstance(b, date) and b > a for a, b in zip(old, new)),
+                            dtype=bool, count=len(rows))  # both must be dates
+        return rows[later].groupby("opportunity_id").size()
 
     def appended(self, opportunities: pd.DataFrame, day: date, lang: str) -> pd.DataFrame:
         """The rows a refresh at day appends: one per tracked field whose value differs from its latest History row.
@@ -189,7 +210,7 @@ class History:
             now = per_value(read, deals[field])
             last = self.latest(field, None)
             before = last["new"].reindex(deals["opportunity_id"])
-            was = per_value(read, before)
+            was = per_value(reader(field, self.settings, recorded=True), before)
             codes = pd.factorize(np.concatenate([now, was]))[0]  # equal values, equal codes; blanks -1
             differs = codes[:len(now)] != codes[len(now):]
             if differs.any():

@@ -140,7 +140,7 @@ def _month_changes(book: ReportBook, first: date, last: date, as_of: date) -> Mo
 
     def of(field: str) -> pd.DataFrame:
         part = known[known["field"] == field]
-        read = reader(field, book.settings)
+        read = reader(field, book.settings, recorded=True)
         frame = pd.DataFrame({"opportunity_id": part["opportunity_id"].to_numpy(),
                               "date": part["date"].dt.date.to_numpy(),
                               "old": [_known(read(v)) for v in part["old"].to_numpy()],
