@@ -110,3 +110,18 @@ def test_upgrade_adds_the_sheets_and_the_map_columns(tmp_path):
     assert opps["map_contacts"].tolist() == [0]
     assert opps["map_warnings"].tolist() == ["No decision maker; No approver; No executive contact; "
                                              "Too few coaches; One department only"]
+
+
+def test_check_names_a_festival_without_a_date(tmp_path, data_dir):
+    import openpyxl
+
+    path = tmp_path / "crm.xlsx"
+    init_workbook(path, data_dir=data_dir, as_of=AS_OF)
+    book = openpyxl.load_workbook(path)
+    settings = book["Settings"]
+    row = next(r for r in range(1, settings.max_row + 1) if settings.cell(r, 1).value == "Mid-Autumn")
+    settings.cell(row, 2).value = "soon"
+    book.save(path)
+    found = [p for p in check_workbook(path) if p.message == "a festival needs a date"]
+    assert [(p.sheet, p.value) for p in found] == [(f"Settings!B{row} (Mid-Autumn)", "soon")]
+    assert read_workbook(path).settings.festivals[4][0] == "National Day"  # the row left out, the rest read

@@ -1,4 +1,4 @@
-"""check's findings on the big-account sheets: birthdays, people on a deal of another customer, supporters.
+"""check's findings on the big-account cells: birthdays, people on a deal of another customer, supporters, festivals.
 
 Unknown opportunity and contact IDs on DealContacts and Competitors are
 found with every other reference (check.check_references); these are the
@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import pandas as pd
 from openpyxl.utils import get_column_letter
+from python_calamine import CalamineWorkbook
 
-from ..model.cells import Invalid, is_blank
+from ..model.cells import Invalid, as_date, cell_text, is_blank
 from ..model.typed import ids
 from ..rules.greetings import birthday
+from ..sheets.method_tables import FESTIVAL_HEADERS
 from ..sheets.read import CrmData, Table
 from .problems import ERROR, WARNING, Problem
 
@@ -23,8 +25,8 @@ def _where(table: Table, key: str) -> str:
 
 
 def check_method(data: CrmData) -> list[Problem]:
-    """Unreadable birthdays, deal contacts who work for another customer, unknown supporters."""
-    problems = []
+    """Unreadable birthdays, deal contacts who work for another customer, unknown supporters, festival dates."""
+    problems = _festivals(data)
     contacts = data.tables.get("contacts")
     known, employer = set(), {}
     if contacts is not None and "contact_id" in contacts.columns:
@@ -50,6 +52,31 @@ def check_method(data: CrmData) -> list[Problem]:
                 problems.append(Problem(WARNING, competitors.sheet_name, row, _where(competitors, "supporters"),
                                         value, f"unknown contact ID: {', '.join(unknown)}",
                                         f"未知的联系人编号：{', '.join(unknown)}", "competitors.supporters"))
+    return problems
+
+
+def _festivals(data: CrmData) -> list[Problem]:
+    """Rows of the Settings festival table whose date cannot be read (greetings leave them out)."""
+    if data.settings_name is None or data.path is None:
+        return []
+    rows = CalamineWorkbook.from_path(str(data.path)).get_sheet_by_name(data.settings_name).to_python(
+        skip_empty_area=False)
+    problems, inside = [], False
+    for number, row in enumerate(rows, 1):
+        first, value = (row + ["", ""])[:2]
+        if not inside:
+            inside = cell_text(first) in {h[0] for h in FESTIVAL_HEADERS.values()} if not is_blank(first) else False
+            continue
+        if is_blank(first) and is_blank(value):
+            break
+        try:
+            when = as_date(None if value == "" else value)
+        except Invalid:
+            when = None
+        if when is None:
+            where = f"{data.settings_name}!B{number} ({cell_text(first) if not is_blank(first) else '?'})"
+            problems.append(Problem(ERROR, where, None, None, value or None, "a festival needs a date",
+                                    "节日应有日期"))
     return problems
 
 

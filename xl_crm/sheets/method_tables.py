@@ -43,7 +43,7 @@ def layout(first_row: int, lang: str, as_of) -> tuple[list[tuple], dict[str, str
 def festivals(rows: list[list]) -> tuple[tuple[str, date], ...]:
     """The festival table as a Settings sheet holds it: (name, date) from its header to the first blank row.
 
-    A row whose date cannot be read is left out (check names it).
+    A row whose date cannot be read is left out (check names it: commands.method_check).
     """
     out, inside = [], False
     for row in rows:
