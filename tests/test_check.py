@@ -1,15 +1,11 @@
 """`check` names every bad value with its sheet, row and column, and exits 1 on errors."""
 
-import subprocess
-import sys
 from datetime import date
 
 from fixtures_book import sheets_workbook
+from helpers import xl_crm
 
 from xl_crm.commands.check import check_workbook
-
-XL_CRM = [sys.executable, "-m", "xl_crm"]
-
 
 CLEAN = {
     "Customers": [["Customer ID", "Name", "Need", "Expected Close"],
@@ -64,16 +60,19 @@ def test_missing_required_column(tmp_path):
     assert "error: Contacts row 1: missing required column 'Customer ID' (客户编号)" in problems
 
 
-def test_cli_exit_codes_and_summary(tmp_path):
+def test_cli_on_a_clean_workbook_exits_0_with_its_summary(tmp_path):
     clean = sheets_workbook(tmp_path / "clean.xlsx", CLEAN)
-    run = subprocess.run([*XL_CRM, "check", str(clean)], check=False, capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr
+    run = xl_crm("check", clean)
+    assert run.exit_code == 0, run.stderr
     assert run.stdout.strip().endswith("clean.xlsx: 0 errors, 0 warnings")
+
+
+def test_cli_on_errors_exits_1_with_its_summary_and_leaves_the_file_alone(tmp_path):
     dirty = sheets_workbook(tmp_path / "dirty.xlsx",
                             {**CLEAN, "Customers": CLEAN["Customers"] + [["C1", "Dup", "Now"]]})
     before = dirty.read_bytes()
-    run = subprocess.run([*XL_CRM, "check", str(dirty)], check=False, capture_output=True, text=True)
-    assert run.returncode == 1
+    run = xl_crm("check", dirty)
+    assert run.exit_code == 1
     assert run.stdout.strip().splitlines()[-1].endswith("dirty.xlsx: 1 errors, 0 warnings")
     assert dirty.read_bytes() == before
 
@@ -81,7 +80,7 @@ def test_cli_exit_codes_and_summary(tmp_path):
 def test_cli_refuses_a_non_workbook_in_one_line(tmp_path):
     bogus = tmp_path / "notes.xlsx"
     bogus.write_text("not a workbook")
-    run = subprocess.run([*XL_CRM, "check", str(bogus)], check=False, capture_output=True, text=True)
-    assert run.returncode == 2
+    run = xl_crm("check", bogus)
+    assert run.exit_code == 2
     assert len(run.stderr.strip().splitlines()) == 1
     assert "Traceback" not in run.stderr

@@ -5,16 +5,13 @@ takes a key it finds, even with a blank value, over its own setting: an
 empty Interpreter_Win row would override the interpreter set in the add-in.
 """
 
-import subprocess
-import sys
 from pathlib import Path
 
 import xlsxwriter
+from helpers import xl_crm
 from python_calamine import CalamineWorkbook
 
 from xl_crm.excel.setup import NOT_SET, add_xlwings_conf
-
-EXE = Path(sys.executable).with_name("xl-crm")
 
 
 def conf_rows(path) -> list[list]:
@@ -44,9 +41,8 @@ def workbook(path, conf_rows=()) -> Path:
 
 def test_without_an_interpreter_no_interpreter_key_is_read(tmp_path):
     path = workbook(tmp_path / "crm.xlsx")
-    run = subprocess.run([str(EXE), "excel-setup", str(path), "--no-backup"], check=False, capture_output=True,
-                         text=True)
-    assert run.returncode == 0, run.stderr
+    run = xl_crm("excel-setup", path, "--no-backup")
+    assert run.exit_code == 0, run.output
     assert "add-in's Interpreter setting applies" in run.stdout
     read = keys_the_addin_reads(path)
     assert read == {"UDF Modules": "xl_crm.excel.udfs", "Debug UDFs": False, "Use UDF Server": False,

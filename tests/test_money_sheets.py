@@ -4,20 +4,20 @@ refreshed into collected / receivable / overdue_receivable, and listed on Today 
 from __future__ import annotations
 
 import csv
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import openpyxl
 import pytest
+from click.testing import Result
+from helpers import xl_crm
 
 from xl_crm.commands.check import check_workbook
 from xl_crm.sheets.read import read_workbook
 
-XL_CRM = Path(sys.executable).parent / "xl-crm"
 AS_OF = date(2024, 6, 30)
-CUSTOMERS = [{"customer_id": "C1", "name": "Acme", "owner": "Ann"}, {"customer_id": "C2", "name": "Beta", "owner": "Bo"}]
+CUSTOMERS = [{"customer_id": "C1", "name": "Acme", "owner": "Ann"},
+             {"customer_id": "C2", "name": "Beta", "owner": "Bo"}]
 DEALS = [{"opportunity_id": "O1", "customer_id": "C1", "owner": "Ann", "stage": "Close", "status": "Won",
           "amount": "100000", "created": "2024-01-10", "closed_date": "2024-03-01"},
          {"opportunity_id": "O2", "customer_id": "C2", "owner": "Bo", "stage": "Negotiate", "status": "Open",
@@ -43,9 +43,9 @@ def write_csv(path: Path, rows: list[dict]) -> None:
         writer.writerows(rows)
 
 
-def run(*args) -> subprocess.CompletedProcess:
-    done = subprocess.run([str(XL_CRM), *map(str, args)], capture_output=True, text=True, timeout=300)
-    assert done.returncode in (0, 1), done.stderr
+def run(*args) -> Result:
+    done = xl_crm(*args)
+    assert done.exit_code in (0, 1), done.output
     return done
 
 

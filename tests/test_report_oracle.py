@@ -15,15 +15,13 @@ import calendar
 import csv
 import math
 import random
-import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers import xl_crm
 
-XL_CRM = Path(sys.executable).parent / "xl-crm"
 SEED = 20240917
 FIRST_MONTH, LAST_MONTH = "2024-04", "2024-06"
 RANGE = [("2024-04", date(2024, 4, 30)), ("2024-05", date(2024, 5, 31)), ("2024-06", date(2024, 6, 30))]
@@ -130,11 +128,6 @@ def write_csv(path: Path, rows: list[dict]) -> None:
                              for k, v in row.items()})
 
 
-def run(*args) -> None:
-    done = subprocess.run([str(XL_CRM), *map(str, args)], check=False, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-
-
 def kpis_of(path: Path) -> dict:
     """The KPIs sheet as {(scope, metric): value}; every pair appears once."""
     ws = openpyxl.load_workbook(path, read_only=True)["KPIs"]
@@ -155,10 +148,10 @@ def crm(tmp_path_factory):
     for key, rows in data.items():
         write_csv(csv_dir / f"{key}.csv", rows)
     workbook = root / "crm.xlsx"
-    run("init", workbook, "--data", csv_dir, "--as-of", INIT_AS_OF)
+    xl_crm("init", workbook, "--data", csv_dir, "--as-of", INIT_AS_OF, check=True)
     out = root / "reports"
-    run("report", workbook, "--from", FIRST_MONTH, "--to", LAST_MONTH, "--out", out)
-    run("report", workbook, "--month", MID_MONTH[0], "--as-of", MID_MONTH[1], "--out", out)
+    xl_crm("report", workbook, "--from", FIRST_MONTH, "--to", LAST_MONTH, "--out", out, check=True)
+    xl_crm("report", workbook, "--month", MID_MONTH[0], "--as-of", MID_MONTH[1], "--out", out, check=True)
     return {"data": data, "workbook": workbook, "out": out}
 
 
@@ -282,7 +275,7 @@ def test_rep_files_carry_only_their_own_scope(crm):
 def test_a_second_run_writes_the_same_kpis(crm, tmp_path):
     """Reporting a month again (in two processes this time) gives the same KPI values in every file."""
     month = RANGE[1][0]
-    run("report", crm["workbook"], "--month", month, "--out", tmp_path, "--jobs", "2")
+    xl_crm("report", crm["workbook"], "--month", month, "--out", tmp_path, "--jobs", "2", check=True)
     names = sorted(p.name for p in tmp_path.glob("*.xlsx"))
     assert len(names) == 1 + len(reps_of(crm["data"])) and all(n.startswith(month) for n in names)
     for name in names:

@@ -13,11 +13,11 @@ import random
 import shutil
 import signal
 import subprocess
-import sys
 import time
 import zipfile
 
 from fixtures_book import big_workbook
+from helpers import xl_crm_argv
 from python_calamine import CalamineWorkbook
 
 from xl_crm.ooxml.save import TEMP_SUFFIX
@@ -30,7 +30,7 @@ KILLS = [("start", random.Random(1).uniform(0.5, 3.0)), ("start", random.Random(
 
 
 def upgrade(path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "xl_crm", "upgrade", str(path)], stdout=subprocess.DEVNULL,
+    return subprocess.Popen(xl_crm_argv("upgrade", path, module=True), stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
 
 

@@ -10,6 +10,7 @@ import re
 import sys
 import types
 
+import helpers
 import pytest
 import xlwings as xw
 
@@ -101,9 +102,6 @@ def _conf(path):
 
 
 def test_excel_setup_adds_the_conf_sheet_and_keeps_the_rest(tmp_path):
-    import subprocess
-    from pathlib import Path
-
     import xlsxwriter
 
     path = tmp_path / "crm.xlsx"
@@ -115,10 +113,8 @@ def test_excel_setup_adds_the_conf_sheet_and_keeps_the_rest(tmp_path):
     conf.write_row(0, 0, ["LICENSE_KEY", "abc"])
     conf.write_row(1, 0, ["UDF Modules", "old_module"])
     book.close()
-    exe = Path(sys.executable).with_name("xl-crm")
-    run = subprocess.run([str(exe), "excel-setup", str(path), "--interpreter-win", r"C:\py\python.exe",
-                          "--no-backup"], check=False, capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr
+    run = helpers.xl_crm("excel-setup", path, "--interpreter-win", r"C:\py\python.exe", "--no-backup")
+    assert run.exit_code == 0, run.output
     names, settings = _conf(path)
     assert names == ["Mine", "xlwings.conf"]
     assert settings["UDF Modules"] == "xl_crm.excel.udfs"
@@ -129,6 +125,5 @@ def test_excel_setup_adds_the_conf_sheet_and_keeps_the_rest(tmp_path):
 
     with zipfile.ZipFile(path) as z:
         assert any(n.startswith("xl/drawings/vmlDrawing") for n in z.namelist())  # the button is still there
-    run = subprocess.run([str(exe), "excel-setup", str(tmp_path / "missing.xlsx")], check=False, capture_output=True,
-                         text=True)
-    assert run.returncode == 2 and run.stderr.count("\n") == 1 and "missing.xlsx" in run.stderr
+    run = helpers.xl_crm("excel-setup", tmp_path / "missing.xlsx")
+    assert run.exit_code == 2 and run.stderr.count("\n") == 1 and "missing.xlsx" in run.stderr

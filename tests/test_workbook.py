@@ -2,13 +2,12 @@
 
 import csv
 import shutil
-import subprocess
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import xl_crm
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
@@ -17,7 +16,6 @@ from xl_crm.model import schema
 from xl_crm.ooxml.soffice import convert
 from xl_crm.sheets.read import read_workbook
 
-XL_CRM = [str(Path(sys.executable).with_name("xl-crm"))]
 AS_OF = date(2026, 11, 23)
 
 CUSTOMERS = [
@@ -57,20 +55,13 @@ def write_csvs(folder: Path, encoding="utf-8") -> Path:
     return folder
 
 
-def xl_crm(*args, check=True):
-    run = subprocess.run([*XL_CRM, *map(str, args)], capture_output=True, text=True)
-    if check:
-        assert run.returncode == 0, run.stderr
-    return run
-
-
 @pytest.fixture(scope="module")
 def refreshed(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("wb")
     data = write_csvs(tmp / "data", encoding="utf-8-sig")
     book = tmp / "crm.xlsx"
-    xl_crm("init", book, "--data", data, "--as-of", AS_OF)
-    xl_crm("refresh", book, "--as-of", AS_OF)
+    xl_crm("init", book, "--data", data, "--as-of", AS_OF, check=True)
+    xl_crm("refresh", book, "--as-of", AS_OF, check=True)
     return book
 
 
@@ -157,7 +148,7 @@ def test_derived_columns_are_formulas_and_text_stays_text(refreshed):
 def test_second_refresh_changes_nothing(refreshed, tmp_path):
     copy = tmp_path / "again.xlsx"
     shutil.copy(refreshed, copy)
-    xl_crm("refresh", copy, "--as-of", AS_OF, "--no-backup")
+    xl_crm("refresh", copy, "--as-of", AS_OF, "--no-backup", check=True)
     before = CalamineWorkbook.from_path(str(refreshed))
     after = CalamineWorkbook.from_path(str(copy))
     assert before.sheet_names == after.sheet_names
@@ -179,14 +170,14 @@ def test_init_refuses_to_overwrite(refreshed, tmp_path):
     shutil.copy(refreshed, target)
     before = target.read_bytes()
     run = xl_crm("init", target, check=False)
-    assert run.returncode == 2 and "--force" in run.stderr
+    assert run.exit_code == 2 and "--force" in run.stderr
     assert target.read_bytes() == before
 
 
 def test_chinese_workbook_with_gb18030_csv(tmp_path):
     data = write_csvs(tmp_path / "data", encoding="gb18030")
     book = tmp_path / "客户.xlsx"
-    xl_crm("init", book, "--lang", "zh", "--data", data, "--as-of", AS_OF)
+    xl_crm("init", book, "--lang", "zh", "--data", data, "--as-of", AS_OF, check=True)
     wb = CalamineWorkbook.from_path(str(book))
     assert {"客户", "商机", "联系人", "跟进记录", "参数"} <= set(wb.sheet_names)
     rows = wb.get_sheet_by_name("客户").to_python()
@@ -223,10 +214,11 @@ def test_init_loads_an_export_through_a_mapping_and_names_what_it_left_out(tmp_p
     mapping.write_text('[opportunities.columns]\nsales_agent = "owner"\naccount = "customer_id"\n'
                        'deal_stage = "stage"\nclose_value = "amount"\nengage_date = "created"\n'
                        'close_date = "closed_date"\n', encoding="utf-8")
-    run = xl_crm("init", tmp_path / "crm.xlsx", "--data", data, "--mapping", mapping, "--as-of", "2024-04-30")
+    run = xl_crm("init", tmp_path / "crm.xlsx", "--data", data, "--mapping", mapping, "--as-of", "2024-04-30",
+                 check=True)
     assert "opportunities.csv: columns not loaded" in run.stdout and "crm.xlsx\ncheck: " in run.stdout
     assert "series" in run.stdout.splitlines()[0]
-    xl_crm("report", tmp_path / "crm.xlsx", "--month", "2024-04", "--out", tmp_path / "reports")
+    xl_crm("report", tmp_path / "crm.xlsx", "--month", "2024-04", "--out", tmp_path / "reports", check=True)
     kpis = pd.read_excel(tmp_path / "reports" / "2024-04-Moses.xlsx", sheet_name="KPIs", engine="calamine")
     kpis = kpis.set_index("metric")
     assert kpis.loc["won_count", "value"] == 1 and kpis.loc["won_amount", "value"] == 1054
