@@ -125,3 +125,12 @@ def test_check_names_a_festival_without_a_date(tmp_path, data_dir):
     found = [p for p in check_workbook(path) if p.message == "a festival needs a date"]
     assert [(p.sheet, p.value) for p in found] == [(f"Settings!B{row} (Mid-Autumn)", "soon")]
     assert read_workbook(path).settings.festivals[4][0] == "National Day"  # the row left out, the rest read
+
+
+@pytest.mark.parametrize("spelling, value", [
+    ("没有会晤", "None"), ("未会面", "None"), ("高质量时间", "Quality time"), ("深度交流", "Quality time"),
+    ("一对一", "One-on-one"), ("3", "Quality time"), ("简介", "Introduction")])
+def test_time_spent_reads_the_source_texts_words(spelling, value):
+    from xl_crm.model.vocab import TIME_SPENT
+
+    assert TIME_SPENT.parse(spelling) == value
