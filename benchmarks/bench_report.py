@@ -31,11 +31,11 @@ import pandas as pd
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
-from xl_crm.model import schema
-from xl_crm.sheets import settings_sheet
-from xl_crm.reports import write_reports
 from xl_crm.commands.workbook import write_standard_workbook
+from xl_crm.model import schema
 from xl_crm.model.asof import AsOf
+from xl_crm.reports import write_reports
+from xl_crm.sheets import settings_sheet
 
 RESULTS = Path(__file__).parent / "results" / "report.txt"
 END = date(2025, 12, 31)
