@@ -95,3 +95,19 @@ def test_refusals_speak_the_workbooks_language(tmp_path):
     assert workbook_lang(path) == "zh"
     line = refused(path, tmp_path / "out", "--from", "2024-03", "--to", "2024-02")
     assert "起始月份" in line
+
+
+def test_history_dates_count_as_data():
+    """Section 11: the first data is the earliest created, closed, expected close, Activities or History date."""
+    from datetime import datetime
+
+    import pandas as pd
+    from helpers import report_frames
+
+    from xl_crm.reports.data import ReportBook
+    f = report_frames()
+    history = pd.DataFrame([(datetime(2023, 6, 15), "O2", "stage", None, "Qualify")],
+                           columns=["date", "opportunity_id", "field", "old", "new"], dtype=object)
+    book = ReportBook(f["customers"], f["opportunities"], f["activities"], others={"history": history})
+    assert book.first_date == date(2023, 6, 15)
+    assert ReportBook(f["customers"], f["opportunities"], f["activities"]).first_date == FIRST_DATE

@@ -121,7 +121,8 @@ class ReportBook:
         self.activities = pd.DataFrame({"date": dates(a("date")), "owner": texts(a("owner"))},
                                        index=activities.index)
         firsts = [frame.min() for frame in (opps["created"], opps["closed"], dates(o("expected_close")),
-                                            dates(c("expected_close")), self.activities["date"])]
+                                            dates(c("expected_close")), self.activities["date"],
+                                            self.inputs.history.first_dates)]
         known = [day for day in firsts if pd.notna(day)]
         self.first_date: date | None = min(known).date() if known else None
         """The earliest date the workbook records (section 11): no report is made for a month before it."""
