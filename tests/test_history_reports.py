@@ -27,7 +27,7 @@ PROBABILITY = {"Qualify": 0.1, "Develop": 0.3, "Propose": 0.5, "Negotiate": 0.7,
 CUSTOMERS = [("C1", "Acme", "Ann"), ("C2", "Bolt", "Bob"), ("C3", "Cargo", "Ann")]
 ACTIVITIES = [("C1", date(2025, 10, 5)), ("C1", date(2026, 1, 20)), ("C1", date(2026, 4, 15)),
               ("C2", date(2025, 11, 10)), ("C2", date(2026, 3, 1)), ("C3", date(2025, 12, 1))]
-# id, customer, owner, created, amount; final status and closed date
+# id, customer, owner, created, amount at first sight; final status and closed date
 DEALS = {"A1": ("C1", "Ann", date(2025, 10, 1), 100, "Open", None),
          "A2": ("C2", "Bob", date(2025, 11, 1), 200, "Won", date(2026, 4, 10)),
          "A3": ("C3", "Ann", date(2025, 10, 15), 50, "Lost", date(2025, 12, 20)),
@@ -37,6 +37,8 @@ DEALS = {"A1": ("C1", "Ann", date(2025, 10, 1), 100, "Open", None),
 TIMELINE = {"A1": {D0: "Qualify", D1: "Develop", D2: "Propose"},
             "A2": {D0: "Develop", D2: "Negotiate", D3: "Close"},
             "A3": {D0: "Develop"}, "A4": {D0: "Qualify"}, "A5": {D2: "Qualify", D3: "Develop"}}
+AMOUNTS = {"A1": {D0: 100, D2: 150}, "A2": {D0: 200, D2: 180}}  # revised at D2 while open
+CLOSES = {"A1": {D1: date(2026, 3, 1), D2: date(2026, 4, 15)}, "A5": {D2: date(2026, 4, 1)}}  # A1 pushed at D2
 STATUSES = {"A1": {D0: "Open"}, "A2": {D0: "Open", D3: "Won"}, "A3": {D0: "Lost"}, "A4": {D0: "Open", D3: "Lost"},
             "A5": {D2: "Open"}}
 
@@ -76,11 +78,13 @@ def book(tmp_path_factory):
          [_deal_row(k, TIMELINE[k][D0], *first.get(k, ("Open", None))) for k in ("A1", "A2", "A3", "A4")])
     path = tmp / "crm.xlsx"
     init_workbook(path, data_dir=data, as_of=D0)
-    _edit(path, {("A1", "stage"): "Develop"})
+    _edit(path, {("A1", "stage"): "Develop", ("A1", "expected_close"): CLOSES["A1"][D1]})
     refresh_workbook(path, as_of=D1, backup=False)
     _csv(tmp / "new.csv", DEAL_HEADER, [_deal_row("A5", "Qualify", "Open", None)])
     import_files([tmp / "new.csv"], path, sheet="opportunities", backup=False)
-    _edit(path, {("A1", "stage"): "Propose", ("A2", "stage"): "Negotiate"})
+    _edit(path, {("A1", "stage"): "Propose", ("A2", "stage"): "Negotiate", ("A1", "amount"): AMOUNTS["A1"][D2],
+                 ("A2", "amount"): AMOUNTS["A2"][D2], ("A1", "expected_close"): CLOSES["A1"][D2],
+                 ("A5", "expected_close"): CLOSES["A5"][D2]})
     refresh_workbook(path, as_of=D2, backup=False)
     _edit(path, {("A2", "stage"): "Close", ("A2", "status"): "Won", ("A2", "closed_date"): DEALS["A2"][5],
                  ("A5", "stage"): "Develop", ("A4", "status"): "Lost"})
@@ -97,6 +101,15 @@ def _then(timeline: dict, as_of: date) -> str | None:
 
 def _stage_then(key: str, as_of: date) -> str | None:
     return _then(TIMELINE[key], as_of)
+
+
+def _amount_then(key: str, as_of: date, present: bool) -> float:
+    """History's amount then for a deal it records by then (today's at the present or before the first sight)."""
+    timeline = AMOUNTS.get(key, {min(TIMELINE[key]): DEALS[key][3]})
+    final = timeline[max(timeline)]
+    if present or as_of < min(TIMELINE[key]):
+        return final
+    return _then(timeline, as_of)
 
 
 def _expected(as_of: date, present: bool) -> dict:
@@ -120,10 +133,11 @@ def _expected(as_of: date, present: bool) -> dict:
         touches = [d for c, d in ACTIVITIES if c == customer and d <= as_of]
         if touches and max(touches) + timedelta(days=30) < as_of:  # need Future: grade D, every 30 days
             overdue += 1
-    weighted = None if unknown else sum(DEALS[k][3] * PROBABILITY[stages[k]] for k in open_deals)
-    return {"open_count": len(open_deals), "open_amount": sum(DEALS[k][3] for k in open_deals),
+    amount = {k: _amount_then(k, as_of, present) for k in open_deals}
+    weighted = None if unknown else sum(amount[k] * PROBABILITY[stages[k]] for k in open_deals)
+    return {"open_count": len(open_deals), "open_amount": sum(amount.values()),
             "weighted_amount": weighted, "overdue_followups": overdue, "stages": counts,
-            "unknown": (len(unknown), sum(DEALS[k][3] for k in unknown))}
+            "unknown": (len(unknown), sum(amount[k] for k in unknown))}
 
 
 def _report(out, month: str):
@@ -157,10 +171,23 @@ def test_past_month_reports_use_only_what_was_known_then(book, month, as_of, pre
         assert kpis["weighted_amount"] == pytest.approx(expected["weighted_amount"])
 
 
-def test_changes_section_lists_the_months_moves(book):
-    wb = CalamineWorkbook.from_path(str(book / "2026-03-team.xlsx"))
+@pytest.mark.parametrize("month, expected", [
+    ("2026-02", {"moved_forward": 1, "pushed": 0, "amount_added": 0, "amount_removed": 0, "slipped_count": 0}),
+    # at D2: A1 and A2 move up, A1's close moves from 03-01 to 04-15, A1 +50 and A2 -20 while open
+    ("2026-03", {"moved_forward": 2, "pushed": 1, "amount_added": 50, "amount_removed": 20, "slipped_count": 0}),
+    # at D3: A2 to Close and A5 to Develop; the closes of A1 (04-15) and A5 (04-01) have passed at 04-20
+    ("2026-04", {"moved_forward": 2, "pushed": 0, "amount_added": 0, "amount_removed": 0, "slipped_count": 2}),
+])
+def test_changes_kpis_read_the_months_history_rows(book, month, expected):
+    wb = CalamineWorkbook.from_path(str(book / f"{month}-team.xlsx"))
     kpis = {r[1]: r[2] for r in wb.get_sheet_by_name("KPIs").to_python()[1:] if r[0] == "Team"}
-    assert kpis["moved_forward"] == 2  # A1 Develop -> Propose and A2 Develop -> Negotiate, at D2
-    assert kpis["pushed"] == 0
-    text = [str(v) for row in wb.get_sheet_by_name("Changes").to_python() for v in row]
-    assert "A1" in text and "A2" in text and "Propose" in text and "Negotiate" in text
+    assert {k: kpis[k] for k in expected} == expected
+
+
+def test_changes_sheet_lists_the_deals(book):
+    wb = CalamineWorkbook.from_path(str(book / "2026-03-team.xlsx"))
+    rows = wb.get_sheet_by_name("Changes").to_python()
+    cells = [[v.date() if hasattr(v, "date") else v for v in row] for row in rows]
+    assert ["A1", "", "Ann", D2, "Develop", "Propose"] in [r[:6] for r in cells]
+    assert ["A1", "", "Ann", D2, date(2026, 3, 1), date(2026, 4, 15), 1] in [r[:7] for r in cells]
+    assert ["A2", "", "Bob", D2, 200, 180, -20] in [r[:7] for r in cells]

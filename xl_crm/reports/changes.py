@@ -80,10 +80,25 @@ def reach_at(book: ReportBook, as_of: date) -> np.ndarray:
     return _memo(book, ("reach at", as_of), make)
 
 
+def amount_at(book: ReportBook, as_of: date) -> np.ndarray:
+    """Each deal's amount at as_of for sums (blank 0): History's then for a deal it records by then, else today's."""
+    def make():
+        o = book.opportunities
+        now = o["amount"].fillna(0.0).to_numpy()
+        if not is_past(book, as_of):
+            return now
+        h = history(book)
+        then = _by_row(book, h.recorded("amount", as_of)).astype(float).fillna(0.0).to_numpy()
+        seen = (_by_row(book, h.first_dates) <= pd.Timestamp(as_of)).to_numpy()
+        return np.where(seen, then, now)
+
+    return _memo(book, ("amount at", as_of), make)
+
+
 def weighted_amount(book: ReportBook, as_of: date, pipeline: np.ndarray) -> np.ndarray:
     """The weighted open pipeline per scope (amount x the stage's probability then); blank where a stage is unknown."""
     o, r = book.opportunities, len(book.reps)
-    scope, amount = o["scope"].to_numpy(), o["amount"].fillna(0.0).to_numpy()
+    scope, amount = o["scope"].to_numpy(), amount_at(book, as_of)
     if not is_past(book, as_of):
         return scope_sums(np.where(pipeline, o["open_weighted"].fillna(0.0).to_numpy(), 0.0), scope, r)
     stage = stage_at(book, as_of)

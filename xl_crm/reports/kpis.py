@@ -24,9 +24,10 @@ How each metric is read, for month M (first..last day) and as_of:
   or Won/Lost with closed_date after as_of. They were open at as_of, so
   each weighs amount x its stage's probability (rules.probability as Open).
   A blank created date counts from the deal's first History date. Before
-  the workbook's present (ReportBook.present) the stage is the one History
-  records at as_of (changes.py); weighted_amount is blank, and the funnel's
-  reached counts too, when some deal's stage then is unknown.
+  the workbook's present (ReportBook.present) the status, stage and amount
+  are the ones History records at as_of (changes.py; the amount of a deal
+  History does not record yet is today's); weighted_amount is blank, and
+  the funnel's reached counts too, when some deal's stage then is unknown.
 - moved_forward, pushed: deals with a History row dated in M (up to
   as_of) moving the stage up, or the expected close later (both dates).
 - amount_added, amount_removed: the increases and decreases of amount
@@ -55,7 +56,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from .changes import CHANGE_COUNTS, CHANGE_METRICS, change_metrics, reach_at, weighted_amount
+from .changes import CHANGE_COUNTS, CHANGE_METRICS, amount_at, change_metrics, reach_at, weighted_amount
 from .data import ReportBook, scope_counts, scope_sums, scope_table
 from .money import MONEY_COUNTS, MONEY_METRICS, money_metrics
 from .political_map import MAP_COUNTS, MAP_METRICS, map_metrics
@@ -157,7 +158,7 @@ def metric_table(book: ReportBook, month: str, as_of: date, reps: list[str] | No
     with np.errstate(invalid="ignore"):
         out["avg_cycle_days"] = money(timed, np.nan_to_num(cycle)) / count(timed)
     pipeline = snap.open_at if own else snap.open_dated
-    out["open_count"], out["open_amount"] = count(pipeline), money(pipeline)
+    out["open_count"], out["open_amount"] = count(pipeline), money(pipeline, amount_at(book, as_of))
     out["weighted_amount"] = weighted_amount(book, as_of, pipeline)
     acts = book.activities
     out["activities"] = count(in_month(acts["date"], month), acts["scope"].to_numpy())

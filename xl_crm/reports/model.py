@@ -24,7 +24,7 @@ from .. import rules
 from ..sheets.read import CrmData
 from ..model.settings import Settings
 from ..model.cells import as_date
-from .changes import ChangesView, changes_view, stage_at
+from .changes import ChangesView, amount_at, changes_view, stage_at
 from .data import OTHER_SHEETS, ReportBook, Snapshot, scope_counts, scope_sums, scope_table, year_before
 from .kpis import (METRICS, TEAM, conversion, default_as_of, in_month, metric_table, month_bounds, reached,
                    shift_month, tidy)
@@ -193,7 +193,7 @@ def _date_tables(book: ReportBook, snap: Snapshot) -> DateTables:
     o, r, settings = book.opportunities, len(book.reps), book.settings
     n, scope = len(settings.stages), o["scope"].to_numpy()
     pipeline = snap.open_at
-    money = o["amount"].fillna(0.0).to_numpy()
+    money = amount_at(book, snap.as_of)  # History's amount then, at a past date
     stage = stage_at(book, snap.as_of) - 1  # -1: unknown (a past date History does not cover)
     unknown = pipeline & (stage < 0)
     closed = (o["closed"] > pd.Timestamp(year_before(snap.as_of))) & (o["closed"] <= pd.Timestamp(snap.as_of))
