@@ -23,7 +23,9 @@ from fixtures_book import user_workbook
 from python_calamine import CalamineWorkbook
 
 from xl_crm.cli import main
+from xl_crm.commands.workbook import write_standard_workbook
 from xl_crm.model import schema, vocab
+from xl_crm.model.asof import AsOf
 from xl_crm.model.cells import to_serial
 from xl_crm.model.settings import DEFAULT
 from xl_crm.ooxml.package import Package
@@ -502,3 +504,44 @@ def bob_frames() -> dict:
             "opportunities": pd.DataFrame([{"opportunity_id": "BO1", "customer_id": "B1", "owner": "Bob",
                                             "stage": "Qualify", "status": "Open", "amount": 9,
                                             "created": date(2026, 10, 1)}])}
+
+
+# ---- a folder of rep workbooks: the same rows split across files
+
+TEAM_DAY = date(2026, 11, 20)
+TEAM_MONTH = "2026-11"
+
+
+def write_team_book(path: Path, frames: dict) -> Path:
+    """A standard English workbook of the frames, evaluated at TEAM_DAY."""
+    return write_standard_workbook(path, frames, lang="en", as_of=AsOf(TEAM_DAY), backup=False)
+
+
+def _split_rows(frames: dict, assign) -> dict[str, dict]:
+    """Each sheet's rows given to the file assign(key, row) names."""
+    books: dict[str, dict] = {}
+    for key, frame in frames.items():
+        names = [assign(key, row) for row in frame.to_dict("records")]
+        for name in set(names):
+            books.setdefault(name, {})[key] = frame[[n == name for n in names]].reset_index(drop=True)
+    return books
+
+
+def team_folder(tmp: Path, frames: dict, assign) -> Path:
+    """A folder holding one workbook per name assign(key, row) gives a row."""
+    tmp.mkdir(parents=True)
+    for name, part in _split_rows(frames, assign).items():
+        write_team_book(tmp / f"{name}.xlsx", part)
+    return tmp
+
+
+def kpi_rows(path: Path) -> list[list]:
+    """The KPIs sheet's rows, sums rounded (rows added in another order differ in the last bit)."""
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("KPIs").to_python()
+    return sorted(([round(v, 6) if isinstance(v, float) else v for v in row] for row in rows[1:]), key=repr)
+
+
+def round_robin(files: int):
+    """An assign for team_folder: rows dealt to book0, book1, ... in turn."""
+    counter = iter(range(10 ** 9))
+    return lambda key, row: f"book{next(counter) % files}"

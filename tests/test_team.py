@@ -4,55 +4,22 @@ are skipped with a note."""
 
 from __future__ import annotations
 
-from datetime import date
-from pathlib import Path
-
 import pytest
 import xlsxwriter
-from helpers import xl_crm
+from helpers import TEAM_DAY as DAY
+from helpers import TEAM_MONTH as MONTH
+from helpers import kpi_rows, round_robin, team_folder, write_team_book, xl_crm
 from python_calamine import CalamineWorkbook
 
 from xl_crm.commands.demo import demo_frames
-from xl_crm.commands.workbook import write_standard_workbook
-from xl_crm.model.asof import AsOf
 from xl_crm.reports.batch import write_reports
 from xl_crm.team.read import read_team
 from xl_crm.team.refresh import refresh_team
-
-DAY = date(2026, 11, 20)
-MONTH = "2026-11"
 
 
 @pytest.fixture(scope="module")
 def frames():
     return demo_frames(DAY, customers=40, opportunities=120, contacts=60, activities=500)
-
-
-def _write(path: Path, frames: dict) -> Path:
-    return write_standard_workbook(path, frames, lang="en", as_of=AsOf(DAY), backup=False)
-
-
-def _split(frames: dict, assign) -> dict[str, dict]:
-    """Each sheet's rows given to the file assign(key, row) names."""
-    books: dict[str, dict] = {}
-    for key, frame in frames.items():
-        names = [assign(key, row) for row in frame.to_dict("records")]
-        for name in set(names):
-            books.setdefault(name, {})[key] = frame[[n == name for n in names]].reset_index(drop=True)
-    return books
-
-
-def _folder(tmp: Path, frames: dict, assign) -> Path:
-    tmp.mkdir(parents=True)
-    for name, part in _split(frames, assign).items():
-        _write(tmp / f"{name}.xlsx", part)
-    return tmp
-
-
-def _kpis(path: Path) -> list[list]:
-    """The KPIs sheet's rows, sums rounded (rows added in another order differ in the last bit)."""
-    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("KPIs").to_python()
-    return sorted(([round(v, 6) if isinstance(v, float) else v for v in row] for row in rows[1:]), key=repr)
 
 
 def _by_owner(frames):
@@ -64,25 +31,20 @@ def _by_owner(frames):
     return assign
 
 
-def _round_robin(files: int):
-    counter = iter(range(10 ** 9))
-    return lambda key, row: f"book{next(counter) % files}"
-
-
 @pytest.mark.parametrize("split", ["owner", "round_robin"])
 def test_a_folder_reports_as_one_workbook_holding_its_rows(frames, tmp_path, split):
-    one = _write(tmp_path / "one.xlsx", frames)
-    folder = _folder(tmp_path / "team", frames, _by_owner(frames) if split == "owner" else _round_robin(3))
+    one = write_team_book(tmp_path / "one.xlsx", frames)
+    folder = team_folder(tmp_path / "team", frames, _by_owner(frames) if split == "owner" else round_robin(3))
     single = write_reports(one, [MONTH], tmp_path / "out_one")
     team = write_reports(folder, [MONTH], tmp_path / "out_team")
     assert sorted(p.name for p in single) == sorted(p.name for p in team)
     assert len(single) > 3
     for a, b in zip(sorted(single), sorted(team)):
-        assert _kpis(a) == _kpis(b), a.name
+        assert kpi_rows(a) == kpi_rows(b), a.name
 
 
 def test_lock_files_backups_and_other_workbooks_are_skipped_with_a_note(frames, tmp_path):
-    folder = _folder(tmp_path / "team", frames, _round_robin(2))
+    folder = team_folder(tmp_path / "team", frames, round_robin(2))
     (folder / "~$book0.xlsx").write_bytes(b"lock")
     (folder / "book0.xlsx.bak").write_bytes(b"old")
     other = xlsxwriter.Workbook(str(folder / "shopping.xlsx"))
@@ -107,8 +69,8 @@ def _customers(paths) -> dict:
 
 
 def test_refresh_computes_over_the_team_and_writes_each_file_its_own_rows(frames, tmp_path):
-    one = _write(tmp_path / "one.xlsx", frames)
-    folder = _folder(tmp_path / "team", frames, _round_robin(3))
+    one = write_team_book(tmp_path / "one.xlsx", frames)
+    folder = team_folder(tmp_path / "team", frames, round_robin(3))
     books = sorted(folder.glob("*.xlsx"))
     before = _customers(books)
     expected = _customers([one])
@@ -124,7 +86,7 @@ def test_refresh_computes_over_the_team_and_writes_each_file_its_own_rows(frames
 
 
 def test_the_commands_take_a_folder(frames, tmp_path):
-    folder = _folder(tmp_path / "team", frames, _round_robin(2))
+    folder = team_folder(tmp_path / "team", frames, round_robin(2))
     (folder / "~$closed.xlsx").write_bytes(b"lock")  # left behind by a crash: the book is no longer open
     run = xl_crm("refresh", str(folder), "--as-of", DAY.isoformat(), "--no-backup")
     assert run.exit_code == 0, run.output
@@ -145,8 +107,8 @@ def test_the_team_workbooks_settings_win(frames, tmp_path):
     from xl_crm.sheets.read import read_workbook
     from xl_crm.sheets.settings_sheet import FIRST_THRESHOLD_ROW
 
-    folder = _folder(tmp_path / "team", frames, _round_robin(2))
-    team_book = _write(folder / "team.xlsx", {})
+    folder = team_folder(tmp_path / "team", frames, round_robin(2))
+    team_book = write_team_book(folder / "team.xlsx", {})
     row = FIRST_THRESHOLD_ROW + [t.name for t in THRESHOLDS].index("PoolDays")
     with Package.open(team_book) as package:
         package.set_cells("Settings", {(row, 1): 10})
