@@ -4,7 +4,9 @@ and report as the local run: each workbook is read by a worker, only its frames 
 from __future__ import annotations
 
 import pytest
-from test_team import DAY, MONTH, _folder, _kpis, _round_robin
+from helpers import TEAM_DAY as DAY
+from helpers import TEAM_MONTH as MONTH
+from helpers import kpi_rows, round_robin, team_folder
 
 from xl_crm.reports.batch import write_reports
 from xl_crm.team.parallel import reader
@@ -24,7 +26,7 @@ def folder(tmp_path_factory):
     from xl_crm.commands.demo import demo_frames
 
     frames = demo_frames(DAY, customers=30, opportunities=90, contacts=30, activities=300)
-    return _folder(tmp_path_factory.mktemp("dask") / "team", frames, _round_robin(3))
+    return team_folder(tmp_path_factory.mktemp("dask") / "team", frames, round_robin(3))
 
 
 def test_the_cluster_reads_the_same_team_as_this_machine(folder, cluster):
@@ -40,4 +42,4 @@ def test_the_cluster_report_has_the_local_kpis(folder, cluster, tmp_path, monkey
     there = write_reports(folder, [MONTH], tmp_path / "there", reader=reader())
     assert [p.name for p in here] == [p.name for p in there]
     for a, b in zip(here, there):
-        assert _kpis(a) == _kpis(b)
+        assert kpi_rows(a) == kpi_rows(b)
