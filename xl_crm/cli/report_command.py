@@ -30,7 +30,9 @@ PROGRESS_FROM = 10  # files; smaller batches finish before a bar would help
 @click.option("--month", "month", multiple=True, metavar="YYYY-MM", help="The month to report.")
 @click.option("--from", "first", metavar="YYYY-MM", help="First month of a batch.")
 @click.option("--to", "last", metavar="YYYY-MM", help="Last month of a batch (default: --from).")
-@click.option("--as-of", metavar="YYYY-MM-DD", help="Evaluation date (default: the month's last day, or today).")
+@click.option("--as-of", metavar="YYYY-MM-DD",
+              help="Evaluation date (default: the month's last day, or while the month runs the workbook's AsOf, "
+                   "else today); no month may begin after it.")
 @click.option("--out", "out_dir", default="reports", show_default=True, type=click.Path(file_okay=False,
               path_type=Path), help="Output folder.")
 @click.option("--rep", "reps", multiple=True, metavar="NAME",
