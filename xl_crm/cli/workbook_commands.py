@@ -51,15 +51,21 @@ def init(path, lang, data_dir, mapping_file, as_of, force, strict, no_backup):
 @MAPPING
 @NO_BACKUP
 @SCHEDULER
-def refresh(paths, as_of, mapping_file, no_backup, scheduler):
+@STRICT
+def refresh(paths, as_of, mapping_file, no_backup, scheduler, strict):
     """Recompute synced values and rebuild the Funnel and Today sheets (of a workbook, a team folder or several)."""
     if is_team(paths):
         for line in refresh_team_lines(paths, as_of=as_of, backup=not no_backup, mapping=load_mapping(mapping_file),
                                        scheduler=scheduler):
             click.echo(line)
         return
-    refresh_workbook(paths[0], as_of=as_of, backup=not no_backup, mapping=load_mapping(mapping_file))
-    click.echo(f"refreshed {paths[0]}")
+    mapping = load_mapping(mapping_file)
+    written = refresh_workbook(paths[0], as_of=as_of, backup=not no_backup, mapping=mapping)
+    click.echo(f"refreshed {paths[0]}" if written else f"{paths[0]} is up to date: nothing written")
+    found, line = check_note(read_workbook(paths[0], mapping))
+    click.echo(line)
+    if strict and found.errors:
+        sys.exit(1)
 
 
 @main.command()

@@ -201,17 +201,23 @@ def check_workbook(path: str | Path, mapping: Mapping | None = None) -> list[Pro
     return check_data(read_workbook(path, mapping))
 
 
+def require_tables(data: CrmData) -> None:
+    """Refuse, in one line, a workbook with no customer or deal table: no command has anything to work on."""
+    if data.tables:
+        return
+    if data.path is not None and _empty(data.path):
+        raise XlCrmError(f"{data.path}: the workbook is empty (no sheet holds any value); run "
+                         f"`xl-crm init {data.path} --force` for a new CRM workbook")
+    raise XlCrmError(f"{data.path}: no customer or deal table found (no sheet has the headers of Customers or "
+                     "Opportunities); see `xl-crm upgrade --dry-run`, or name your columns with --mapping")
+
+
 def check_data(data: CrmData) -> list[Problem]:
     """Every problem in a read workbook: Settings first, then each data sheet in row order.
 
     A workbook with no customer or deal table at all is an XlCrmError: there is nothing to check.
     """
-    if not data.tables:
-        if data.path is not None and _empty(data.path):
-            raise XlCrmError(f"{data.path}: the workbook is empty (no sheet holds any value); run "
-                             f"`xl-crm init {data.path} --force` for a new CRM workbook")
-        raise XlCrmError(f"{data.path}: no customer or deal table found (no sheet has the headers of Customers or "
-                         "Opportunities); see `xl-crm upgrade --dry-run`, or name your columns with --mapping")
+    require_tables(data)
     problems = []
     for spec in schema.DATA_SHEETS:
         if spec.key not in data.tables:

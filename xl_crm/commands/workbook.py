@@ -18,6 +18,7 @@ import xlsxwriter
 from ..adopt import later_rows
 from ..adopt.load import ignored_columns, load_csv_dir
 from ..compute.history import first_sighting, record
+from .check import require_tables
 from ..compute.step import Computed, compute
 from ..errors import XlCrmError
 from ..model import schema
@@ -159,13 +160,15 @@ def history_cells(history: Table, rows: pd.DataFrame) -> dict:
 
 
 def refresh_workbook(path: str | Path, *, as_of: date | None = None, backup: bool = True,
-                     mapping: Mapping | None = None) -> Path:
+                     mapping: Mapping | None = None) -> bool:
     """Recompute the synced values and rebuild the Funnel and Today sheets, losslessly.
 
-    A workbook that is already up to date is not written at all (its .bak stays as it is).
+    Returns whether the file was written: a workbook that is already up to
+    date is not written at all (its .bak stays as it is).
     """
     path = Path(path)
     data = read_workbook(path, mapping)
+    require_tables(data)
     with Package.open(path) as package:
         cell = fixed_as_of(package, data)
         plan = plan_refresh(data, AsOf.resolve(as_of, cell), package)
@@ -201,6 +204,7 @@ def refresh_workbook(path: str | Path, *, as_of: date | None = None, backup: boo
             for name in (schema.FUNNEL_NAME[data.lang], schema.TODAY_NAME[data.lang]):
                 package.put_sheet(name, source, name)
         package.full_recalc_on_load()
-        if package.modified:
-            package.save(backup=backup)
-    return path
+        if not package.modified:
+            return False
+        package.save(backup=backup)
+    return True

@@ -228,8 +228,8 @@ class Package:
     # -- saving --------------------------------------------------------------
     @property
     def modified(self) -> bool:
-        types = self.content_types.changed and self.content_types.data != self.read(parts.CONTENT_TYPES)
-        return bool(self._changed or self._removed or types or (self._styles is not None and self._styles.changed))
+        return bool(self._changed or self._removed or self.content_types.changed
+                    or (self._styles is not None and self._styles.changed))
 
     def _recount_shared_strings(self) -> None:
         """After cells changed, the shared-string table's counts over every sheet (its strings stay as they are)."""

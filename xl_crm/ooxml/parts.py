@@ -115,7 +115,12 @@ class ContentTypes:
         self.defaults = {e.get("Extension").lower(): e.get("ContentType") for e in root if e.tag.endswith("Default")}
         self.overrides = {e.get("PartName").lstrip("/"): e.get("ContentType") for e in root
                           if e.tag.endswith("Override")}
-        self.changed = False
+        self._read = (dict(self.defaults), dict(self.overrides))
+
+    @property
+    def changed(self) -> bool:
+        """Whether a part's content type differs from the file's: an entry removed and added back is no change."""
+        return (self.defaults, self.overrides) != self._read
 
     def of(self, part: str) -> str | None:
         if part in self.overrides:
@@ -125,7 +130,6 @@ class ContentTypes:
     def _insert(self, element: str) -> None:
         at = self.data.rindex(b"</Types>")
         self.data = self.data[:at] + element.encode() + self.data[at:]
-        self.changed = True
 
     def ensure(self, part: str, content_type: str) -> None:
         """Make part's content type content_type: by its extension's default when that fits, else an override."""
@@ -147,7 +151,6 @@ class ContentTypes:
         self.data = re.sub(rb"<Override\b[^>]*PartName=\"/" + re.escape(part.encode()) + rb"\"[^>]*/>", b"",
                            self.data, count=1)
         del self.overrides[part]
-        self.changed = True
 
 
 def free_name(taken, template: str) -> str:

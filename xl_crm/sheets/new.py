@@ -146,7 +146,10 @@ def _write_table(book, formats: _Formats, spec: schema.Sheet, computed: Computed
         sheet.set_column(col, col, column.width, formats.column(column))
     write = _cell_writer(sheet, formats)
     for col, column in enumerate(spec.columns):
-        if column.key not in formulas:
+        if column.key in spec.refreshed:  # computed values: labels in the workbook's language
+            for row, value in enumerate(frame[column.key].tolist(), 1):
+                write(row, col, column.cell(value, lang))
+        elif column.key not in formulas:
             for row, value in enumerate(frame[column.key].tolist(), 1):
                 write(row, col, value)
     if formulas:
