@@ -57,17 +57,28 @@ def test_import_into_an_existing_workbook_skips_updates_or_refuses_duplicates(tm
     assert crm.read_bytes() == before
 
 
-def test_cli_import_and_upgrade(tmp_path):
+def _cli_import(tmp_path):
     source = tmp_path / "export.csv"
     source.write_text(CSV)
-    result = xl_crm("import", str(source), "--into", str(tmp_path / "crm.xlsx"))
+    return xl_crm("import", source, "--into", tmp_path / "crm.xlsx")
+
+
+def test_cli_import_says_what_it_added_skipped_and_rejected(tmp_path):
+    result = _cli_import(tmp_path)
     assert result.exit_code == 0, result.output
     assert "added 2, updated 0, skipped 1, rejected 2" in result.output
-    result = xl_crm("upgrade", str(tmp_path / "crm.xlsx"), "--dry-run")
+
+
+def test_cli_upgrade_of_an_imported_workbook_has_nothing_to_change(tmp_path):
+    _cli_import(tmp_path)
+    result = xl_crm("upgrade", tmp_path / "crm.xlsx", "--dry-run")
     assert result.exit_code == 0 and "nothing to change" in result.output
+
+
+def test_cli_upgrade_refuses_a_legacy_xls_in_one_line(tmp_path):
     bad = tmp_path / "old.xls"
     bad.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
-    result = xl_crm("upgrade", str(bad))
+    result = xl_crm("upgrade", bad)
     assert result.exit_code == 2 and "legacy .xls" in result.output and "Traceback" not in result.output
 
 

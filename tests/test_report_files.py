@@ -24,25 +24,46 @@ def kpis_of(path: Path) -> dict:
     return {(s, m): v for s, m, v in rows}
 
 
-def test_team_and_rep_files_with_sheets_charts_and_kpis(tmp_path):
-    """March 2024 is the workbook's present (its AsOf): every stage is known, as the hand computation has it."""
-    report_workbook = write_report_workbook(tmp_path / "crm.xlsx", as_of=AS_OF)
-    out = tmp_path / "reports"
-    paths = write_reports(report_workbook, ["2024-03"], out)
+@pytest.fixture(scope="module")
+def march(tmp_path_factory) -> tuple[Path, list[Path]]:
+    """The reports of March 2024, the workbook's present (its AsOf): every stage is known, as the hand
+    computation has it. Returns the folder they are written to and the paths write_reports gave."""
+    tmp = tmp_path_factory.mktemp("march")
+    out = tmp / "reports"
+    return out, write_reports(write_report_workbook(tmp / "crm.xlsx", as_of=AS_OF), ["2024-03"], out)
+
+
+def test_one_file_for_the_team_and_one_for_each_rep(march):
+    _, paths = march
     assert sorted(p.name for p in paths) == ["2024-03-Ann.xlsx", "2024-03-Bob.xlsx", "2024-03-team.xlsx",
                                              "2024-03-王伟.xlsx"]
-    team = out / "2024-03-team.xlsx"
-    names = openpyxl.load_workbook(team, read_only=True).sheetnames
+
+
+def test_team_sheets_in_order_and_no_reps_sheet_in_a_rep_file(march):
+    out, _ = march
+    names = openpyxl.load_workbook(out / "2024-03-team.xlsx", read_only=True).sheetnames
     assert names[:8] == TEAM_SHEETS[:8] and names[-1] == "KPIs"  # the sections added since sit between
     assert "Reps" not in openpyxl.load_workbook(out / "2024-03-Ann.xlsx", read_only=True).sheetnames
-    charts = [n for n in zipfile.ZipFile(team).namelist() if n.startswith("xl/charts/chart")]
+
+
+def test_the_team_file_carries_the_charts_a_rep_file_two(march):
+    out, _ = march
+    charts = [n for n in zipfile.ZipFile(out / "2024-03-team.xlsx").namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) >= 6
     rep_charts = [n for n in zipfile.ZipFile(out / "2024-03-Ann.xlsx").namelist() if n.startswith("xl/charts/chart")]
     assert len(rep_charts) == 2  # funnel and trend: the team report carries the others
-    got = kpis_of(team)
+
+
+def test_team_kpis_are_the_hand_computed_ones(march):
+    out, _ = march
+    got = kpis_of(out / "2024-03-team.xlsx")
     for scope, metrics in EXPECTED.items():
         for metric, value in metrics.items():
             assert got[scope, metric] == (None if value is None else pytest.approx(value)), (scope, metric)
+
+
+def test_a_rep_file_holds_only_its_reps_kpis(march):
+    out, _ = march
     assert {s for s, _ in kpis_of(out / "2024-03-王伟.xlsx")} == {"王伟"}
 
 
@@ -66,9 +87,12 @@ def test_cli_month_range_and_rep(report_workbook, tmp_path):
     assert kpis_of(tmp_path / "2024-03-Ann.xlsx")["Ann", "won_amount"] == 1000
 
 
-def test_cli_errors_are_one_line(report_workbook, tmp_path):
+def test_cli_refuses_a_bad_month_in_one_line(report_workbook, tmp_path):
     bad = xl_crm("report", report_workbook, "--month", "2024-13", "--out", tmp_path)
     assert bad.exit_code == 2 and bad.stderr.count("\n") == 1 and "2024-13" in bad.stderr
+
+
+def test_cli_refuses_an_unknown_rep(report_workbook, tmp_path):
     nobody = xl_crm("report", report_workbook, "--month", "2024-03", "--rep", "Zoe", "--out", tmp_path)
     assert nobody.exit_code == 2 and "Zoe" in nobody.stderr
 

@@ -125,5 +125,8 @@ def test_excel_setup_adds_the_conf_sheet_and_keeps_the_rest(tmp_path):
 
     with zipfile.ZipFile(path) as z:
         assert any(n.startswith("xl/drawings/vmlDrawing") for n in z.namelist())  # the button is still there
+
+
+def test_excel_setup_refuses_a_missing_workbook_in_one_line(tmp_path):
     run = helpers.xl_crm("excel-setup", tmp_path / "missing.xlsx")
     assert run.exit_code == 2 and run.stderr.count("\n") == 1 and "missing.xlsx" in run.stderr
