@@ -234,6 +234,10 @@ MIRRORS = {
     "crm_bant": ("opportunities", "bant_score", ("need", "budget", "authority", "timeline")),
     "crm_value_class": ("opportunities", "value_class", ("short_term_score", "long_term_score")),
     "crm_opening": ("opportunities", "opening", ("territory", "lead")),
+    "crm_forecast": ("opportunities", "forecast", ("forecast_category", "status", "stage")),
+    "crm_outstanding": ("payments", "outstanding", ("amount_due", "amount_received")),
+    "crm_days_late": ("payments", "days_late", ("outstanding", "due_date")),
+    "crm_aging": ("payments", "aging", ("days_late",)),
 }
 
 
