@@ -37,29 +37,54 @@ def test_dry_run_reports_and_writes_nothing(tmp_path):
     assert book.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["book.xlsx"]
 
 
-def test_upgrade_adds_columns_and_sheets_and_keeps_everything(tmp_path):
-    book = rich_workbook(tmp_path / "book.xlsm", macro=True, header_row=2)
+@pytest.fixture(scope="module")
+def upgraded(tmp_path_factory):
+    """A macro workbook with a header below a title, upgraded once: its parts and values before, the plan."""
+    book = rich_workbook(tmp_path_factory.mktemp("upgraded") / "book.xlsm", macro=True, header_row=2)
     before_parts, before_values = parts_of(book), values_of(book)
-    plan = upgrade_workbook(book, as_of=AS_OF)
+    return book, before_parts, before_values, upgrade_workbook(book, as_of=AS_OF)
+
+
+def test_upgrade_writes_and_keeps_a_backup(upgraded):
+    book, _, _, plan = upgraded
     assert plan.written
-    after_parts, after_values = parts_of(book), values_of(book)
+    assert (book.parent / "book.xlsm.bak").exists()
+
+
+def test_upgrade_changes_only_the_two_data_sheets_the_table_and_the_index_parts(upgraded):
+    book, before_parts, _, _ = upgraded
+    after_parts = parts_of(book)
     # the customer list and the deal table (an Excel Table, widened) gain columns; nothing else changes
     untouched = set(before_parts) - {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
                                      "xl/styles.xml", "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml",
                                      "xl/tables/table1.xml"}
     assert all(after_parts[n] == before_parts[n] for n in untouched)
+
+
+def test_upgrade_keeps_every_cell_value(upgraded):
+    book, _, before_values, _ = upgraded
+    after_values = values_of(book)
     for sheet, rows in before_values.items():
         for r, row in enumerate(rows):
             assert after_values[sheet][r][:len(row)] == row
-    data = read_workbook(book)
+
+
+def test_upgrade_adds_the_missing_sheets_and_reads_the_deals_where_they_are(upgraded):
+    data = read_workbook(upgraded[0])
     assert {"Settings", "Contacts", "Activities"} <= set(data.sheet_names)
     assert "Opportunities" not in data.sheet_names and data.tables["opportunities"].sheet_name == "Deals"
     assert data.tables["opportunities"].frame["customer_id"].tolist() == ["C001", "C002", "C003"]
-    customers = data.tables["customers"].frame
+    assert data.settings.stages
+
+
+def test_upgraded_customers_have_their_grade_and_tier(upgraded):
+    customers = read_workbook(upgraded[0]).tables["customers"].frame
     assert list(customers["grade"]) == ["A", "D", "E"]
     assert list(customers["tier"]) == ["Regular"] * 3
-    assert data.settings.stages and (tmp_path / "book.xlsm.bak").exists()
-    with zipfile.ZipFile(book) as z:
+
+
+def test_upgrade_defines_the_settings_names(upgraded):
+    with zipfile.ZipFile(upgraded[0]) as z:
         workbook = z.read("xl/workbook.xml")
     assert b'<definedName name="GradeDaysA">' in workbook and b"<definedName name=\"Owners\">" in workbook
 
