@@ -23,12 +23,13 @@ import hashlib
 import pandas as pd
 
 from ..model import schema, vocab
-from ..model.cells import cell_text, is_blank
+from ..model.cells import Invalid, cell_text, is_blank
 from ..model.settings import Settings
 from ..rules.customer_key import customer_key
 
 PREFIX = {"customers": "C-", "opportunities": "D-", "contacts": "P-"}
 CONTACT_LINKS = {"contact_name": "name", "contact_phone": "phone", "contact_title": "title"}
+AMBIGUOUS_CLOSE = {"close_date", "closedate"}  # an open deal's CloseDate (Salesforce, HubSpot) is its expected close
 
 
 def stable_id(sheet_key: str, *parts) -> str:
@@ -152,6 +153,127 @@ def new_customers(data) -> pd.DataFrame:
 
 
 def filled_cells(table) -> dict[tuple[int, int], object]:
-    """(Excel row, 0-based column) -> value of the ID cells a rep left blank and the read completed (for refresh)."""
+    """(Excel row, 0-based column) -> value of the ID and status cells a rep left blank and the read completed."""
     return {(row, table.columns[key]): table.frame.at[row, key]
             for key, rows in table.filled.items() for row in rows}
+
+
+def header_link(sheet_key: str, mapping, cell) -> str | None:
+    """customer_name, contact_name, contact_phone or contact_title: what a header names besides the table's columns."""
+    link = mapping.link(sheet_key, cell)
+    if link or sheet_key not in ("customers", "opportunities"):
+        return link
+    keys = [k for k in mapping.fields("contacts", cell) if f"contact_{k}" in CONTACT_LINKS]
+    return f"contact_{keys[0]}" if keys else None
+
+
+def deal_columns(opps, settings: Settings) -> None:
+    """A deal table's stage read as the Settings name of another CRM's stage, `Closed Won` in it as the status
+    (for a status column the table lacks, or a tracker's blank status cells); an open deal's CloseDate as its
+    expected close.
+
+    `opps` is a sheets.read.Table (or anything with its frame, columns, headers, linked, implied, filled, renamed).
+    """
+    frame = opps.frame
+    if "stage" in frame:
+        if len(settings.stages) == 5:
+            cells = frame["stage"].tolist()
+            names = per_value(cells, lambda v: _stage_name(v, settings))
+            opps.renamed = {str(c): n for c, n in zip(cells, names) if isinstance(c, str) and n != c}
+            frame = frame.assign(stage=pd.Series(names, index=frame.index, dtype=object))
+        stage, status = status_from_stage(frame, settings)
+        frame = frame.assign(stage=stage)
+        if "status" not in opps.columns:
+            frame = frame.assign(status=status)
+            opps.implied.append("status")
+        elif _tracker(opps):
+            blank = frame["status"].map(is_blank) & status.notna()
+            if blank.any():
+                frame = frame.assign(status=frame["status"].where(~blank, status))
+                opps.filled["status"] = frame.index[blank].tolist()
+    if ("closed_date" in opps.columns and "status" in frame
+            and schema.normalise_header(opps.headers[opps.columns["closed_date"]]) in AMBIGUOUS_CLOSE):
+        is_open = frame["status"].map(lambda v: _status(v) == "Open")
+        planned = frame["closed_date"].where(is_open, None)
+        if "expected_close" in opps.columns:
+            planned = frame["expected_close"].where(~frame["expected_close"].map(is_blank), planned)
+        else:
+            opps.implied.append("expected_close")
+        frame = frame.assign(expected_close=planned, closed_date=frame["closed_date"].where(~is_open, None))
+    opps.frame = frame
+
+
+def _tracker(table) -> bool:
+    """A table that names its customers by name: a rep's own tracker, whose blank cells the read completes."""
+    return table.linked is not None and "customer_name" in table.linked
+
+
+def _stage_name(value, settings: Settings):
+    """`Prospecting` (Salesforce) or `contractsent` (HubSpot) as the Settings stage at that place; else as it is."""
+    try:
+        settings.stage_index(value)
+        return value
+    except Invalid:
+        number = vocab.stage_alias(value)
+        return value if number is None else settings.stage(number).name
+
+
+def _status(value) -> str | None:
+    try:
+        return vocab.STATUS.parse(value)
+    except Invalid:
+        return None
+
+
+def complete(tables: dict, customers_known: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """What a rep's own tables lack, in their frames: customer, deal and contact IDs; the Customers and Contacts
+    sheets they lack, built from their rows (returned by sheet key).
+
+    tables: sheet key -> sheets.read.Table; customers_known: the Customers rows of the workbook the tables go
+    into, when they have none of their own (an import).
+    """
+    built = {}
+    opps, customers = tables.get("opportunities"), tables.get("customers")
+    if customers is not None and "customer_id" not in customers.columns and "name" in customers.frame:
+        ids = numbered([customer_id(n) for n in customers.frame["name"].tolist()])
+        _imply(customers, "customer_id", pd.Series(ids, index=customers.frame.index, dtype=object))
+    if customers is None and opps is not None and _tracker(opps):
+        built["customers"] = built_customers(opps.linked["customer_name"], opps.frame.get("owner"))
+    known = customers.frame if customers is not None else built.get("customers")
+    if customers_known is not None:
+        known = customers_known if known is None else pd.concat([customers_known, known], ignore_index=True)
+    for key in ("opportunities", "contacts", "activities"):
+        table = tables.get(key)
+        if table is not None and _tracker(table):
+            _imply(table, "customer_id", customer_ids(table.linked["customer_name"], known))
+    if opps is not None and ("opportunity_id" not in opps.columns or "customer_name" in opps.links):
+        names = opps.linked["customer_name"] if "customer_name" in opps.links else None
+        _imply(opps, "opportunity_id", row_ids("opportunities", opps.frame, names))
+    if "contacts" not in tables:
+        for source in (opps, customers):
+            people = _people(source)
+            if people is not None and "customer_id" in source.frame:
+                built["contacts"] = built_contacts(people, source.frame["customer_id"])
+                break
+    return built
+
+
+def _imply(table, key: str, values: pd.Series) -> None:
+    """Values for a column the sheet lacks, or for its blank cells when the table names customers by name."""
+    frame = table.frame
+    if key not in table.columns:
+        table.frame = frame.assign(**{key: values})
+        table.implied.append(key)
+    elif _tracker(table):
+        blank = frame[key].map(is_blank) & values.notna()
+        if blank.any():
+            table.frame = frame.assign(**{key: frame[key].where(~blank, values)})
+            table.filled[key] = frame.index[blank].tolist()
+
+
+def _people(table) -> pd.DataFrame | None:
+    """The contact person columns of a deal or customer table, as Contacts columns."""
+    if table is None or table.linked is None or "contact_name" not in table.linked:
+        return None
+    people = table.linked[[k for k in CONTACT_LINKS if k in table.linked]]
+    return people.rename(columns=CONTACT_LINKS)

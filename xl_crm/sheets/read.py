@@ -50,7 +50,6 @@ OWN_SHEETS = frozenset({
 # the kinds a sheet is found as by its headers, in the order that breaks a tie: a deal table names customers too
 PRECEDENCE = ("opportunities", "activities", "contacts", "customers")
 _GENERIC_NAMES = {"name", "名称", "姓名"}
-_AMBIGUOUS_CLOSE = {"close_date", "closedate"}  # an open deal's CloseDate is its expected close
 
 
 @dataclass
@@ -129,7 +128,7 @@ def scan(rows: list[list], spec: schema.Sheet, mapping: Mapping = DEFAULT_MAPPIN
             for key in keys:
                 candidates.setdefault(key, []).append(j)
             if not keys:
-                link = mapping.link(spec.key, cell) or _contact_link(spec, mapping, cell)
+                link = links.header_link(spec.key, mapping, cell)
                 if link and link not in found_links:
                     found_links[link] = j
         if not candidates:
@@ -141,14 +140,6 @@ def scan(rows: list[list], spec: schema.Sheet, mapping: Mapping = DEFAULT_MAPPIN
                                                                           _score(header) > _score(best)):
             best = header
     return best
-
-
-def _contact_link(spec: schema.Sheet, mapping: Mapping, cell) -> str | None:
-    """contact_name, contact_phone or contact_title: a deal or customer row's contact person, for a Contacts sheet."""
-    if spec.key not in ("customers", "opportunities"):
-        return None
-    keys = [k for k in mapping.fields("contacts", cell) if f"contact_{k}" in links.CONTACT_LINKS]
-    return f"contact_{keys[0]}" if keys else None
 
 
 def _reads_as(spec: schema.Sheet, key: str, rows: list[list], header: int, j: int) -> bool:
@@ -399,92 +390,7 @@ def _add_table(data: CrmData, totals: Totals | None, mapping: Mapping, spec: sch
 
 def _complete(data: CrmData, mapping: Mapping) -> None:
     """What a rep's own tables lack, in the frames: IDs, status, the close date's meaning, built sheets."""
-    tables = data.tables
-    opps = tables.get("opportunities")
+    opps = data.tables.get("opportunities")
     if opps is not None:
-        _deal_columns(opps, data.settings)
-    customers = tables.get("customers")
-    if customers is not None and "customer_id" not in customers.columns and "name" in customers.frame:
-        ids = links.numbered([links.customer_id(n) for n in customers.frame["name"].tolist()])
-        _imply(customers, "customer_id", pd.Series(ids, index=customers.frame.index, dtype=object))
-    if customers is None and opps is not None and opps.linked is not None and "customer_name" in opps.linked:
-        data.built["customers"] = links.built_customers(opps.linked["customer_name"], opps.frame.get("owner"))
-    for key in ("opportunities", "contacts", "activities"):
-        table = tables.get(key)
-        if table is not None and table.linked is not None and "customer_name" in table.linked:
-            ids = links.customer_ids(table.linked["customer_name"], data.frame("customers"))
-            _imply(table, "customer_id", ids)
-    if opps is not None and ("opportunity_id" not in opps.columns or "customer_name" in opps.links):
-        names = opps.linked["customer_name"] if "customer_name" in opps.links else None
-        _imply(opps, "opportunity_id", links.row_ids("opportunities", opps.frame, names))
-    if "contacts" not in tables:
-        for source in (opps, customers):
-            people = _people(source)
-            if people is not None and "customer_id" in source.frame:
-                data.built["contacts"] = links.built_contacts(people, source.frame["customer_id"])
-                break
-
-
-def _imply(table: Table, key: str, values: pd.Series) -> None:
-    """Values for a column the sheet lacks, or for its blank cells when the table names customers by name."""
-    frame = table.frame
-    if key not in table.columns:
-        table.frame = frame.assign(**{key: values})
-        table.implied.append(key)
-    elif table.linked is not None and "customer_name" in table.linked:
-        blank = frame[key].map(is_blank) & values.notna()
-        if blank.any():
-            table.frame = frame.assign(**{key: frame[key].where(~blank, values)})
-            table.filled[key] = frame.index[blank].tolist()
-
-
-def _deal_columns(opps: Table, settings) -> None:
-    """A deal table's stage read as the Settings name of another CRM's stage, `Closed Won` in it as the status;
-    an open deal's CloseDate (Salesforce, HubSpot) as its expected close."""
-    frame = opps.frame
-    if "stage" in frame:
-        if len(settings.stages) == 5:
-            cells = frame["stage"].tolist()
-            names = links.per_value(cells, lambda v: _stage_name(v, settings))
-            opps.renamed = {str(c): n for c, n in zip(cells, names) if isinstance(c, str) and n != c}
-            frame = frame.assign(stage=pd.Series(names, index=frame.index, dtype=object))
-        stage, status = links.status_from_stage(frame, settings)
-        frame = frame.assign(stage=stage)
-        if "status" not in opps.columns:
-            frame = frame.assign(status=status)
-            opps.implied.append("status")
-    if ("closed_date" in opps.columns and "status" in frame
-            and schema.normalise_header(opps.headers[opps.columns["closed_date"]]) in _AMBIGUOUS_CLOSE):
-        is_open = frame["status"].map(lambda v: _status(v) == "Open")
-        planned = frame["closed_date"].where(is_open, None)
-        if "expected_close" in opps.columns:
-            planned = frame["expected_close"].where(~frame["expected_close"].map(is_blank), planned)
-        else:
-            opps.implied.append("expected_close")
-        frame = frame.assign(expected_close=planned, closed_date=frame["closed_date"].where(~is_open, None))
-    opps.frame = frame
-
-
-def _stage_name(value, settings):
-    """`Prospecting` (Salesforce) or `contractsent` (HubSpot) as the Settings stage at that place; else as it is."""
-    try:
-        settings.stage_index(value)
-        return value
-    except Invalid:
-        number = vocab.stage_alias(value)
-        return value if number is None else settings.stage(number).name
-
-
-def _status(value) -> str | None:
-    try:
-        return vocab.STATUS.parse(value)
-    except Invalid:
-        return None
-
-
-def _people(table: Table | None) -> pd.DataFrame | None:
-    """The contact person columns of a deal or customer table, as Contacts columns."""
-    if table is None or table.linked is None or "contact_name" not in table.linked:
-        return None
-    people = table.linked[[k for k in links.CONTACT_LINKS if k in table.linked]]
-    return people.rename(columns=links.CONTACT_LINKS)
+        links.deal_columns(opps, data.settings)
+    data.built.update(links.complete(data.tables))
