@@ -111,31 +111,56 @@ def test_workbook_part_gets_names_and_full_recalc(book, tmp_path):
     assert b'<definedName name="LocalName" localSheetId="0">' in workbook
 
 
-def test_put_sheet_appends_and_replaces_in_place(book, tmp_path):
-    out = tmp_path / ("out" + book.suffix)
+@pytest.fixture(scope="module", params=["xlsx", "xlsm"])
+def put(request, tmp_path_factory):
+    """A Summary sheet appended and the Deals sheet replaced by a Funnel: the parts before and after."""
+    tmp = tmp_path_factory.mktemp(f"put_{request.param}")
+    book = rich_workbook(tmp / f"book.{request.param}", macro=request.param == "xlsm")
+    out = tmp / ("out" + book.suffix)
     before = parts_of(book)
     with Package.open(book) as pkg:
         pkg.put_sheet("Summary", std_sheet_source(), "Summary")
         pkg.put_sheet("Deals", std_sheet_source("Funnel"), "Funnel")
-        assert pkg.sheet_names == ["Customers", "Deals", "My notes", "Summary"]
+        names = pkg.sheet_names
         pkg.save(out)
-    after = parts_of(out)
+    return book, out, before, parts_of(out), names
+
+
+def test_put_sheet_appends_and_replaces_in_place(put):
+    book, out, _, _, names = put
+    assert names == ["Customers", "Deals", "My notes", "Summary"]
     values = values_of(out)
     assert values["Summary"][1][:2] == ["Qualify", 0.1] and values["Deals"][3][:2] == ["Close", 0.9]
     assert values["Summary"][0][3] == date(2026, 3, 31)
     assert values["Customers"] == values_of(book)["Customers"]
+
+
+def test_put_sheet_keeps_the_other_sheets_and_their_parts(put):
+    _, _, before, after, _ = put
     for name in ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet3.xml", "xl/drawings/drawing1.xml",
                  "xl/comments1.xml", "xl/drawings/vmlDrawing1.vml", "xl/media/image1.png"):
         assert after[name] == before[name]
+
+
+def test_put_sheet_keeps_the_shared_strings_and_counts_their_references(put):
+    _, _, before, after, _ = put
     # the old Deals sheet's references to shared strings are gone: only the table's count changes
     strings = [re.sub(rb'\scount="\d+"', b"", parts["xl/sharedStrings.xml"], count=1) for parts in (before, after)]
     assert strings[0] == strings[1]
     references = sum(len(re.findall(rb'<c [^>]*t="s"', after[n])) for n in after if n.startswith("xl/worksheets/s"))
     assert re.search(rb'<sst [^>]*count="(\d+)"', after["xl/sharedStrings.xml"]).group(1) == str(references).encode()
+
+
+def test_put_sheet_gives_each_table_its_own_id_and_keeps_the_charts(put):
+    after = put[3]
     tables = [after[n] for n in after if n.startswith("xl/tables/")]
     ids = [re.search(rb'\sid="(\d+)"', t).group(1) for t in tables]
     assert len(tables) == 2 and len(set(ids)) == 2
     assert sum(n.startswith("xl/charts/chart") for n in after) == 2
+
+
+def test_put_sheet_leaves_one_selected_tab(put):
+    after = put[3]
     assert after["xl/worksheets/sheet1.xml"].count(b'tabSelected="1"') == 1
     assert sum(after[n].count(b'tabSelected="1"') for n in after if n.startswith("xl/worksheets/sheet")) == 1
 

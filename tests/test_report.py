@@ -62,21 +62,47 @@ def test_funnel_model_open_pipeline_and_cohort():
     assert model.by_rep.loc["王伟", "conversion_2_3"] == pytest.approx(0.5)
 
 
-def test_team_report_sections():
-    report = report_model(book(), "2024-03", AS_OF)
-    assert report.summary.loc["won_amount"].tolist()[:2] == [3000, 800]  # March, February
-    assert report.summary["year_ago"].isna().all()  # March 2023 is before the first data (31 Dec 2023)
-    assert report.reps.index.tolist() == ["Bob", "Ann", "王伟"]  # ranked by amount won
-    assert report.overdue["customer_id"].tolist() == ["C4", "C1"]  # most days overdue first
-    assert report.few_touches["opportunity_id"].tolist() == ["O8"]  # lost in March after one touch
-    assert report.vip["customer_id"].tolist() == ["C2", "C1"]
-    assert report.vip["share"].tolist() == pytest.approx([2800 / 3800, 1000 / 3800])
-    by_product = report.revenue["product"].set_index("key")["won_amount"].to_dict()
+@pytest.fixture(scope="module")
+def march():
+    """The team report model of March 2024."""
+    return report_model(book(), "2024-03", AS_OF)
+
+
+def test_summary_has_this_and_last_month_and_no_year_ago(march):
+    assert march.summary.loc["won_amount"].tolist()[:2] == [3000, 800]  # March, February
+    assert march.summary["year_ago"].isna().all()  # March 2023 is before the first data (31 Dec 2023)
+
+
+def test_reps_are_ranked_by_amount_won(march):
+    assert march.reps.index.tolist() == ["Bob", "Ann", "王伟"]
+
+
+def test_overdue_customers_most_days_overdue_first(march):
+    assert march.overdue["customer_id"].tolist() == ["C4", "C1"]
+
+
+def test_few_touches_lists_the_deal_lost_after_one_touch(march):
+    assert march.few_touches["opportunity_id"].tolist() == ["O8"]  # lost in March after one touch
+
+
+def test_vip_customers_and_their_share(march):
+    assert march.vip["customer_id"].tolist() == ["C2", "C1"]
+    assert march.vip["share"].tolist() == pytest.approx([2800 / 3800, 1000 / 3800])
+
+
+def test_revenue_by_product_and_by_industry(march):
+    by_product = march.revenue["product"].set_index("key")["won_amount"].to_dict()
     assert by_product == {"CRM": 2000, "ERP": 1000}
-    by_industry = report.revenue["industry"].set_index("key")["won_amount"].to_dict()
+    by_industry = march.revenue["industry"].set_index("key")["won_amount"].to_dict()
     assert by_industry == {"Finance": 2000, "Retail": 1000}
-    assert report.trend.iloc[-1].to_dict() == {"month": "2024-03", "new_count": 3, "won_count": 2, "won_amount": 3000}
-    assert report.grade_mix.set_index("grade")["customers"].to_dict() == {"A": 1, "B": 0, "C": 0, "D": 2, "E": 1}
+
+
+def test_trend_ends_with_the_month(march):
+    assert march.trend.iloc[-1].to_dict() == {"month": "2024-03", "new_count": 3, "won_count": 2, "won_amount": 3000}
+
+
+def test_grade_mix_counts_every_grade(march):
+    assert march.grade_mix.set_index("grade")["customers"].to_dict() == {"A": 1, "B": 0, "C": 0, "D": 2, "E": 1}
 
 
 def test_rep_report_holds_only_its_scope():
