@@ -67,8 +67,11 @@ class ForecastBook:
         opps = frames["opportunities"]
         self.close = dates(column(opps, "expected_close"))
         # a deal counted as open at as_of is forecast as an open deal, whatever it became later
-        self.category = pd.Series(per_row(forecast, column(opps, "forecast_category"), "Open",
-                                          column(opps, "stage"), settings=book.settings), index=opps.index)
+        category = per_row(forecast, column(opps, "forecast_category"), "Open", column(opps, "stage"),
+                           settings=book.settings)
+        self.categories = {c: category == c for c in CATEGORIES}  # boolean arrays, compared once
+        status = book.opportunities["status"]
+        self.won, self.lost = (status == "Won").to_numpy(), (status == "Lost").to_numpy()
         t = frames["targets"]
         owner = texts(column(t, "owner"))
         self.targets = pd.DataFrame({
@@ -110,11 +113,10 @@ class Year:
 
 
 def year_ending(book: ReportBook, as_of: date) -> Year:
-    o, reps = book.opportunities, len(book.reps)
+    o, reps, f = book.opportunities, len(book.reps), forecast_book(book)
     scope, day = o["scope"].to_numpy(), pd.Timestamp(as_of)
     closed = ((o["closed"] > day - pd.Timedelta(days=365)) & (o["closed"] <= day)).to_numpy()
-    won = closed & (o["status"] == "Won").to_numpy()
-    lost = closed & (o["status"] == "Lost").to_numpy()
+    won, lost = closed & f.won, closed & f.lost
     wins = scope_counts(won, scope, reps).astype(float)
     priced = won & o["amount"].notna().to_numpy()
     cycle = (o["closed"] - o["created"]).dt.days.to_numpy()
@@ -134,12 +136,12 @@ def forecast_metrics(book: ReportBook, month: str, as_of: date, own: bool = True
     first, last = month_range(month)
     sums = lambda mask, values=amount: scope_sums(np.where(mask, values, 0.0), scope, reps)  # noqa: E731
     in_month = ((o["closed"] >= first) & (o["closed"] <= last)).to_numpy()
-    out = {"target": f.target(month), "won": sums(in_month & (o["status"] == "Won").to_numpy())}
+    out = {"target": f.target(month), "won": sums(in_month & f.won)}
     open_ = snap.open_at if own else snap.open_dated
     closing = open_ & (f.close >= first).to_numpy() & (f.close <= last).to_numpy()
     running = out["won"]
     for key, category in zip(("commit", "best_case", "pipeline"), CATEGORIES):
-        running = out[key] = running + sums(closing & (f.category == category).to_numpy())
+        running = out[key] = running + sums(closing & f.categories[category])
     out["weighted"] = out["won"] + sums(closing, o["open_weighted"].fillna(0.0).to_numpy())
     out["attainment"] = ratio(out["won"], out["target"])
     out["gap"] = np.maximum(0.0, out["target"] - out["won"])
