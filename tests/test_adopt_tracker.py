@@ -60,11 +60,22 @@ def test_ids_are_stable_whatever_the_row_order(tmp_path):
     assert by_amount(first) == by_amount(second)
 
 
-def test_upgrade_keeps_every_cell_and_part_and_the_formulas_compute(tmp_path, recalc):
-    book = tracker(tmp_path / "mine.xlsx")
+@pytest.fixture(scope="module")
+def upgraded(tmp_path_factory, recalc):
+    """The Chinese tracker upgraded once: its parts and values before, the plan, the recalculated copy read."""
+    book = tracker(tmp_path_factory.mktemp("tracker") / "mine.xlsx")
     before_parts, before_values = parts_of(book), values_of(book)
     plan = upgrade_workbook(book, as_of=AS_OF)
+    return book, before_parts, before_values, plan, read_workbook(recalc(book))
+
+
+def test_upgrade_writes_in_the_trackers_language(upgraded):
+    plan = upgraded[3]
     assert plan.written and plan.lang == "zh"
+
+
+def test_upgrade_keeps_every_part_and_cell_of_the_tracker(upgraded):
+    book, before_parts, before_values, _, _ = upgraded
     after_parts, after_values = parts_of(book), values_of(book)
     changed = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml",
                "xl/worksheets/sheet1.xml", "docProps/app.xml"}
@@ -72,14 +83,21 @@ def test_upgrade_keeps_every_cell_and_part_and_the_formulas_compute(tmp_path, re
     for r, row in enumerate(before_values["销售跟踪"]):
         assert after_values["销售跟踪"][r][:len(row)] == row
     assert {"客户", "联系人", "商机", "跟进记录", "参数"} - {"商机"} <= set(after_values)
-    data = read_workbook(recalc(book))
-    deals = data.tables["opportunities"]
+
+
+def test_the_deal_rows_formulas_compute_after_upgrade(upgraded):
+    deals = upgraded[4].tables["opportunities"]
     assert deals.sheet_name == "销售跟踪" and not deals.implied  # the IDs and status are cells now
     frame = deals.frame
     assert frame["status"].tolist() == ["跟进中", "跟进中", "赢单", "丢单"]
     assert frame["stage"].tolist() == ["确认商机", "方案论证", 5, None]  # 赢单 in the stage cell still reads as won
     assert frame["probability"].tolist() == [0.1, 0.5, 1, 0]
     assert frame["weighted_amount"].tolist() == [10000, 125000, 80000, 0]
+
+
+def test_customers_and_contacts_come_from_the_deal_rows(upgraded):
+    data = upgraded[4]
+    frame = data.tables["opportunities"].frame
     customers = data.tables["customers"].frame
     assert customers["name"].tolist() == ["华为技术有限公司", "星辰科技", "蓝海贸易"]
     assert set(frame["customer_id"]) == set(customers["customer_id"])
@@ -87,7 +105,10 @@ def test_upgrade_keeps_every_cell_and_part_and_the_formulas_compute(tmp_path, re
     assert customers["grade"].tolist() == ["D"] * 3  # need blank reads as Future (DOMAIN section 2): no guess
     contacts = data.tables["contacts"].frame
     assert contacts["name"].tolist() == ["张伟", "李娜"]
-    assert "nothing to change" in "\n".join(upgrade_workbook(book, dry_run=True).lines())
+
+
+def test_a_second_upgrade_has_nothing_to_change(upgraded):
+    assert "nothing to change" in "\n".join(upgrade_workbook(upgraded[0], dry_run=True).lines())
 
 
 def test_english_tracker_and_salesforce_words(tmp_path):
