@@ -54,11 +54,13 @@ def report(workbook, month, first, last, as_of, out_dir, reps, lang, pdf, jobs, 
         raise XlCrmError(labels.refusal("month_twice", told, months=", ".join(month)))
     months = list(month) if month else month_list(first, last or first, told)
     mapping = load_mapping(mapping_file)
+    data = None  # a single workbook is read once, for the check line and the reports
     if is_team(workbook):
         lines, errors = check_team_lines(workbook, mapping, False, scheduler=scheduler)
         found, line = Counts(errors, 0), lines[-1]
     else:  # a workbook with no CRM table stops here, in one line
-        found, line = check_note(read_workbook(workbook, mapping))
+        data = read_workbook(workbook, mapping, threads=jobs)
+        found, line = check_note(data)
     click.echo(line)
     if strict and found.errors:
         sys.exit(1)
@@ -71,5 +73,6 @@ def report(workbook, month, first, last, as_of, out_dir, reps, lang, pdf, jobs, 
         task = bar.add_task("reports", total=None)
         paths = write_reports(workbook, months, out_dir, as_of=day, reps=list(reps) or None, lang=lang, pdf=pdf,
                               jobs=jobs, mapping=mapping, reader=reader(scheduler) if is_team(workbook) else None,
+                              data=data,
                               on_progress=lambda done, total: bar.update(task, completed=done, total=total))
     click.echo(f"{len(paths)} files written to {out_dir}")

@@ -64,6 +64,24 @@ NEW_TODAY = 2  # deals created on as_of itself, so the 1st of a month has a mont
 HISTORY_DAYS = 548  # about 18 months of data
 
 
+class _Names:
+    """Customer names, each used once (one company, one row): a name already taken gives way to the next free one."""
+
+    def __init__(self):
+        self.taken: set[tuple[int, int, int]] = set()
+
+    def take(self, prefix: int, suffix: int, zh: bool) -> str:
+        combos = len(PREFIXES) * len(SUFFIXES)
+        at, cycle = prefix * len(SUFFIXES) + suffix, 0
+        while (at // len(SUFFIXES), at % len(SUFFIXES), cycle) in self.taken:
+            at = (at + 1) % combos
+            cycle += at == prefix * len(SUFFIXES) + suffix  # every name used: a second branch of each
+        self.taken.add((at // len(SUFFIXES), at % len(SUFFIXES), cycle))
+        first, second = PREFIXES[at // len(SUFFIXES)], SUFFIXES[at % len(SUFFIXES)]
+        branch = f" {cycle + 1}" if cycle else ""
+        return f"{first[1]}{second[1]}{branch}" if zh else f"{first[0]} {second[0]}{branch}"
+
+
 def _pick(rng: random.Random, pairs, lang: str):
     return rng.choice(pairs)[1 if lang == "zh" else 0]
 
@@ -156,11 +174,12 @@ def demo_frames(as_of: date, lang: str = "en", *, customers: int = 200, opportun
 
     start = as_of - timedelta(days=HISTORY_DAYS)
     customers, opportunities, contacts, activities = [], [], [], []
+    names = _Names()
     for i in range(1, n_customers + 1):
         prefix, suffix = rng.choice(PREFIXES), rng.choice(SUFFIXES)
         customers.append({
             "customer_id": f"C{i:05d}",
-            "name": f"{prefix[1]}{suffix[1]}" if zh else f"{prefix[0]} {suffix[0]}",
+            "name": names.take(PREFIXES.index(prefix), SUFFIXES.index(suffix), zh),
             "owner": REPS[i % len(REPS)][1 if zh else 0],
             "industry": _pick(rng, INDUSTRIES, lang),
             "region": _pick(rng, REGIONS, lang),

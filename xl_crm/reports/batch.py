@@ -22,7 +22,7 @@ from ..errors import XlCrmError
 from ..model import schema
 from ..model.mapping import Mapping
 from ..ooxml.package import Package
-from ..sheets.read import read_workbook
+from ..sheets.read import CrmData, read_workbook
 from ..sheets.settings_sheet import fixed_as_of
 from ..team.read import read_source
 from ..team.scan import first_book
@@ -212,7 +212,7 @@ def write_reports(workbook_path, months: list[str], out_dir="reports", *, as_of:
                   reps: list[str] | None = None, team: bool | None = None, lang: str | None = None,
                   pdf: bool = False, jobs: int = 1,
                   on_progress: Callable[[int, int], None] | None = None, mapping: Mapping | None = None,
-                  reader=None) -> list[Path]:
+                  reader=None, data: CrmData | None = None) -> list[Path]:
     """Write `<month>-team.xlsx` and `<month>-<rep>.xlsx` for every month; return the paths written.
 
     reps: only these reps' files, names matched trimmed and case-insensitively
@@ -227,10 +227,12 @@ def write_reports(workbook_path, months: list[str], out_dir="reports", *, as_of:
     date, or beginning after as_of) is refused with XlCrmError before
     anything is written. workbook_path may be a team folder or several
     workbooks (xl_crm.team); reader says where their files are read
-    (team.parallel.reader).
+    (team.parallel.reader). data: the workbook already read (the command
+    line reads it once, for the check line too).
     """
-    data = read_source(workbook_path, mapping, sheets=("customers", "opportunities", "activities", *OTHER_SHEETS),
-                       threads=jobs, reader=reader)
+    if data is None:
+        data = read_source(workbook_path, mapping, sheets=("customers", "opportunities", "activities", *OTHER_SHEETS),
+                           threads=jobs, reader=reader)
     told = data.lang  # refusals speak the workbook's language
     months = [check_month(m, told) for m in months]
     repeated = next((m for m in months if months.count(m) > 1), None)
