@@ -24,7 +24,9 @@ from ..model import schema
 from ..model.mapping import DEFAULT as DEFAULT_MAPPING
 from ..model.mapping import Mapping
 from ..ooxml import guards
-from .typing import KEEP, column_label, raw_frame, type_frame
+from ..sheets import links
+from ..sheets.read import Table
+from .typing import KEEP, column_label, language_of, linked_columns, raw_frame, source_table, type_frame
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: .xls, or a password-protected .xlsx
 
@@ -34,12 +36,22 @@ def load_csv_dir(directory, mapping: Mapping | None = None) -> dict[str, pd.Data
     directory, mapping = Path(directory), mapping or DEFAULT_MAPPING
     if not directory.is_dir():
         raise XlCrmError(f"{directory}: not a folder")
-    frames = {}
+    tables = {}
     for spec in schema.DATA_SHEETS:
         path = directory / mapping.csv_name(spec.key)
         if path.is_file():
-            frames[spec.key] = load_csv(path, spec, mapping)
+            tables[spec.key] = load_csv(path, spec, mapping)
+    about = {key: dict(table.frame.attrs) for key, table in tables.items()}
+    frames = {key: frame.copy() for key, frame in links.complete(tables).items()}  # Customers, Contacts built
+    frames.update({key: table.frame for key, table in tables.items()})
+    for key, frame in frames.items():
+        frame.attrs = about.get(key, {"file": None, "ignored": [], "headers": []})
     return frames
+
+
+def headers_language(frames: dict[str, pd.DataFrame]) -> str:
+    """The language the files' headers are written in (an all-Chinese export makes a Chinese workbook)."""
+    return language_of(h for frame in frames.values() for h in frame.attrs.get("headers", []))
 
 
 def ignored_columns(frames: dict[str, pd.DataFrame]) -> list[str]:
@@ -48,19 +60,20 @@ def ignored_columns(frames: dict[str, pd.DataFrame]) -> list[str]:
             f"--mapping): {', '.join(frame.attrs['ignored'])}" for frame in frames.values() if frame.attrs["ignored"]]
 
 
-def load_csv(path: Path, spec: schema.Sheet, mapping: Mapping = DEFAULT_MAPPING) -> pd.DataFrame:
-    """One CSV file as a canonical frame of typed cells (None for blanks)."""
+def load_csv(path: Path, spec: schema.Sheet, mapping: Mapping = DEFAULT_MAPPING) -> Table:
+    """One CSV file as a table whose frame is canonical typed cells (None for blanks), with its linking cells."""
     rows = _records(path)
     if not rows:
         frame = pd.DataFrame(columns=[], dtype=object)
-        frame.attrs.update(file=path.name, ignored=[])
-        return frame
+        frame.attrs.update(file=path.name, ignored=[], headers=[])
+        return Table(spec, path.name, 1, {}, [], frame)
     header, body = rows[0], rows[1:]
     columns: dict[str, int] = {}
     ignored = []
+    linking = linked_columns(header, spec, mapping, ())
     for j, text in enumerate(header):
         keys = mapping.fields(spec.key, text)
-        if not keys and text.strip():
+        if not keys and text.strip() and j not in linking.values():
             ignored.append(text.strip())
         for key in keys:
             if key in columns:
@@ -73,9 +86,11 @@ def load_csv(path: Path, spec: schema.Sheet, mapping: Mapping = DEFAULT_MAPPING)
                              f"{row[len(header)]!r} has no header")
     ordered = {key: columns[key] for key in spec.keys if key in columns}
     labels = {key: column_label(j, header[j]) for key, j in ordered.items()}
-    frame, _ = type_frame(raw_frame(body, 2, ordered), spec, mapping, file=path.name, headers=labels, policy=KEEP)
-    frame.attrs.update(file=path.name, ignored=ignored)
-    return frame
+    texts = {key: header[j] for key, j in ordered.items()}
+    frame, _ = type_frame(raw_frame(body, 2, ordered), spec, mapping, file=path.name, headers=labels, policy=KEEP,
+                          texts=texts)
+    frame.attrs.update(file=path.name, ignored=ignored, headers=header)
+    return source_table(spec, path.name, header, body, 2, ordered, frame, mapping)
 
 
 def _records(path: Path) -> list[list[str]]:

@@ -27,6 +27,7 @@ from ..model.settings import Settings
 from ..model.vocab import STATUS
 from ..ooxml.sheetxml import col_letters
 from ..sheets import links
+from ..sheets.read import Table
 
 KEEP, REJECT = "keep", "reject"
 NUMBER_KINDS = {"number", "money", "int", "score", "percent"}
@@ -140,17 +141,41 @@ def raw_frame(body: list[list], first_row: int, columns: dict[str, int]) -> pd.D
     return pd.DataFrame(data, index=pd.Index(index, dtype=int), dtype=object)
 
 
+def linked_columns(header: list, spec: schema.Sheet, mapping: Mapping, taken) -> dict[str, int]:
+    """customer_name, contact_name ... -> 0-based column: the headers no column of the sheet takes that link
+    its rows to a customer or contact person by name (a rep's tracker)."""
+    found: dict[str, int] = {}
+    for j, text in enumerate(header):
+        link = None if j in taken or is_blank(text) else links.header_link(spec.key, mapping, text)
+        if link:
+            found.setdefault(link, j)
+    return found
+
+
+def source_table(spec: schema.Sheet, file: str, header: list, body: list[list], first_row: int,
+                 columns: dict[str, int], frame: pd.DataFrame, mapping: Mapping) -> Table:
+    """A file's typed rows as the workbook reader's Table, with the cells that link them by name (for links)."""
+    found = linked_columns(header, spec, mapping, set(columns.values()))
+    linked = raw_frame(body, first_row, found).reindex(frame.index) if found else None
+    return Table(spec, file, first_row - 1, columns, [cell_text(h) if not is_blank(h) else "" for h in header],
+                 frame, found, linked)
+
+
 def _cell(row: list, j: int):
     value = row[j] if j < len(row) else None
     return None if is_blank(value) else value
 
 
 def type_frame(raw: pd.DataFrame, spec: schema.Sheet, mapping: Mapping, *, file: str, headers: dict[str, str],
-               policy: str = KEEP, settings: Settings = DEFAULT_SETTINGS) -> tuple[pd.DataFrame, list[Unreadable]]:
+               policy: str = KEEP, settings: Settings = DEFAULT_SETTINGS, texts: dict[str, str] | None = None,
+               required: bool = True) -> tuple[pd.DataFrame, list[Unreadable]]:
     """Typed cells of a raw frame, and under REJECT the rows left out with why.
 
-    headers: key -> "E (Close Date)" for messages. A column of dates whose
-    day/month order is undecided is an XlCrmError naming it.
+    headers: key -> "E (Close Date)" for messages; texts: key -> the header
+    as typed ("CloseDate"), which tells an open deal's expected close. A
+    column of dates whose day/month order is undecided is an XlCrmError
+    naming it. required=False leaves the check of required values to the
+    caller (reject_missing), after it has completed the IDs a tracker lacks.
     """
     frame = raw.copy()
     for key in frame.columns:
@@ -158,7 +183,7 @@ def type_frame(raw: pd.DataFrame, spec: schema.Sheet, mapping: Mapping, *, file:
         if values:
             frame[key] = frame[key].map(lambda v, values=values: values.get(fold(v), v) if isinstance(v, str) else v)
     if spec.key == "opportunities":
-        frame = status_from_stage(frame, settings)
+        frame = deal_frame(frame, texts or {}, file, settings)
     bad: dict[int, list[Unreadable]] = {}
     for key in frame.columns:
         column = spec.column(key)
@@ -182,12 +207,23 @@ def type_frame(raw: pd.DataFrame, spec: schema.Sheet, mapping: Mapping, *, file:
         frame[key] = pd.Series(typed, index=frame.index, dtype=object)
     if policy == KEEP:
         return frame, []
+    frame = frame.drop(index=list(bad))
+    rejected = [u for row in sorted(bad) for u in bad[row]]
+    if not required:
+        return frame, rejected
+    frame, missing = reject_missing(frame, spec, file)
+    return frame, sorted(rejected + missing, key=lambda u: u.row)
+
+
+def reject_missing(frame: pd.DataFrame, spec: schema.Sheet, file: str) -> tuple[pd.DataFrame, list[Unreadable]]:
+    """The rows that leave a required value blank, left out with why."""
+    bad = []
     for row, record in zip(frame.index, frame.to_dict("records")):
         missing = missing_required(spec, record)
         if missing:
             en, zh = ", ".join(c.en for c in missing), "、".join(c.zh for c in missing)
-            bad.setdefault(row, []).append(Unreadable(file, row, None, None, f"missing {en}", f"缺少{zh}"))
-    return frame.drop(index=list(bad)), [u for row in sorted(bad) for u in bad[row]]
+            bad.append(Unreadable(file, row, None, None, f"missing {en}", f"缺少{zh}"))
+    return frame.drop(index=[u.row for u in bad]), bad
 
 
 def missing_required(spec: schema.Sheet, record) -> list[schema.Column]:
@@ -207,12 +243,14 @@ def _order(values: pd.Series, column: schema.Column, mapping: Mapping, spec: sch
                          f"for it in a mapping file ([{spec.key}] or [{spec.key}.date_format])") from None
 
 
-def status_from_stage(opps: pd.DataFrame, settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
-    """A stage column ending in Won and Lost with no status column gives the status (as in a workbook)."""
-    if "status" in opps.columns or "stage" not in opps.columns:
-        return opps
-    stage, status = links.status_from_stage(opps, settings)
-    return opps.assign(stage=stage, status=status)
+def deal_frame(opps: pd.DataFrame, texts: dict[str, str], file: str, settings: Settings = DEFAULT_SETTINGS
+               ) -> pd.DataFrame:
+    """A deal file's stage, status and CloseDate read as the workbook reader reads them (links.deal_columns)."""
+    keys = list(opps.columns)
+    table = Table(schema.sheet("opportunities"), file, 1, {k: j for j, k in enumerate(keys)},
+                  [texts.get(k, k) for k in keys], opps)
+    links.deal_columns(table, settings)
+    return table.frame
 
 
 def _status(cell) -> str | None:

@@ -22,8 +22,9 @@ from .team_command import check_team_lines, refresh_team_lines
 
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="Sheet names, headers and labels in English or Chinese.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
+              help="Sheet names, headers and labels in English or Chinese (default: the language of the --data "
+                   "headers, else English).")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Folder with customers.csv, opportunities.csv, contacts.csv, activities.csv.")
 @MAPPING

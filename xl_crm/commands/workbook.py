@@ -16,7 +16,7 @@ import pandas as pd
 import xlsxwriter
 
 from ..adopt import later_rows
-from ..adopt.load import ignored_columns, load_csv_dir
+from ..adopt.load import headers_language, ignored_columns, load_csv_dir
 from ..compute.history import first_sighting, record
 from .check import require_tables
 from ..compute.step import Computed, compute
@@ -48,21 +48,23 @@ def generated_sheets(computed: Computed, lang: str):
     return [funnel, today_]
 
 
-def init_workbook(path: str | Path, *, lang: str = "en", data_dir: str | Path | None = None,
+def init_workbook(path: str | Path, *, lang: str | None = None, data_dir: str | Path | None = None,
                   as_of: date | None = None, force: bool = False, backup: bool = True,
                   mapping: Mapping | None = None) -> list[str]:
     """Write the standard workbook, optionally filled from CSV files, with synced values computed.
 
+    lang: of the sheets; by default the language of the CSV headers (English without data).
     Returns what the user should know about the data: the CSV columns that were not loaded.
     """
     path = Path(path)
-    if lang not in ("en", "zh"):
+    if lang not in (None, "en", "zh"):
         raise XlCrmError(f"unknown language {lang!r}: use en or zh")
     if path.exists() and not force:
         raise XlCrmError(f"{path} already exists: use --force to overwrite it")
     if path.suffix.lower() != ".xlsx":
         raise XlCrmError(f"{path}: the standard workbook is an .xlsx file")
     frames = load_csv_dir(data_dir, mapping) if data_dir else {}
+    lang = lang or headers_language(frames)
     write_standard_workbook(path, frames, lang=lang, as_of=AsOf.resolve(as_of), backup=backup)
     return ignored_columns(frames)
 

@@ -182,12 +182,13 @@ def deal_columns(opps, settings: Settings) -> None:
             opps.renamed = {str(c): n for c, n in zip(cells, names) if isinstance(c, str) and n != c}
             frame = frame.assign(stage=pd.Series(names, index=frame.index, dtype=object))
         stage, status = status_from_stage(frame, settings)
-        frame = frame.assign(stage=stage)
         if "status" not in opps.columns:
-            frame = frame.assign(status=status)
+            frame = frame.assign(stage=stage, status=status)
             opps.implied.append("status")
-        elif _tracker(opps):
-            blank = frame["status"].map(is_blank) & status.notna()
+        else:  # a status cell is taken as it is: the stage is read as closed only where the two agree
+            given = frame["status"].map(_status)
+            blank = frame["status"].map(is_blank) & status.notna() & _tracker(opps)
+            frame = frame.assign(stage=stage.where(blank | (given == status), frame["stage"]))
             if blank.any():
                 frame = frame.assign(status=frame["status"].where(~blank, status))
                 opps.filled["status"] = frame.index[blank].tolist()
