@@ -545,3 +545,64 @@ def round_robin(files: int):
     """An assign for team_folder: rows dealt to book0, book1, ... in turn."""
     counter = iter(range(10 ** 9))
     return lambda key, row: f"book{next(counter) % files}"
+
+
+# ---- the buttons' small CRM, as the in-memory stand-in of an open workbook holds it
+
+LIVE_AS_OF = date(2025, 6, 30)
+_LIVE_CUSTOMERS = ["customer_id", "name", "owner", "need", "expected_close", "last_contact", "next_action_date",
+                   "next_close", "touch_count", "revenue_12m", "tier"]
+_LIVE_DEALS = ["opportunity_id", "customer_id", "stage", "status", "amount", "expected_close", "closed_date",
+               "touch_count"]
+# and every other column refresh writes, as a workbook made by the current init has them
+_LIVE_CUSTOMERS += [k for k in schema.CUSTOMERS.refreshed if k not in _LIVE_CUSTOMERS]
+_LIVE_DEALS += [k for k in schema.OPPORTUNITIES.refreshed if k not in _LIVE_DEALS]
+_LIVE_ACTIVITIES = ["date", "customer_id", "owner", "type", "summary", "next_date"]
+
+
+def _live_header(spec, keys, lang="en"):
+    return [spec.column(k).header(lang) for k in keys]
+
+
+def _live_settings_rows(as_of=LIVE_AS_OF, lang="en"):
+    cells, _ = settings_sheet.layout(lang=lang, as_of=as_of)
+    rows = [[None] * 5 for _ in range(max(c.row for c in cells))]
+    for cell in cells:
+        rows[cell.row - 1][cell.col] = cell.value
+    return rows
+
+
+def live_sheets(as_of=LIVE_AS_OF, lang="en", fixed=True):
+    """A small CRM: Ann's C1 is overdue, C2 has had no contact, Bob's C3 is fine; C9 has no owner.
+
+    Dates are relative to as_of; the Settings AsOf cell holds it when fixed, else =TODAY().
+    """
+    d = lambda days: datetime.combine(as_of + timedelta(days=days), datetime.min.time())  # noqa: E731
+    customers = [
+        ["C1", "Acme", "Ann", "Now", d(10), d(-5), None, None, None, None, None],
+        ["C2", "Beta", "Ann", "Future", None, None, None, None, None, None, None],
+        ["C3", "Core", "Bob", "None", None, d(-1), d(30), None, None, None, None],
+        ["C9", "Zeta", None, "现有需求", d(100), d(-400), None, None, None, None, None],
+    ]
+    opportunities = [
+        ["O1", "C1", "Develop", "Open", 1000.0, d(20), None, None],
+        ["O2", "C1", "Close", "Won", 5000.0, None, d(-30), None],
+        ["O3", "C3", "Qualify", "赢单", 100.0, None, d(-10), None],
+    ]
+    activities = [[d(-2), "C1", "Ann", "Call", "Called", None], [d(-3), "C1", "Ann", "Visit", "Met", None],
+                  [d(5), "C3", "Bob", "Call", "Future call", None]]
+    return {
+        schema.SETTINGS_NAME[lang]: _live_settings_rows(as_of if fixed else None, lang),
+        "Notes": [["My own notes"]],
+        schema.CUSTOMERS.name(lang): [["Customers of the team"], _live_header(schema.CUSTOMERS, _LIVE_CUSTOMERS, lang),
+                                      *customers],
+        schema.OPPORTUNITIES.name(lang): [_live_header(schema.OPPORTUNITIES, _LIVE_DEALS, lang), *opportunities],
+        schema.ACTIVITIES.name(lang): [_live_header(schema.ACTIVITIES, _LIVE_ACTIVITIES, lang), *activities],
+    }
+
+
+def live_column(book, sheet, key, spec=schema.CUSTOMERS, header_row=2, lang="en"):
+    """A column's values below its header, as the live book holds them."""
+    rows = book.rows(sheet)
+    j = rows[header_row - 1].index(spec.column(key).header(lang))
+    return [r[j] for r in rows[header_row:]]

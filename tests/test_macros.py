@@ -9,74 +9,18 @@ from pathlib import Path
 
 import pytest
 from fixtures_book import sheets_workbook
+from helpers import LIVE_AS_OF as AS_OF
+from helpers import live_column as column
+from helpers import live_sheets as sheets
 
 from xl_crm.compute.step import compute
 from xl_crm.errors import XlCrmError
 from xl_crm.excel import macros, udfs
 from xl_crm.excel.live import MemoryBook, _runs
 from xl_crm.model import schema
-from xl_crm.sheets import settings_sheet
 from xl_crm.sheets.read import read_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
-AS_OF = date(2025, 6, 30)
-CUSTOMER_KEYS = ["customer_id", "name", "owner", "need", "expected_close", "last_contact", "next_action_date",
-                 "next_close", "touch_count", "revenue_12m", "tier"]
-OPPORTUNITY_KEYS = ["opportunity_id", "customer_id", "stage", "status", "amount", "expected_close", "closed_date",
-                    "touch_count"]
-# and every other column refresh writes, as a workbook made by the current init has them
-CUSTOMER_KEYS += [k for k in schema.CUSTOMERS.refreshed if k not in CUSTOMER_KEYS]
-OPPORTUNITY_KEYS += [k for k in schema.OPPORTUNITIES.refreshed if k not in OPPORTUNITY_KEYS]
-ACTIVITY_KEYS = ["date", "customer_id", "owner", "type", "summary", "next_date"]
-
-
-def _header(spec, keys, lang="en"):
-    return [spec.column(k).header(lang) for k in keys]
-
-
-def settings_rows(as_of=AS_OF, lang="en"):
-    cells, _ = settings_sheet.layout(lang=lang, as_of=as_of)
-    rows = [[None] * 5 for _ in range(max(c.row for c in cells))]
-    for cell in cells:
-        rows[cell.row - 1][cell.col] = cell.value
-    return rows
-
-
-def sheets(as_of=AS_OF, lang="en", fixed=True):
-    """A small CRM: Ann's C1 is overdue, C2 has had no contact, Bob's C3 is fine; C9 has no owner.
-
-    Dates are relative to as_of; the Settings AsOf cell holds it when fixed, else =TODAY().
-    """
-    d = lambda days: datetime.combine(as_of + timedelta(days=days), datetime.min.time())  # noqa: E731
-    customers = [
-        ["C1", "Acme", "Ann", "Now", d(10), d(-5), None, None, None, None, None],
-        ["C2", "Beta", "Ann", "Future", None, None, None, None, None, None, None],
-        ["C3", "Core", "Bob", "None", None, d(-1), d(30), None, None, None, None],
-        ["C9", "Zeta", None, "现有需求", d(100), d(-400), None, None, None, None, None],
-    ]
-    opportunities = [
-        ["O1", "C1", "Develop", "Open", 1000.0, d(20), None, None],
-        ["O2", "C1", "Close", "Won", 5000.0, None, d(-30), None],
-        ["O3", "C3", "Qualify", "赢单", 100.0, None, d(-10), None],
-    ]
-    activities = [[d(-2), "C1", "Ann", "Call", "Called", None], [d(-3), "C1", "Ann", "Visit", "Met", None],
-                  [d(5), "C3", "Bob", "Call", "Future call", None]]
-    return {
-        schema.SETTINGS_NAME[lang]: settings_rows(as_of if fixed else None, lang),
-        "Notes": [["My own notes"]],
-        schema.CUSTOMERS.name(lang): [["Customers of the team"], _header(schema.CUSTOMERS, CUSTOMER_KEYS, lang),
-                                      *customers],
-        schema.OPPORTUNITIES.name(lang): [_header(schema.OPPORTUNITIES, OPPORTUNITY_KEYS, lang), *opportunities],
-        schema.ACTIVITIES.name(lang): [_header(schema.ACTIVITIES, ACTIVITY_KEYS, lang), *activities],
-    }
-
-
-def column(book, sheet, key, spec=schema.CUSTOMERS, header_row=2, lang="en"):
-    rows = book.rows(sheet)
-    j = rows[header_row - 1].index(spec.column(key).header(lang))
-    return [r[j] for r in rows[header_row:]]
-
-
 def test_refresh_writes_the_synced_values_of_sync():
     book = MemoryBook(sheets())
     data = macros.read_live(book)
@@ -124,7 +68,8 @@ def test_chinese_workbook_gets_chinese_labels():
 def test_refresh_needs_the_synced_columns():
     data = sheets()
     data["Customers"] = [row[:7] for row in data["Customers"]]
-    with pytest.raises(XlCrmError, match=r"missing synced columns \(Customers.Next Close, Customers.Touch Count, Customers.Revenue 12M, Customers.Tier"):
+    with pytest.raises(XlCrmError, match=r"missing synced columns \(Customers.Next Close, Customers.Touch Count, "
+                                         r"Customers.Revenue 12M, Customers.Tier"):
         macros.refresh(MemoryBook(data))
 
 

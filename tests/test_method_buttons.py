@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from test_macros import column, sheets
+from helpers import live_column as column
+from helpers import live_sheets as sheets
 
 from xl_crm.excel import macros
 from xl_crm.excel.live import MemoryBook
