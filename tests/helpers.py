@@ -63,16 +63,19 @@ def xl_crm_process(*args, module: bool = False, timeout: float = 300) -> subproc
 
 
 def parts_of(path):
+    """Every part of the package, name -> bytes."""
     with zipfile.ZipFile(path) as z:
         return {n: z.read(n) for n in z.namelist()}
 
 
 def values_of(path):
+    """Every sheet's rows as calamine reads them ("" for empty cells), sheet name -> rows."""
     book = CalamineWorkbook.from_path(str(path))
     return {n: book.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in book.sheet_names}
 
 
 def rewrite_part(src, dst, name, data):
+    """A copy of the package src at dst with the part `name` replaced by data."""
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
         for item in zin.infolist():
             zout.writestr(item.filename, data if item.filename == name else zin.read(item.filename))
