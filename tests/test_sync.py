@@ -66,7 +66,8 @@ def test_empty_sheets():
                                   "expected_close", "date", "last_contact"])
     customers = pd.DataFrame({"customer_id": ["C1"], "last_contact": [None]})
     out = customer_sync(customers, empty, empty, AS_OF)
-    assert out.iloc[0].tolist() == [None, 0, None, 0.0, "Regular", 0.0, 0.0]  # no payments: nothing receivable
+    # no payments: nothing receivable; no deals: none open
+    assert out.iloc[0].tolist() == [None, 0, None, 0.0, "Regular", 0.0, 0.0, 0]
 
 
 def test_a_last_contact_after_as_of_is_not_seen_at_that_date():
