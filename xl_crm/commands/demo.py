@@ -104,41 +104,6 @@ def _deal(rng: random.Random, as_of: date, index: int, total: int) -> dict:
             "expected": end + timedelta(days=rng.randint(-3, 14)), "since": min(since, as_of), "cycle": cycle}
 
 
-def _history(opportunities: list[dict], lives: dict, as_of: date, lang: str) -> list[dict]:
-    """Each deal's History (section 12) as refreshes along its life recorded it.
-
-    First seen on its created date (stage 1, Open, its amount, first close date
-    and owner), a stage row each time it moved on, a close date pushed later on
-    about a third of the deals, and its status on the day it was won or lost.
-    The latest values equal the deal's row, so a refresh at as_of adds nothing.
-    """
-    rng = random.Random(SEED + 1)  # its own draws: the records themselves stay as they are
-    rows = []
-    for deal in opportunities:
-        life, key = lives[deal["opportunity_id"]], deal["opportunity_id"]
-        created, expected = life["created"], deal["expected_close"]
-
-        def add(day, field, old, new, key=key):
-            rows.append({"date": day, "opportunity_id": key, "field": field, "old": old, "new": new})
-
-        push = created + timedelta(days=life["cycle"] // 2)
-        pushed = rng.random() < 0.3 and push <= min(life["closed"] or as_of, as_of)
-        first = expected - timedelta(days=rng.randint(10, 40)) if pushed else expected
-        stage = lambda k: DEFAULT.stage(k).label(lang)  # noqa: E731
-        for field, value in (("stage", stage(1)), ("status", vocab.STATUS.label("Open", lang)),
-                             ("amount", deal["amount"]), ("expected_close", first), ("owner", deal["owner"])):
-            if value is not None:
-                add(created, field, None, value)
-        for k in range(2, life["stage"] + 1):
-            add(created + timedelta(days=(k - 1) * life["cycle"] // 5), "stage", stage(k - 1), stage(k))
-        if pushed:
-            add(push, "expected_close", first, expected)
-        if life["closed"] is not None:
-            add(life["closed"], "status", vocab.STATUS.label("Open", lang), vocab.STATUS.label(life["status"], lang))
-    rows.sort(key=lambda row: row["date"])
-    return rows
-
-
 def _last_contact(rng: random.Random, as_of: date, cadence: int, due: bool, latest: date | None) -> tuple:
     """(last contact, planned next date) for one customer: due (by a few days at most) or upcoming."""
     if due:
@@ -314,11 +279,16 @@ def demo_frames(as_of: date, lang: str = "en", *, customers: int = 200, opportun
         customer = rng.choice(reachable)
         touch(customer, start + timedelta(days=rng.randint(0, (lasts[customer["customer_id"]] - start).days - 1)))
     activities.sort(key=lambda a: a["date"])
-    history = _history(opportunities, lives, as_of, lang)
     return {key: pd.DataFrame(rows, columns=schema.sheet(key).keys).astype(object).where(
         lambda f: f.notna(), None) for key, rows in (("customers", customers), ("opportunities", opportunities),
-                                                     ("contacts", contacts), ("activities", activities),
-                                                     ("history", history))}
+                                                     ("contacts", contacts), ("activities", activities))}
+
+
+def demo_data(as_of: date, lang: str = "en") -> dict[str, pd.DataFrame]:
+    """Every sheet of the demo workbook: the records, then deal maps, money and History laid over them."""
+    frames = method_frames(demo_frames(as_of, lang), as_of, lang)  # deal maps, rivals, greetings
+    frames = money_frames(frames, as_of, lang)  # targets, forecast categories, payment plans
+    return history_frames(frames, as_of, lang)  # stage moves, pushes, revisions over 18 months
 
 
 def build_demo(out_dir: str | Path, *, as_of: AsOf, reports: bool = True) -> list[Path]:
@@ -332,10 +302,7 @@ def build_demo(out_dir: str | Path, *, as_of: AsOf, reports: bool = True) -> lis
     written = []
     for lang, name in (("en", "demo_crm.xlsx"), ("zh", "demo_crm_zh.xlsx")):
         path = out_dir / name
-        frames = method_frames(demo_frames(as_of.day, lang), as_of.day, lang)  # deal maps, rivals, greetings
-        frames = money_frames(frames, as_of.day, lang)  # targets, forecast categories, payment plans
-        frames = history_frames(frames, as_of.day, lang)  # stage moves, pushes, revisions over 18 months
-        write_standard_workbook(path, frames, lang=lang, as_of=as_of, backup=False)
+        write_standard_workbook(path, demo_data(as_of.day, lang), lang=lang, as_of=as_of, backup=False)
         written.append(path)
     if reports:
         from ..reports import write_reports
