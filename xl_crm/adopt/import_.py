@@ -32,11 +32,22 @@ from ..ooxml import guards
 from ..ooxml.package import Package
 from ..ooxml.save import atomic_write
 from ..ooxml.tables import grow_tables, table_with_header
+from ..sheets import links
 from ..sheets.new import write_new_workbook
 from ..sheets.read import Table, find_header, read_workbook
 from .added_columns import formula_cells
 from .load import decode_csv
-from .typing import REJECT, Unreadable, column_label, language_of, raw_frame, type_frame, zh_column
+from .typing import (
+    REJECT,
+    Unreadable,
+    column_label,
+    language_of,
+    raw_frame,
+    reject_missing,
+    source_table,
+    type_frame,
+    zh_column,
+)
 
 SHOWN_ROWS = 5  # rows named in a grouped line
 
@@ -124,17 +135,26 @@ def _pick_sheet(sheets: list[list[list]], sheet: str | None, mapping: Mapping, p
 
 @dataclass
 class Source:
-    """One source file's typed rows (index = its row numbers) and the headers it gave."""
+    """One source file's typed rows (index = its row numbers) and the headers it gave.
+
+    frame also holds the cells that name a row's customer or contact (customer_name ...), for a tracker
+    imported into a tracker; built: a Customers or Contacts sheet made from a tracker's rows.
+    """
 
     path: Path
     spec: schema.Sheet
     frame: pd.DataFrame
     headers: list[str]
+    built: bool = False
 
 
 def source_frame(path: Path, sheet: str | None, mapping: Mapping, summary: Summary,
-                 settings: Settings = DEFAULT_SETTINGS) -> Source:
-    """The canonical, typed rows of one source file; unreadable rows go to summary.rejected."""
+                 settings: Settings = DEFAULT_SETTINGS, customers: pd.DataFrame | None = None) -> list[Source]:
+    """The canonical, typed rows of one source file, and the customers and contacts a tracker's rows name;
+    unreadable rows go to summary.rejected.
+
+    customers: the Customers rows of the workbook imported into, whose IDs a tracker's customer names take.
+    """
     rows, spec, header = _pick_sheet(read_sheets(path, mapping), sheet, mapping, path)
     columns = {}
     for j, text in enumerate(rows[header]):
@@ -144,9 +164,17 @@ def source_frame(path: Path, sheet: str | None, mapping: Mapping, summary: Summa
     labels = {key: column_label(j, rows[header][j]) for key, j in columns.items()}
     raw = raw_frame(rows[header + 1:], header + 2, columns)
     frame, rejected = type_frame(raw, spec, mapping, file=path.name, headers=labels, policy=REJECT,
-                                 settings=settings)
-    summary.rejected += rejected
-    return Source(path, spec, frame, [str(c) for c in rows[header] if not is_blank(c)])
+                                 settings=settings, texts={k: rows[header][j] for k, j in columns.items()},
+                                 required=False)
+    table = source_table(spec, path.name, rows[header], rows[header + 1:], header + 2, columns, frame, mapping)
+    built = links.complete({spec.key: table}, customers)
+    frame, missing = reject_missing(table.frame, spec, path.name)
+    if table.linked is not None:
+        frame = frame.join(table.linked)
+    summary.rejected += sorted(rejected + missing, key=lambda u: u.row)
+    headers = [str(c) for c in rows[header] if not is_blank(c)]
+    return [Source(path, spec, frame, headers),
+            *(Source(path, schema.sheet(key), rows, [], built=True) for key, rows in built.items())]
 
 
 def _dedupe(spec, source: Source, existing: dict[str, int], seen: dict[str, str], on_duplicate: str,
@@ -194,9 +222,10 @@ def import_files(sources, into, sheet: str | None = None, mapping: Mapping | Non
     summary = Summary()
     data = read_workbook(into, mapping) if into.exists() else None
     settings = data.settings if data is not None else DEFAULT_SETTINGS
-    loaded = [source_frame(Path(source), sheet, mapping, summary, settings) for source in sources]
+    known = data.frame("customers") if data is not None else None
+    loaded = [s for source in sources for s in source_frame(Path(source), sheet, mapping, summary, settings, known)]
     summary.lang = data.lang if data is not None else lang or language_of(h for s in loaded for h in s.headers)
-    if not any(len(source.frame) for source in loaded):
+    if not any(len(source.frame) for source in loaded if not source.built):
         return summary  # every row rejected, or none at all: nothing to write
     if data is None:
         _write_new(into, loaded, on_duplicate, summary, backup, summary.lang)
@@ -210,7 +239,7 @@ def _write_new(into: Path, loaded: list[Source], on_duplicate: str, summary: Sum
     for source in loaded:
         new, _ = _dedupe(source.spec, source, {}, seen.setdefault(source.spec.key, {}), on_duplicate, summary)
         out.setdefault(source.spec.key, []).extend(new)
-        summary.added += len(new)
+        summary.added += 0 if source.built else len(new)
     frames = {key: pd.DataFrame(records, columns=schema.sheet(key).keys, dtype=object)
               for key, records in out.items()}
     as_of = AsOf.today()
@@ -223,6 +252,9 @@ def _import_into(into: Path, data, loaded: list[Source], on_duplicate: str, summ
     with Package.open(into) as pkg:
         for key in dict.fromkeys(source.spec.key for source in loaded):
             table = data.tables.get(key)
+            built = all(s.built for s in loaded if s.spec.key == key)
+            if table is None and built:
+                continue  # a tracker's customers or contacts a workbook keeps no sheet of: refresh builds them
             if table is None:
                 raise XlCrmError(f"{into}: no {schema.sheet(key).en} table; run `xl-crm upgrade {into}` first")
             spec = table.spec
@@ -231,16 +263,19 @@ def _import_into(into: Path, data, loaded: list[Source], on_duplicate: str, summ
                 existing = {id_key(v): row for row, v in table.frame[spec.id_column].items() if id_key(v)}
             cells, last, seen = {}, _last_row(pkg, table), {}
             new_rows = []
+            written = {**table.columns, **table.links}  # a tracker's own customer and contact cells too
             for source in (s for s in loaded if s.spec.key == key):
+                if source.built:  # the customers and contacts the workbook has are no duplicates to report
+                    source.frame = source.frame[~source.frame[spec.id_column].map(id_key).isin(existing)]
                 new, updates = _dedupe(spec, source, existing, seen, on_duplicate, summary)
                 for row, record in updates.items():
-                    cells.update({(row, table.columns[k]): v for k, v in record.items() if k in table.columns})
+                    cells.update({(row, written[k]): v for k, v in record.items() if k in written})
                     summary.updated += 1
                 for record in new:
                     last += 1
                     new_rows.append(last)
-                    cells.update({(last, table.columns[k]): v for k, v in record.items() if k in table.columns})
-                summary.added += len(new)
+                    cells.update({(last, written[k]): v for k, v in record.items() if k in written})
+                summary.added += 0 if source.built else len(new)
             if new_rows:
                 grow_tables(pkg, table.sheet_name, table.header_row, last)
             derived = [c.key for c in spec.role(schema.DERIVED)]

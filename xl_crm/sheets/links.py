@@ -239,10 +239,15 @@ def complete(tables: dict, customers_known: pd.DataFrame | None = None) -> dict[
         ids = numbered([customer_id(n) for n in customers.frame["name"].tolist()])
         _imply(customers, "customer_id", pd.Series(ids, index=customers.frame.index, dtype=object))
     if customers is None and opps is not None and _tracker(opps):
-        built["customers"] = built_customers(opps.linked["customer_name"], opps.frame.get("owner"))
+        names = opps.linked["customer_name"]
+        ids = None if customers_known is None else customer_ids(names, customers_known)
+        built["customers"] = built_customers(names, opps.frame.get("owner"), ids)
     known = customers.frame if customers is not None else built.get("customers")
     if customers_known is not None:
         known = customers_known if known is None else pd.concat([customers_known, known], ignore_index=True)
+        if "customers" in built:  # only the customers the workbook lacks
+            ids = {cell_text(v) for v in customers_known.get("customer_id", []) if not is_blank(v)}
+            built["customers"] = built["customers"][~built["customers"]["customer_id"].map(cell_text).isin(ids)]
     for key in ("opportunities", "contacts", "activities"):
         table = tables.get(key)
         if table is not None and _tracker(table):
