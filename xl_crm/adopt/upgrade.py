@@ -28,10 +28,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from python_calamine import CalamineWorkbook
+
 from ..compute.step import Computed, compute
 from ..model import schema
 from ..model.asof import AsOf
 from ..model.mapping import Mapping
+from ..ooxml import sheetxml
 from ..ooxml.package import Package
 from ..ooxml.save import refuse_if_open
 from ..ooxml.sheetxml import Styled
@@ -112,6 +115,32 @@ def _settings_names(lang: str, sheet: str) -> dict[str, str]:
     return {name: f"'{sheet}'!{ref}" for name, ref in names.items()}
 
 
+_MAX_ROWS = 1_048_576
+_FORMATS = {"number": "0", "percent": "0%", "money": "#,##0"}
+
+
+def _complete_settings(pkg: Package, path: Path, sheet: str, lang: str, as_of: date, plan: Plan,
+                       dry_run: bool) -> dict[str, str]:
+    """Append what xl_crm's Settings sheet lacks below everything it holds; every name its cells then place.
+
+    Not a cell it holds moves or changes: an earlier release's sheet gains
+    the thresholds and tables added since, each block under its header.
+    """
+    rows = [[None if v == "" else v for v in r] for r in CalamineWorkbook.from_path(str(path))
+            .get_sheet_by_name(sheet).to_python(skip_empty_area=False)]
+    xml = pkg.read(pkg.sheet_part(sheet))
+    used = max([len(rows), *sheetxml.row_cells(xml, range(1, _MAX_ROWS + 1))])
+    cells, added, said = settings_sheet.additions(rows, lang, as_of, used + 2)
+    plan.changes += [f"{sheet!r}: add {line}" for line in said]
+    if cells and not dry_run:
+        header = sheetxml.cell_style(sheetxml.row_cells(xml, range(1, 2)).get(1, {}).get(0))
+        styles = {key: pkg.styles.format_style(code) for key, code in _FORMATS.items()
+                  if any(c.style == key for c in cells)} | {"header": header}
+        pkg.set_cells(sheet, {(c.row, c.col): c.value if styles.get(c.style) is None
+                              else Styled(c.value, styles[c.style]) for c in cells})
+    return {name: f"'{sheet}'!{ref}" for name, ref in (settings_sheet.located(rows) | added).items()}
+
+
 def _template(lang: str, computed: Computed) -> bytes:
     """A standard workbook of the computed frames, in memory, to copy the missing standard sheets from."""
     return write_new_workbook(io.BytesIO(), computed, lang=lang, cached=False).getvalue()
@@ -154,9 +183,15 @@ def upgrade_workbook(path: str | Path, mapping: Mapping | None = None, lang: str
             if not dry_run:
                 template = template or _template(plan.lang, computed)
                 pkg.put_sheet(sheet_name, template, sheet_name if key else schema.SETTINGS_NAME[plan.lang])
-        for name, ref in _settings_names(plan.lang, settings_name).items():
-            if name.lower() not in {n.lower() for n in pkg.defined_names} and not settings_present:
-                pkg.set_defined_name(name, ref)
+        names = _settings_names(plan.lang, settings_name)
+        if settings_present:
+            names = _complete_settings(pkg, path, settings_name, data.lang, computed.day, plan, dry_run)
+        for name, ref in names.items():
+            if name.lower() not in {n.lower() for n in pkg.defined_names}:
+                if settings_present:
+                    plan.changes.append(f"define the name {name} ({ref})")
+                if not dry_run:
+                    pkg.set_defined_name(name, ref)
         for key, table in data.tables.items():
             placement = added_columns.place(pkg, table, plan.lang)
             if placement is None:

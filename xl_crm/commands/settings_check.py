@@ -19,7 +19,10 @@ _SHARE = (0, 1, "a fraction from 0 to 1 (50% = 0.5)", "0 到 1 之间的比例�
 _MONEY = (0, None, "an amount, 0 or more", "不小于 0 的金额")
 RANGES = {
     **{name: _DAYS for name in ("GradeDaysA", "GradeDaysB", "GradeDaysC", "CadenceA", "CadenceB", "CadenceC",
-                                "CadenceD", "CadenceE", "CapVIP", "CapKey", "AgingDays1", "AgingDays2", "PoolDays")},
+                                "CadenceD", "CadenceE", "CapVIP", "CapKey", "AgingDays1", "AgingDays2", "PoolDays",
+                                "GreetDays")},
+    "MapFromStage": (1, None, "a stage number, 1 or more", "不小于 1 的阶段序号"),
+    **{name: (0, None, "a count, 0 or more", "不小于 0 的数量") for name in ("MinCoaches", "MinDepartments")},
     "CommitStage": (1, None, "a stage number, 1 or more", "不小于 1 的阶段序号"),
     "BestCaseStage": (1, None, "a stage number, 1 or more", "不小于 1 的阶段序号"),
     "ValueHigh": (0, 10, "a score from 0 to 10", "0 到 10 的评分"),
@@ -35,7 +38,7 @@ _FIELD = {t.name: t.field for t in THRESHOLDS}
 
 def settings_problems(rows: list[list], sheet: str, as_of_formula: bool = False) -> list[Problem]:
     """Every threshold in its range, AsOf a date or a formula, a complete stage table with unique names."""
-    problems, read, stage_rows, seen = [], {}, None, set()
+    problems, read, stage_rows, seen, in_stages = [], {}, None, set(), False
 
     def bad(row: int, col: int, label: str, value, en: str, zh: str, severity: str = ERROR):
         where = f"{sheet}!{get_column_letter(col + 1)}{row + 1} ({label})"
@@ -44,10 +47,10 @@ def settings_problems(rows: list[list], sheet: str, as_of_formula: bool = False)
     for i, row in enumerate(rows):
         row = list(row) + [None] * (5 - len(row))
         first = "" if is_blank(row[0]) else cell_text(row[0])
-        if stage_rows is not None:
-            if all(is_blank(v) for v in row[:5]):
-                break
-            stage_rows.append((i, row))
+        if in_stages:  # thresholds may sit below the tables too (an upgraded sheet)
+            in_stages = not all(is_blank(v) for v in row[:5])
+            if in_stages:
+                stage_rows.append((i, row))
         elif first == "AsOf":
             seen.add("AsOf")
             if not as_of_formula and not _is_date(row[1]):
@@ -64,8 +67,8 @@ def settings_problems(rows: list[list], sheet: str, as_of_formula: bool = False)
                 bad(i, 1, first, row[1], f"expected {en}{used}", f"应为{zh}{used_zh}")
             else:
                 read[first] = (i, number)
-        elif first in (STAGE_HEADERS["en"][0], STAGE_HEADERS["zh"][0]):
-            stage_rows = []
+        elif first in (STAGE_HEADERS["en"][0], STAGE_HEADERS["zh"][0]) and stage_rows is None:
+            stage_rows, in_stages = [], True
     for name in _FIELD:
         if name not in seen:
             problems.append(Problem(WARNING, sheet, None, None, None, f"no {name} row; the default is used",

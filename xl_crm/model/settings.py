@@ -72,6 +72,13 @@ THRESHOLDS = (
               "账龄第二档：逾期天数上限"),
     Threshold("PoolDays", "pool_days", "Back to the pool: Regular customers untouched for more than N days",
               "回收公海：普通客户超过 N 天未跟进"),
+    Threshold("MapFromStage", "map_from_stage", "Political map warnings: open deals from stage number",
+              "关系图预警：起始阶段序号"),
+    Threshold("MinCoaches", "min_coaches", "Political map: too few coaches, fewer than", "关系图：内线少于"),
+    Threshold("MinDepartments", "min_departments", "Political map: too few departments, fewer than",
+              "关系图：部门少于"),
+    Threshold("GreetDays", "greet_days", "Greetings: birthdays and festivals in the next N days",
+              "问候：未来 N 天内的生日和节日"),
 )
 
 

@@ -22,22 +22,31 @@ FESTIVAL_HEADERS = {"en": ("Festival", "Date"), "zh": ("节日", "日期")}
 
 def layout(first_row: int, lang: str, as_of) -> tuple[list[tuple], dict[str, str]]:
     """(row, col, value, style) cells from first_row down, and the tables' defined names."""
+    cells, names = play_table(first_row, lang)
+    more, more_names = festival_table(max(c[0] for c in cells) + 2, lang, as_of)
+    return cells + more, names | more_names
+
+
+def play_table(first_row: int, lang: str) -> tuple[list[tuple], dict[str, str]]:
+    """The nine-grid play table with its header at first_row, and its names PlayLetter and PlayText."""
     cells = [(first_row, i, h, "header") for i, h in enumerate(PLAY_HEADERS[lang])]
     letters = OPENING.values
     for i, letter in enumerate(letters, first_row + 1):
         cells += [(i, 0, letter, "text"), (i, 1, OPENING_TYPE.label(opening_type(letter), lang), "text"),
                   (i, 2, PLAY.label(PLAY.values[letters.index(letter)], lang), "text")]
     last = first_row + len(letters)
-    names = {"PlayLetter": f"$A${first_row + 1}:$A${last}", "PlayText": f"$C${first_row + 1}:$C${last}"}
-    header = last + 2
+    return cells, {"PlayLetter": f"$A${first_row + 1}:$A${last}", "PlayText": f"$C${first_row + 1}:$C${last}"}
+
+
+def festival_table(header: int, lang: str, as_of) -> tuple[list[tuple], dict[str, str]]:
+    """The festivals of as_of's year and the next with the header at row `header`, and their names."""
     year = as_of.year if isinstance(as_of, date) else date.today().year
     festivals = festival_dates(year, lang) + festival_dates(year + 1, lang)
-    cells += [(header, i, h, "header") for i, h in enumerate(FESTIVAL_HEADERS[lang])]
+    cells = [(header, i, h, "header") for i, h in enumerate(FESTIVAL_HEADERS[lang])]
     cells += [cell for i, (name, when) in enumerate(festivals, header + 1)
               for cell in ((i, 0, name, "text"), (i, 1, when, "date"))]
     end = header + len(festivals)
-    names.update({"FestivalName": f"$A${header + 1}:$A${end}", "FestivalDate": f"$B${header + 1}:$B${end}"})
-    return cells, names
+    return cells, {"FestivalName": f"$A${header + 1}:$A${end}", "FestivalDate": f"$B${header + 1}:$B${end}"}
 
 
 def festivals(rows: list[list]) -> tuple[tuple[str, date], ...]:

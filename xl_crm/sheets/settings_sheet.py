@@ -56,26 +56,43 @@ def layout(settings: Settings = DEFAULT, lang: str = "en", as_of=None) -> tuple[
     names = {"AsOf": f"$B${AS_OF_ROW}"}
     cells += [Cell(AS_OF_ROW, 0, "AsOf"), Cell(AS_OF_ROW, 1, as_of if as_of else "=TODAY()", "date"),
               Cell(AS_OF_ROW, 2, AS_OF_NOTE[lang])]
-    for i, threshold in enumerate(THRESHOLDS):
-        row = FIRST_THRESHOLD_ROW + i
+    more, more_names = _thresholds(FIRST_THRESHOLD_ROW, THRESHOLDS, settings, lang)
+    cells, names = cells + more, names | more_names
+    for block in ("stages", "plays", "festivals", "aliases"):
+        more, more_names = _block(block, max(c.row for c in cells) + 2, settings, lang, as_of)
+        cells, names = cells + more, names | more_names
+    return cells, names
+
+
+def _thresholds(first: int, thresholds, settings: Settings, lang: str) -> tuple[list[Cell], dict[str, str]]:
+    cells, names = [], {}
+    for row, threshold in enumerate(thresholds, first):
         style = "percent" if threshold.number_format == "0%" else "money" if "#" in threshold.number_format \
             else "number"
         cells += [Cell(row, 0, threshold.name), Cell(row, 1, getattr(settings, threshold.field), style),
                   Cell(row, 2, threshold.zh if lang == "zh" else threshold.en)]
         names[threshold.name] = f"$B${row}"
-    cells += [Cell(STAGE_HEADER_ROW, i, h, "header") for i, h in enumerate(STAGE_HEADERS[lang])]
-    first, last = STAGE_HEADER_ROW + 1, STAGE_HEADER_ROW + len(settings.stages)
-    for i, stage in enumerate(settings.stages):
-        row = first + i
+    return cells, names
+
+
+def _block(key: str, header: int, settings: Settings, lang: str, as_of) -> tuple[list[Cell], dict[str, str]]:
+    """One table of the sheet with its header at row `header`, and its defined names."""
+    if key == "stages":
+        return _stage_table(header, settings, lang)
+    if key == "aliases":
+        return _aliases(header, lang)
+    cells, names = method_tables.play_table(header, lang) if key == "plays" \
+        else method_tables.festival_table(header, lang, as_of)
+    return [Cell(*cell) for cell in cells], names
+
+
+def _stage_table(header: int, settings: Settings, lang: str) -> tuple[list[Cell], dict[str, str]]:
+    cells = [Cell(header, i, h, "header") for i, h in enumerate(STAGE_HEADERS[lang])]
+    first, last = header + 1, header + len(settings.stages)
+    for row, stage in enumerate(settings.stages, first):
         cells += [Cell(row, 0, stage.number, "number"), Cell(row, 1, stage.name), Cell(row, 2, stage.name_zh),
                   Cell(row, 3, stage.probability, "percent"), Cell(row, 4, stage.rot_days, "number")]
-    for col, name in enumerate(STAGE_COLUMNS):
-        letter = "ABCDE"[col]
-        names[name] = f"${letter}${first}:${letter}${last}"
-    extra, extra_names = method_tables.layout(last + 2, lang, as_of)
-    cells += [Cell(*cell) for cell in extra]
-    alias_cells, alias_names = _aliases(max(c.row for c in cells) + 2, lang)
-    return cells + alias_cells, names | extra_names | alias_names
+    return cells, {name: f"${'ABCDE'[col]}${first}:${'ABCDE'[col]}${last}" for col, name in enumerate(STAGE_COLUMNS)}
 
 
 def _aliases(header: int, lang: str) -> tuple[list[Cell], dict[str, str]]:
@@ -88,37 +105,117 @@ def _aliases(header: int, lang: str) -> tuple[list[Cell], dict[str, str]]:
     return cells, {"StageAlias": f"$A${header + 1}:$A${end}", "StageAliasNo": f"$B${header + 1}:$B${end}"}
 
 
+# the tables of the sheet: their headers, how many columns a row spans, and the column of each defined name
+TABLES = {
+    "stages": (STAGE_HEADERS, 5, {name: col for col, name in enumerate(STAGE_COLUMNS)}),
+    "plays": (method_tables.PLAY_HEADERS, 3, {"PlayLetter": 0, "PlayText": 2}),
+    "festivals": (method_tables.FESTIVAL_HEADERS, 2, {"FestivalName": 0, "FestivalDate": 1}),
+    "aliases": (ALIAS_HEADERS, 2, {"StageAlias": 0, "StageAliasNo": 1}),
+}
+TABLE_WORDS = {"stages": "the stage table", "plays": "the play table", "festivals": "the festival table",
+               "aliases": "the stage alias table"}
+
+
+def _padded(row) -> list:
+    return list(row) + [None] * (5 - len(row))
+
+
+def _scan(rows: list[list]):
+    """("table", key, header row, [(row, cells)...]) and ("cell", column A text, row, cells), 1-based rows.
+
+    A table runs from the row under its header (known by its first cell)
+    to the first row blank across the table's columns; any other row
+    with a column A label may hold a threshold, wherever it sits.
+    """
+    starts = {h[0]: key for key, (headers, _, _) in TABLES.items() for h in headers.values()}
+    i = 0
+    while i < len(rows):
+        row = _padded(rows[i])
+        label = "" if is_blank(row[0]) else cell_text(row[0])
+        if label in starts:
+            key, body = starts[label], []
+            width = TABLES[key][1]
+            i += 1
+            while i < len(rows) and not all(is_blank(v) for v in _padded(rows[i])[:width]):
+                body.append((i + 1, _padded(rows[i])))
+                i += 1
+            yield "table", key, i - len(body), body
+            continue
+        if label:
+            yield "cell", label, i + 1, row
+        i += 1
+
+
+def located(rows: list[list]) -> dict[str, str]:
+    """The defined names a Settings sheet's cells hold, found by their labels wherever they sit.
+
+    The first row of a threshold name counts, and the first table of each kind.
+    """
+    known = {"AsOf"} | {t.name for t in THRESHOLDS}
+    names: dict[str, str] = {}
+    for kind, key, at, content in _scan(rows):
+        if kind == "cell" and key in known:
+            names.setdefault(key, f"$B${at}")
+        elif kind == "table" and content and TABLES[key][2].keys().isdisjoint(names):
+            first, last = content[0][0], content[-1][0]
+            for name, col in TABLES[key][2].items():
+                letter = "ABCDE"[col]
+                names[name] = f"${letter}${first}:${letter}${last}"
+    return names
+
+
+def additions(rows: list[list], lang: str, as_of, first_row: int) -> tuple[list[Cell], dict[str, str], list[str]]:
+    """What a Settings sheet lacks, as cells from first_row down; their names; a line for each block.
+
+    Missing thresholds come as one block under the sheet's own header row
+    (Name, Value, Description), each missing table with its header, a
+    blank row between blocks, as layout lays out a new sheet.
+    """
+    have = located(rows)
+    cells, names, said, row = [], {}, [], first_row
+    missing = [t for t in THRESHOLDS if t.name not in have]
+    if missing:
+        cells += [Cell(row, i, h, "header") for i, h in enumerate(HEADERS[lang])]
+        more, names = _thresholds(row + 1, missing, DEFAULT, lang)
+        cells += more
+        said.append(f"thresholds {', '.join(t.name for t in missing)} at rows {row}-{row + len(missing)}")
+    for key in TABLES:
+        if not TABLES[key][2].keys() <= have.keys():
+            row = max(c.row for c in cells) + 2 if cells else first_row
+            more, more_names = _block(key, row, DEFAULT, lang, as_of)
+            cells, names = cells + more, names | more_names
+            said.append(f"{TABLE_WORDS[key]} at rows {row}-{max(c.row for c in more)}")
+    return cells, names, said
+
+
 def parse(rows: list[list]) -> tuple[Settings, object]:
     """Settings and the AsOf value from a Settings sheet's cell values (rows of lists).
 
-    Unknown or unreadable cells fall back to the defaults; the stage table
-    is read from the row after its header to the first blank row, and an
-    unreadable cell in it takes the default stage's value at its place, so
-    one bad cell leaves the other stages (and the deals at them) as they are.
+    Thresholds are read by their name in column A wherever they sit (an
+    upgraded sheet has some below its tables); the first row of a name
+    counts. Unknown or unreadable cells fall back to the defaults; the
+    stage table is read from the row after its header to the first blank
+    row, and an unreadable cell in it takes the default stage's value at
+    its place, so one bad cell leaves the other stages (and the deals at
+    them) as they are.
     """
-    values, as_of, stages = {}, None, []
+    values, as_of, tables = {}, None, {}
     known = {t.name for t in THRESHOLDS}
-    in_stages = False
-    for row in rows:
-        row = list(row) + [None] * (5 - len(row))
-        first = cell_text(row[0]) if not is_blank(row[0]) else ""
-        if in_stages:
-            if all(is_blank(v) for v in row[:5]):
-                break
-            # the funnel order is the table's order, whatever the No column says
-            stages.append(_stage(len(stages) + 1, row))
-        elif first == "AsOf":
-            as_of = row[1]
-        elif first in known:
+    for kind, key, _, content in _scan(rows):
+        if kind == "table":
+            tables.setdefault(key, [row for _, row in content])
+        elif key == "AsOf" and as_of is None:
+            as_of = content[1]
+        elif key in known and key not in values:
             try:
-                number = as_number(row[1])
+                number = as_number(content[1])
             except Invalid:
                 number = None
             if number is not None:
-                values[first] = number
-        elif first in (STAGE_HEADERS["en"][0], STAGE_HEADERS["zh"][0]):
-            in_stages = True
+                values[key] = number
     settings = replace(DEFAULT.with_values(values), festivals=method_tables.festivals(rows))
+    # the funnel order is the table's order, whatever the No column says
+    stages = [_stage(number, row) for number, row in enumerate(tables.get("stages", ()), 1)]
     if stages:
         settings = Settings(**{**settings.__dict__, "stages": tuple(stages)})
     try:
