@@ -152,9 +152,10 @@ def new_customers(data) -> pd.DataFrame:
     return built_customers(opps.linked["customer_name"][rows], owners, opps.frame["customer_id"][rows])
 
 
-def filled_cells(table) -> dict[tuple[int, int], object]:
-    """(Excel row, 0-based column) -> value of the ID and status cells a rep left blank and the read completed."""
-    return {(row, table.columns[key]): table.frame.at[row, key]
+def filled_cells(table, lang: str = "en") -> dict[tuple[int, int], object]:
+    """(Excel row, 0-based column) -> value of the ID and status cells a rep left blank and the read completed,
+    as written in the workbook's language (a status 赢单 in a Chinese tracker)."""
+    return {(row, table.columns[key]): table.spec.column(key).cell(table.frame.at[row, key], lang)
             for key, rows in table.filled.items() for row in rows}
 
 
