@@ -135,3 +135,12 @@ def test_check_of_the_loaded_tracker_reports_no_error(tmp_path, lang):
     result = xl_crm("init", tmp_path / "crm.xlsx", "--data", folder, "--as-of", AS_OF.isoformat(), check=True)
     assert [p for p in check_data(read_workbook(tmp_path / "crm.xlsx")) if p.severity == ERROR] == []
     assert "wrote" in result.output or "已" in result.output
+
+
+def test_lang_overrides_the_headers_language(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    write_csv(folder / "opportunities.csv", *CASES["zh"])
+    xl_crm("init", tmp_path / "crm.xlsx", "--data", folder, "--lang", "en", check=True)
+    data = read_workbook(tmp_path / "crm.xlsx")
+    assert data.lang == "en" and "Opportunities" in data.sheet_names
