@@ -20,6 +20,7 @@ import pandas as pd
 import xlsxwriter
 from click.testing import CliRunner, Result
 from fixtures_book import user_workbook
+from openpyxl.formula.tokenizer import Token, Tokenizer
 from python_calamine import CalamineWorkbook
 
 from xl_crm.cli import main
@@ -298,6 +299,36 @@ def fix_as_of(path) -> None:
         found = re.fullmatch(r"'?(.*?)'?!\$?([A-Z]+)\$?(\d+)", pkg.defined_names["AsOf"])
         pkg.set_cells(found.group(1), {(int(found.group(3)), col_index(found.group(2))): PARITY_AS_OF})
         pkg.save(backup=False)
+
+
+# ---- every name a formula uses is defined
+
+_CELL = re.compile(r"^\$?[A-Z]{1,3}\$?\d+(:\$?[A-Z]{1,3}\$?\d+)?$|^\$?[A-Z]{1,3}:\$?[A-Z]{1,3}$|^\$?\d+:\$?\d+$")
+
+
+def names_used(formula: str) -> set[str]:
+    """The defined names a formula refers to (not cells, ranges, other sheets' cells or functions)."""
+    out = set()
+    for token in Tokenizer(formula if formula.startswith("=") else "=" + formula).items:
+        if token.type == Token.OPERAND and token.subtype == Token.RANGE:
+            if "!" not in token.value and "[" not in token.value and not _CELL.match(token.value):
+                out.add(token.value)
+    return out
+
+
+def undefined_names(path) -> list[str]:
+    """Every formula of every sheet whose names the workbook does not define."""
+    problems = []
+    with Package.open(path) as pkg:
+        defined = {name.lower() for name in pkg.defined_names}
+        for sheet in pkg.sheet_names:
+            xml = pkg.read(pkg.sheet_part(sheet)).decode("utf-8")
+            for formula in set(re.findall(r"<(?:\w+:)?f\b[^>]*>([^<]+)</(?:\w+:)?f>", xml)):
+                formula = formula.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
+                missing = {n for n in names_used(formula) if n.lower() not in defined}
+                if missing:
+                    problems.append(f"{sheet}: {sorted(missing)} in {formula[:80]}")
+    return problems
 
 
 # ---- the engines agree with the cached results

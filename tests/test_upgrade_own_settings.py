@@ -9,13 +9,10 @@ defined. Reading the workbook afterwards finds xl_crm's Settings by content.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from fixtures_book import user_workbook
 from helpers import PARITY_AS_OF as AS_OF
-from helpers import differences, fix_as_of, upgrade_book
-from openpyxl.formula.tokenizer import Token, Tokenizer
+from helpers import differences, fix_as_of, undefined_names, upgrade_book
 
 from xl_crm.adopt.upgrade import upgrade_workbook
 from xl_crm.model.settings import DEFAULT, THRESHOLDS
@@ -23,35 +20,9 @@ from xl_crm.ooxml.package import Package
 from xl_crm.sheets import settings_sheet
 from xl_crm.sheets.read import read_workbook
 
-CELL = re.compile(r"^\$?[A-Z]{1,3}\$?\d+(:\$?[A-Z]{1,3}\$?\d+)?$|^\$?[A-Z]{1,3}:\$?[A-Z]{1,3}$|^\$?\d+:\$?\d+$")
 # a real CRM template's own Settings: names of its own, two of them also names xl_crm uses
 OWN_ROWS = [["Currency", "EUR"], ["Fiscal year starts", "April"], ["AsOf", "see the dashboard"], ["GradeDaysA", 999],
             ["Owner", "Li Wei"]]
-
-
-def names_used(formula: str) -> set[str]:
-    """The defined names a formula refers to (not cells, ranges, other sheets' cells or functions)."""
-    out = set()
-    for token in Tokenizer(formula if formula.startswith("=") else "=" + formula).items:
-        if token.type == Token.OPERAND and token.subtype == Token.RANGE:
-            if "!" not in token.value and "[" not in token.value and not CELL.match(token.value):
-                out.add(token.value)
-    return out
-
-
-def undefined_names(path) -> list[str]:
-    """Every formula of every sheet whose names the workbook does not define."""
-    problems = []
-    with Package.open(path) as pkg:
-        defined = {name.lower() for name in pkg.defined_names}
-        for sheet in pkg.sheet_names:
-            xml = pkg.read(pkg.sheet_part(sheet)).decode("utf-8")
-            for formula in set(re.findall(r"<(?:\w+:)?f\b[^>]*>([^<]+)</(?:\w+:)?f>", xml)):
-                formula = formula.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
-                missing = {n for n in names_used(formula) if n.lower() not in defined}
-                if missing:
-                    problems.append(f"{sheet}: {sorted(missing)} in {formula[:80]}")
-    return problems
 
 
 def with_own_sheet(path, lang: str, own: str):
