@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from xl_crm import rules
 from xl_crm.model.cells import to_serial
 from xl_crm.model.settings import DEFAULT, Settings
+from xl_crm.model.text import DIAGNOSES
 
 AS_OF = date(2026, 11, 23)
 
@@ -241,8 +242,8 @@ def test_default_stage_table():
     ((2, 1, 1, 0), None),
 ])
 def test_portfolio_diagnosis_when_one_class_holds_more_than_mix_alert(counts, expected):
-    result = rules.diagnosis(counts)
-    assert (result and result[0]) == expected
-    if expected:
-        assert result[1] == rules.value.DIAGNOSES[expected][0]
-        assert rules.diagnosis(counts, lang="zh")[1] == rules.value.DIAGNOSES[expected][1]
+    assert rules.diagnosis(counts) == expected
+
+
+def test_each_value_class_diagnosis_reads_in_both_languages():
+    assert all(DIAGNOSES[k]("en") and DIAGNOSES[k]("zh") != DIAGNOSES[k]("en") for k in (1, 2, 3, 4))

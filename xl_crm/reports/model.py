@@ -21,13 +21,24 @@ import numpy as np
 import pandas as pd
 
 from .. import rules
-from ..sheets.read import CrmData
-from ..model.settings import Settings
 from ..model.cells import as_date
+from ..model.settings import Settings
+from ..model.text import DIAGNOSES, NEGLECT
+from ..sheets.read import CrmData
 from .changes import ChangesView, amount_at, changes_view, stage_at
 from .data import OTHER_SHEETS, ReportBook, Snapshot, scope_counts, scope_sums, scope_table, year_before
-from .kpis import (METRICS, TEAM, conversion, default_as_of, in_month, metric_table, month_bounds, reached,
-                   shift_month, tidy)
+from .kpis import (
+    METRICS,
+    TEAM,
+    conversion,
+    default_as_of,
+    in_month,
+    metric_table,
+    month_bounds,
+    reached,
+    shift_month,
+    tidy,
+)
 from .method import MethodView, method_view
 from .money import MoneyView, money_view
 from .plays import value_plays
@@ -38,8 +49,6 @@ OPEN_AGE_DAYS = 30  # open deals younger than this are not yet short of touches 
 REP_LIST_ROWS = 20
 GRID_LEADS = ("Behind", "Even", "Ahead")
 GRID_GROUNDS = ("Ours", "Neutral", "Theirs")
-NEGLECT = ("Many A positions and no G on our own ground: existing accounts are being neglected.",
-           "我方地盘上A位置多而没有G：老客户正在被忽视。")
 REP_COLUMNS = ("won_amount", "won_count", "win_rate", "new_count", "new_amount", "open_count", "open_amount",
                "weighted_amount", "activities", "overdue_followups", "stale_count", "avg_cycle_days")
 REVENUE_KEYS = ("owner", "product", "industry", "region")
@@ -92,6 +101,11 @@ class Report:
     money: MoneyView | None = None  # the Forecast and Collections sheets (money.py)
     changes: ChangesView | None = None  # the Changes sheet (changes.py)
     pool: PoolView | None = None  # the Pool sheet (pool.py)
+
+
+def _diagnosis(top: int | None, lang: str) -> tuple[int, str] | None:
+    """The over-represented value class and what it means, in the report's language."""
+    return None if top is None else (top, DIAGNOSES[top](lang))
 
 
 def as_book(data, settings: Settings | None = None) -> ReportBook:
@@ -359,10 +373,10 @@ def report_model(book: ReportBook, month: str, as_of: date | None = None, rep: s
         touches=_touches(m, s),
         few_touches=lists["few_touches"][0],
         value_mix=_value_mix(value_counts, d.value_amount[s]).assign(play=value_plays(book.lang)),
-        value_diagnosis=rules.diagnosis(value_counts, book.settings, book.lang),
+        value_diagnosis=_diagnosis(rules.diagnosis(value_counts, book.settings), book.lang),
         grid=pd.DataFrame([[letters[rules.opening(ground, lead)] for ground in GRID_GROUNDS] for lead in GRID_LEADS],
                           index=list(GRID_LEADS), columns=list(GRID_GROUNDS)),
-        grid_diagnosis=NEGLECT[1 if book.lang == "zh" else 0] if letters["A"] >= 2 and letters["G"] == 0 else None,
+        grid_diagnosis=NEGLECT(book.lang) if letters["A"] >= 2 and letters["G"] == 0 else None,
         stale=lists["stale"][0],
         vip=lists["vip"][0],
         tier_mix=pd.DataFrame({"tier": ["VIP", "Key", "Regular"], "customers": d.tiers[s].astype(int),

@@ -2,19 +2,8 @@
 
 from __future__ import annotations
 
-from ..model.settings import DEFAULT, Settings
 from ..model.cells import Invalid, as_number, blank_on_invalid
-
-DIAGNOSES = {
-    1: ("Reserve too thin, every loss hurts: raise activity and prospecting.",
-        "储备不足，丢一单都伤筋动骨：加大拜访和开发力度。"),
-    2: ("A growing team: pick the likeliest accounts and grow them into big deals.",
-        "成长型团队：挑出最有希望的客户，把它们做成大单。"),
-    3: ("Too short-term: open up new customer groups.",
-        "过于短视：开拓新的客户群。"),
-    4: ("A new team: train, and the manager runs one or two big deals personally.",
-        "新团队：加强培训，经理亲自带一两个大单。"),
-}
+from ..model.settings import DEFAULT, Settings
 
 
 @blank_on_invalid
@@ -31,8 +20,8 @@ def value_class(short_term_score, long_term_score, settings: Settings = DEFAULT)
     return 3 if high_short else 4
 
 
-def diagnosis(counts, settings: Settings = DEFAULT, lang: str = "en") -> tuple[int, str] | None:
-    """The portfolio warning when one value class holds more than MixAlert of the deals.
+def diagnosis(counts, settings: Settings = DEFAULT) -> int | None:
+    """The value class that holds more than MixAlert of the deals (model.text.DIAGNOSES says what it means).
 
     counts: how many deals are in classes 1, 2, 3 and 4, in that order.
     """
@@ -43,4 +32,4 @@ def diagnosis(counts, settings: Settings = DEFAULT, lang: str = "en") -> tuple[i
     top = 1 + counts.index(max(counts))
     if counts[top - 1] / total <= settings.mix_alert:
         return None
-    return top, DIAGNOSES[top][1 if lang == "zh" else 0]
+    return top

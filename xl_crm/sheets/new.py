@@ -11,10 +11,10 @@ becomes a formula or a number), dates as dates, numbers as numbers.
 from __future__ import annotations
 
 import math
-from xml.sax.saxutils import escape
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO, Callable, Sequence
+from xml.sax.saxutils import escape
 
 import numpy as np
 import pandas as pd

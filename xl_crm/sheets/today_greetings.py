@@ -10,15 +10,15 @@ from __future__ import annotations
 import pandas as pd
 
 from ..model.cells import is_blank
+from ..model.text import Text
 from ..rules.greetings import BIRTHDAY, FESTIVALS
 
 WIDTH = 12  # the follow-up columns
 PLACES = {"customer_id": 0, "customer": 1, "occasion": 4, "date": 5, "contact": 10, "owner": 11}
-HEADERS = {"en": {"customer_id": "Customer ID", "customer": "Customer", "occasion": "Occasion", "date": "Date",
-                  "contact": "Contact", "owner": "Rep"},
-           "zh": {"customer_id": "客户编号", "customer": "客户名称", "occasion": "场合", "date": "日期",
-                  "contact": "联系人", "owner": "负责人"}}
-TITLE = {"en": "Greetings due in the next {days} days ({count})", "zh": "未来 {days} 天应问候（{count}）"}
+HEADERS = {"customer_id": Text("Customer ID", "客户编号"), "customer": Text("Customer", "客户名称"),
+           "occasion": Text("Occasion", "场合"), "date": Text("Date", "日期"), "contact": Text("Contact", "联系人"),
+           "owner": Text("Rep", "负责人")}
+TITLE = Text("Greetings due in the next {days} days ({count})", "未来 {days} 天应问候（{count}）")
 _CHINESE = {BIRTHDAY[0]: BIRTHDAY[1], **{en: zh for en, zh, *_ in FESTIVALS}}
 
 
@@ -29,8 +29,9 @@ def rows(greetings: pd.DataFrame | None, days: float, lang: str, value) -> list[
     """
     if greetings is None or greetings.empty:
         return []
-    out = [("blank", []), ("rep", [TITLE[lang].format(days=int(days), count=len(greetings))]),
-           ("header", [cell or "" for cell in _placed(HEADERS[lang])])]  # one unbroken header bar
+    out = [("blank", []), ("rep", [TITLE(lang, days=int(days), count=len(greetings))]),
+           # one unbroken header bar
+           ("header", [cell or "" for cell in _placed({k: h(lang) for k, h in HEADERS.items()})])]
     for record in greetings.to_dict("records"):
         person = " ".join(str(v) for v in (record["contact"], record["title"]) if not is_blank(v))
         occasion = _CHINESE.get(record["occasion"], record["occasion"]) if lang == "zh" else record["occasion"]

@@ -13,19 +13,18 @@ import pandas as pd
 
 from ..compute.payments import DUE_SOON_DAYS
 from ..model.cells import is_blank
+from ..model.text import Text
 
 WIDTH = 12  # the follow-up columns
 PLACES = {"customer_id": 0, "customer": 1, "payment_id": 3, "state": 4, "due_date": 5, "days_late": 6,
           "outstanding": 9, "deal": 10, "owner": 11}
-HEADERS = {"en": {"customer_id": "Customer ID", "customer": "Customer", "payment_id": "Payment", "state": "Status",
-                  "due_date": "Due date", "days_late": "Days late", "outstanding": "Outstanding",
-                  "deal": "Deal · milestone", "owner": "Rep"},
-           "zh": {"customer_id": "客户编号", "customer": "客户名称", "payment_id": "回款编号", "state": "状态",
-                  "due_date": "应收日期", "days_late": "逾期天数", "outstanding": "未收金额",
-                  "deal": "商机 · 回款节点", "owner": "负责人"}}
-TITLE = {"en": "Payments late or due in the next {days} days ({count})",
-         "zh": "逾期及未来 {days} 天到期的回款（{count}）"}
-STATE = {"en": ("Late", "Due"), "zh": ("逾期", "即将到期")}
+HEADERS = {"customer_id": Text("Customer ID", "客户编号"), "customer": Text("Customer", "客户名称"),
+           "payment_id": Text("Payment", "回款编号"), "state": Text("Status", "状态"),
+           "due_date": Text("Due date", "应收日期"), "days_late": Text("Days late", "逾期天数"),
+           "outstanding": Text("Outstanding", "未收金额"), "deal": Text("Deal · milestone", "商机 · 回款节点"),
+           "owner": Text("Rep", "负责人")}
+TITLE = Text("Payments late or due in the next {days} days ({count})", "逾期及未来 {days} 天到期的回款（{count}）")
+LATE, DUE = Text("Late", "逾期"), Text("Due", "即将到期")
 
 
 def rows(payments: pd.DataFrame | None, lang: str, value) -> list[tuple[str, list]]:
@@ -35,15 +34,15 @@ def rows(payments: pd.DataFrame | None, lang: str, value) -> list[tuple[str, lis
     """
     if payments is None or payments.empty:
         return []
-    out = [("blank", []), ("rep", [TITLE[lang].format(days=DUE_SOON_DAYS, count=len(payments))]),
-           ("header", _placed(HEADERS[lang]))]
+    out = [("blank", []), ("rep", [TITLE(lang, days=DUE_SOON_DAYS, count=len(payments))]),
+           ("header", _placed({k: h(lang) for k, h in HEADERS.items()}))]
     for record in payments.to_dict("records"):
         deal = " · ".join(str(v) for v in (record["opportunity_id"], record["milestone"]) if not is_blank(v))
         out.append(("payment", _placed({
             "customer_id": value("customer_id", record["customer_id"], lang),
             "customer": value("name", record["customer"], lang),
             "payment_id": value("name", record["payment_id"], lang),
-            "state": STATE[lang][0 if record["days_late"] > 0 else 1],
+            "state": (LATE if record["days_late"] > 0 else DUE)(lang),
             "due_date": value("next_due", record["due_date"], lang), "days_late": int(record["days_late"]),
             "outstanding": float(record["outstanding"]), "deal": deal or None,
             "owner": value("owner", record["owner"], lang)})))

@@ -12,34 +12,34 @@ import pandas as pd
 
 from ..model import schema
 from ..model.cells import is_blank
+from ..model.text import Text
 from ..model.vocab import FOLLOWUP_STATUS, TIER
 from ..ooxml.xstring import cell_text
 from . import today_greetings, today_payments
 
 HEADERS = {
-    "customer_id": ("Customer ID", "客户编号", 12),
-    "name": ("Customer", "客户名称", 28),
-    "grade": ("Grade", "等级", 7),
-    "tier": ("Tier", "层级", 10),
-    "followup_status": ("Status", "跟进状态", 14),
-    "next_due": ("Next due", "应跟进日期", 12),
-    "days_overdue": ("Days overdue", "逾期天数", 12),
-    "last_contact": ("Last contact", "最近联系", 12),
-    "last_activity": ("Last activity", "最近跟进", 12),
-    "last_activity_type": ("Type", "方式", 9),
-    "last_activity_summary": ("Summary", "内容摘要", 36),
-    "next_step": ("Next step", "下一步", 28),
+    "customer_id": (Text("Customer ID", "客户编号"), 12),
+    "name": (Text("Customer", "客户名称"), 28),
+    "grade": (Text("Grade", "等级"), 7),
+    "tier": (Text("Tier", "层级"), 10),
+    "followup_status": (Text("Status", "跟进状态"), 14),
+    "next_due": (Text("Next due", "应跟进日期"), 12),
+    "days_overdue": (Text("Days overdue", "逾期天数"), 12),
+    "last_contact": (Text("Last contact", "最近联系"), 12),
+    "last_activity": (Text("Last activity", "最近跟进"), 12),
+    "last_activity_type": (Text("Type", "方式"), 9),
+    "last_activity_summary": (Text("Summary", "内容摘要"), 36),
+    "next_step": (Text("Next step", "下一步"), 28),
 }
 DATES = ("next_due", "last_contact", "last_activity")
-TITLE = {"en": "Follow-ups due on {day} ({count})", "zh": "{day} 应跟进客户（{count}）"}
-NO_OWNER = {"en": "(no owner)", "zh": "（未分配）"}
-DONE = {"en": "Nothing is due. Well done.", "zh": "今天没有需要跟进的客户。"}
-RULE = {"en": "Overdue and due today: all listed. Never contacted: at most {n} a rep each day, best grade first; "
-              "the rest are counted under each rep and come up as these are contacted.",
-        "zh": "逾期和今日应跟进的客户全部列出；从未联系的客户每位销售每天最多列 {n} 位，等级高者优先，"
-              "其余只计数，联系完上面的客户后依次列出。"}
-MORE = {"en": "+ {count:,} more never-contacted customers, not listed today",
-        "zh": "另有 {count:,} 位未联系客户今天未列出"}
+TITLE = Text("Follow-ups due on {day} ({count})", "{day} 应跟进客户（{count}）")
+NO_OWNER = Text("(no owner)", "（未分配）")
+DONE = Text("Nothing is due. Well done.", "今天没有需要跟进的客户。")
+RULE = Text("Overdue and due today: all listed. Never contacted: at most {n} a rep each day, best grade first; "
+            "the rest are counted under each rep and come up as these are contacted.",
+            "逾期和今日应跟进的客户全部列出；从未联系的客户每位销售每天最多列 {n} 位，等级高者优先，"
+            "其余只计数，联系完上面的客户后依次列出。")
+MORE = Text("+ {count:,} more never-contacted customers, not listed today", "另有 {count:,} 位未联系客户今天未列出")
 TITLE_ROW, HEADER_ROW = 0, 2
 
 
@@ -61,17 +61,17 @@ def layout(calls: pd.DataFrame, as_of: date, lang: str = "en") -> list[tuple[str
     """(kind, values) per sheet row; kind is title, note, header, rep, call, more, done or greeting."""
     keys = list(HEADERS)
     not_listed = calls.attrs.get("not_listed", {})  # compute.today puts the quota and what it left out there
-    rows = [("title", [TITLE[lang].format(day=as_of.isoformat(), count=len(calls))]),
-            ("note", [RULE[lang].format(n=calls.attrs.get("new_per_rep", 0))]),
-            ("header", [HEADERS[k][1 if lang == "zh" else 0] for k in keys])]
+    rows = [("title", [TITLE(lang, day=as_of.isoformat(), count=len(calls))]),
+            ("note", [RULE(lang, n=calls.attrs.get("new_per_rep", 0))]),
+            ("header", [HEADERS[k][0](lang) for k in keys])]
     if calls.empty:
-        rows.append(("done", [DONE[lang]]))
+        rows.append(("done", [DONE(lang)]))
     owners = calls["owner"].map(lambda v: None if is_blank(v) else str(v))
     for owner, group in calls.groupby(owners, sort=False, dropna=False):
-        rows.append(("rep", [f"{NO_OWNER[lang] if is_blank(owner) else cell_text(owner)} ({len(group)})"]))
+        rows.append(("rep", [f"{NO_OWNER(lang) if is_blank(owner) else cell_text(owner)} ({len(group)})"]))
         rows += [("call", [_cell_value(k, record[k], lang) for k in keys]) for record in group.to_dict("records")]
         if not_listed.get(None if is_blank(owner) else owner):
-            rows.append(("more", [MORE[lang].format(count=not_listed[None if is_blank(owner) else owner])]))
+            rows.append(("more", [MORE(lang, count=not_listed[None if is_blank(owner) else owner])]))
     greetings = calls.attrs.get("greetings")  # compute.step puts the greetings due there
     return (rows + today_payments.rows(calls.attrs.get("payments"), lang, _cell_value)  # compute.step puts them there
             + today_greetings.rows(greetings, calls.attrs.get("greet_days", 7), lang, _cell_value))
@@ -91,7 +91,7 @@ def write_today_sheet(workbook, calls: pd.DataFrame, as_of: date, lang: str = "e
     overdue = workbook.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"})
     keys = list(HEADERS)
     for j, key in enumerate(keys):
-        sheet.set_column(j, j, HEADERS[key][2], dates if key in DATES else None)
+        sheet.set_column(j, j, HEADERS[key][1], dates if key in DATES else None)
     rows = layout(calls, as_of, lang)
     for r, (kind, values) in enumerate(rows):
         if kind == "rep":
