@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 from ..adopt.typing import zh_column
 from ..model.cells import cell_text
+from ..model.text import Text
 
 ERROR, WARNING = "error", "warning"
+SUMMARY = Text("{errors} errors, {warnings} warnings", "{errors} 个错误，{warnings} 个警告")
 SHOWN_ROWS = 5
-_SEVERITY = {"en": {ERROR: "error", WARNING: "warning"}, "zh": {ERROR: "错误", WARNING: "警告"}}
-_COLON = {"en": ": ", "zh": "："}
+_SEVERITY = {ERROR: Text("error", "错误"), WARNING: Text("warning", "警告")}
+_COLON = Text(": ", "：")
 
 
 @dataclass(frozen=True)
@@ -33,8 +35,8 @@ class Problem:
         return self.text("en")
 
     def text(self, lang: str = "en") -> str:
-        colon = _COLON[lang]
-        return f"{_SEVERITY[lang][self.severity]}{colon}{self.where(lang)}{self._value(colon)}{colon}{self.says(lang)}"
+        colon = _COLON(lang)
+        return f"{_SEVERITY[self.severity](lang)}{colon}{self.where(lang)}{self._value(colon)}{colon}{self.says(lang)}"
 
     def where(self, lang: str = "en") -> str:
         where = self.sheet
@@ -71,41 +73,55 @@ def grouped(problems: list[Problem], lang: str = "en") -> list[str]:
             detail = f"共 {len(items)} 行（第 {rows} 行" + (f"；首个值 {first}" if first else "") + "）"
         else:
             detail = f"{len(items)} rows ({rows}" + (f"; first value {first}" if first else "") + ")"
-        colon = _COLON[lang]
-        lines.append(f"{_SEVERITY[lang][severity]}{colon}{head}{colon}{items[0].says(lang)}{colon}{detail}")
+        colon = _COLON(lang)
+        lines.append(f"{_SEVERITY[severity](lang)}{colon}{head}{colon}{items[0].says(lang)}{colon}{detail}")
     return lines
 
 
-# what a problem changes in the numbers, by sheet.column: (English, Chinese), {n} = rows
+# what a problem changes in the numbers, by sheet.column; {n} = rows
 IMPACTS = {
-    "opportunities.amount": ("deals without a readable amount count as 0 in the pipeline and in revenue: {n}",
-                             "{n} 个商机金额无法读取，在管道和收入中按 0 计"),
-    "opportunities.stage": ("deals without a readable stage have no probability and are left out of the funnel: {n}",
-                            "{n} 个商机阶段无法读取，没有成交概率，不计入漏斗"),
-    "opportunities.status": ("deals without a readable status count as neither open, won nor lost: {n}",
-                             "{n} 个商机状态无法读取，不计为跟进中、赢单或丢单"),
-    "opportunities.closed_date": ("won or lost deals without a closed date count in no month's results: {n}",
-                                  "{n} 个已赢单或丢单的商机没有成交日期，不计入任何月份"),
-    "opportunities.dates": ("deals with an unreadable date count in no month, cycle or days in stage by it: {n}",
-                            "{n} 个商机有无法读取的日期，不按该日期计入月份、周期或阶段停留天数"),
-    "opportunities.customer_id": ("deals without a known customer add to no customer's revenue or tier: {n}",
-                                  "{n} 个商机的客户不存在，不计入任何客户的收入和层级"),
-    "customers.need": ("customers without a readable need have no grade: {n}",
-                       "{n} 个客户需求无法读取，没有客户等级"),
-    "customers.dates": ("customers with an unreadable date have no grade or due date: {n}",
-                        "{n} 个客户有无法读取的日期，没有等级或跟进日期"),
-    "activities.date": ("activities without a readable date count as no touch: {n}",
-                        "{n} 条跟进记录日期无法读取，不计为跟进"),
-    "activities.customer_id": ("activities without a known customer count for no customer: {n}",
-                               "{n} 条跟进记录的客户不存在，不计入任何客户"),
-    "targets.month": ("targets without a readable month count for no month: {n}",
-                      "{n} 条指标月份无法读取，不计入任何月份"),
-    "targets.target": ("targets without a readable amount count for no month: {n}",
-                       "{n} 条指标金额无法读取，不计入任何月份"),
-    "payments.amount_due": ("payments without a readable amount due add nothing to receivables: {n}",
-                            "{n} 笔回款应收金额无法读取，不计入应收"),
-    "payments.opportunity_id": ("payments of an unknown deal count for the team only, for no rep: {n}",
-                                "{n} 笔回款的商机不存在，只计入团队，不计入任何销售代表"),
+    "opportunities.amount": Text(
+        "deals without a readable amount count as 0 in the pipeline and in revenue: {n}",
+        "{n} 个商机金额无法读取，在管道和收入中按 0 计"),
+    "opportunities.stage": Text(
+        "deals without a readable stage have no probability and are left out of the funnel: {n}",
+        "{n} 个商机阶段无法读取，没有成交概率，不计入漏斗"),
+    "opportunities.status": Text(
+        "deals without a readable status count as neither open, won nor lost: {n}",
+        "{n} 个商机状态无法读取，不计为跟进中、赢单或丢单"),
+    "opportunities.closed_date": Text(
+        "won or lost deals without a closed date count in no month's results: {n}",
+        "{n} 个已赢单或丢单的商机没有成交日期，不计入任何月份"),
+    "opportunities.dates": Text(
+        "deals with an unreadable date count in no month, cycle or days in stage by it: {n}",
+        "{n} 个商机有无法读取的日期，不按该日期计入月份、周期或阶段停留天数"),
+    "opportunities.customer_id": Text(
+        "deals without a known customer add to no customer's revenue or tier: {n}",
+        "{n} 个商机的客户不存在，不计入任何客户的收入和层级"),
+    "customers.need": Text(
+        "customers without a readable need have no grade: {n}",
+        "{n} 个客户需求无法读取，没有客户等级"),
+    "customers.dates": Text(
+        "customers with an unreadable date have no grade or due date: {n}",
+        "{n} 个客户有无法读取的日期，没有等级或跟进日期"),
+    "activities.date": Text(
+        "activities without a readable date count as no touch: {n}",
+        "{n} 条跟进记录日期无法读取，不计为跟进"),
+    "activities.customer_id": Text(
+        "activities without a known customer count for no customer: {n}",
+        "{n} 条跟进记录的客户不存在，不计入任何客户"),
+    "targets.month": Text(
+        "targets without a readable month count for no month: {n}",
+        "{n} 条指标月份无法读取，不计入任何月份"),
+    "targets.target": Text(
+        "targets without a readable amount count for no month: {n}",
+        "{n} 条指标金额无法读取，不计入任何月份"),
+    "payments.amount_due": Text(
+        "payments without a readable amount due add nothing to receivables: {n}",
+        "{n} 笔回款应收金额无法读取，不计入应收"),
+    "payments.opportunity_id": Text(
+        "payments of an unknown deal count for the team only, for no rep: {n}",
+        "{n} 笔回款的商机不存在，只计入团队，不计入任何销售代表"),
 }
 
 
@@ -115,9 +131,9 @@ def impacts(problems: list[Problem], lang: str = "en") -> list[str]:
     for p in problems:
         if p.key in IMPACTS and p.row is not None:
             rows.setdefault(p.key, set()).add((p.sheet, p.row))
-    return [IMPACTS[key][lang == "zh"].format(n=len(rows[key])) for key in IMPACTS if key in rows]
+    return [IMPACTS[key](lang, n=len(rows[key])) for key in IMPACTS if key in rows]
 
 
 def summary(errors: int, warnings: int, lang: str = "en") -> str:
     """The last line of `check`: `N errors, M warnings` (English), `N 个错误，M 个警告` (Chinese)."""
-    return f"{errors} 个错误，{warnings} 个警告" if lang == "zh" else f"{errors} errors, {warnings} warnings"
+    return SUMMARY(lang, errors=errors, warnings=warnings)
