@@ -33,14 +33,29 @@ class CompetitorView:
     moves_hidden: int = 0  # moves left out beyond the rows shown
 
 
+def _memo(book: ReportBook, key: tuple, make):
+    if key not in book.memo:
+        book.memo[key] = make()
+    return book.memo[key]
+
+
+def _deals(book: ReportBook) -> pd.DataFrame:
+    """Every deal's competitor, status, amount, owner, scope and reason: read once per batch."""
+    def make():
+        o, raw = book.opportunities, book.raw_opportunities
+        return pd.DataFrame({"competitor": texts(column(raw, "competitor")), "status": o["status"],
+                             "amount": o["amount"].fillna(0.0), "owner": o["owner"], "scope": o["scope"],
+                             "reason": parsed(REASON.parse, column(raw, "reason")).fillna(NO_REASON)}, index=o.index)
+    return _memo(book, ("competitor deals",), make)
+
+
 def _closed(book: ReportBook, as_of: date) -> pd.DataFrame:
-    """Deals won or lost in the 12 months ending as_of, with their competitor and reason."""
-    o, raw = book.opportunities, book.raw_opportunities
-    window = (o["closed"] > pd.Timestamp(year_before(as_of))) & (o["closed"] <= pd.Timestamp(as_of))
-    deals = pd.DataFrame({"competitor": texts(column(raw, "competitor")), "status": o["status"],
-                          "amount": o["amount"].fillna(0.0), "owner": o["owner"], "scope": o["scope"],
-                          "reason": parsed(REASON.parse, column(raw, "reason")).fillna(NO_REASON)}, index=o.index)
-    return deals[window & o["status"].isin(["Won", "Lost"])]
+    """Deals won or lost in the 12 months ending as_of, with their competitor and reason; once per date."""
+    def make():
+        o = book.opportunities
+        window = (o["closed"] > pd.Timestamp(year_before(as_of))) & (o["closed"] <= pd.Timestamp(as_of))
+        return _deals(book)[window & o["status"].isin(["Won", "Lost"])]
+    return _memo(book, ("closed deals", as_of), make)
 
 
 def rivals(book: ReportBook, as_of: date, scope: int = 0) -> pd.DataFrame:
@@ -55,36 +70,51 @@ def rivals(book: ReportBook, as_of: date, scope: int = 0) -> pd.DataFrame:
     return table.sort_values(["lost_amount", "lost"], ascending=False, kind="stable").reset_index(drop=True)
 
 
+def _reason_counts(book: ReportBook, as_of: date) -> tuple[pd.DataFrame, pd.Series]:
+    """Lost deals per rep (every rep, in order) and reason, and the team's per reason; once per date."""
+    def make():
+        deals = _closed(book, as_of)
+        deals = deals[deals["status"] == "Lost"]
+        keys = [*REASON.values, NO_REASON]
+        counts = pd.crosstab(deals["owner"].where(deals["scope"] >= 0), deals["reason"]).reindex(columns=keys,
+                                                                                                   fill_value=0)
+        return counts.reindex(book.reps, fill_value=0), deals["reason"].value_counts().reindex(keys, fill_value=0)
+    return _memo(book, ("lost reasons", as_of), make)
+
+
 def lost_reasons(book: ReportBook, as_of: date, scope: int = 0) -> pd.DataFrame:
     """Lost deals per rep and reason (a blank or unreadable reason is NO_REASON); the team's row last."""
-    deals = _closed(book, as_of)
-    deals = deals[deals["status"] == "Lost"]
-    keys = [*REASON.values, NO_REASON]
-    counts = pd.crosstab(deals["owner"].where(deals["scope"] >= 0), deals["reason"]).reindex(columns=keys,
-                                                                                               fill_value=0)
+    per_rep, team = _reason_counts(book, as_of)
     if scope:
-        table = counts.reindex([book.reps[scope - 1]], fill_value=0)
+        table = per_rep.iloc[[scope - 1]].copy()
     else:
-        table = counts.reindex(book.reps, fill_value=0)
-        table.loc["Team"] = deals["reason"].value_counts().reindex(keys, fill_value=0)  # deals of no rep too
+        table = per_rep.copy()
+        table.loc["Team"] = team  # deals of no rep too
     table["total"] = table.sum(axis=1)
     return table.astype(int).rename_axis("rep").reset_index()
 
 
+def _month_moves(book: ReportBook, month: str) -> pd.DataFrame:
+    """The month's Competitors rows with their customer and owner, latest first; once per month."""
+    def make():
+        rows = book.inputs.frames["competitors"]
+        c = lambda key: column(rows, key)  # noqa: E731
+        table = pd.DataFrame({"last_move_date": dates(c("last_move_date")), "competitor": texts(c("competitor")),
+                              "customer_id": ids(c("customer_id")), "opportunity_id": ids(c("opportunity_id")),
+                              "last_move": texts(c("last_move"))}, index=rows.index)
+        table = table[in_month(table["last_move_date"], month)]
+        customers = book.customers.drop_duplicates("customer_id").set_index("customer_id")
+        table["customer"] = table["customer_id"].map(customers["name"])
+        table["owner"] = table["customer_id"].map(customers["owner"])
+        return table.sort_values("last_move_date", ascending=False, kind="stable")
+    return _memo(book, ("competitor moves", month), make)
+
+
 def moves(book: ReportBook, month: str, scope: int = 0) -> pd.DataFrame:
     """Competitors rows whose last move falls in the month, latest first; a rep's: at the rep's customers."""
-    rows = book.inputs.frames["competitors"]
-    c = lambda key: column(rows, key)  # noqa: E731
-    table = pd.DataFrame({"last_move_date": dates(c("last_move_date")), "competitor": texts(c("competitor")),
-                          "customer_id": ids(c("customer_id")), "opportunity_id": ids(c("opportunity_id")),
-                          "last_move": texts(c("last_move"))}, index=rows.index)
-    table = table[in_month(table["last_move_date"], month)]
-    customers = book.customers.drop_duplicates("customer_id").set_index("customer_id")
-    table["customer"] = table["customer_id"].map(customers["name"])
-    table["owner"] = table["customer_id"].map(customers["owner"])
+    table = _month_moves(book, month)
     if scope:
         table = table[table["owner"] == book.reps[scope - 1]]
-    table = table.sort_values("last_move_date", ascending=False, kind="stable")
     return table[list(MOVE_COLUMNS)].reset_index(drop=True)
 
 

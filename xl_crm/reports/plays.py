@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from ..model.text import VALUE_PLAYS
-from ..rules.opening import opening_play, opening_type
+from ..model.vocab import PLAY
+from ..rules.opening import opening_type
 from .data import ReportBook
 from .political_map import weights
 
@@ -38,7 +39,9 @@ def _problem_deals(book: ReportBook, as_of: date) -> pd.DataFrame:
         deals = o.loc[rows, ["opportunity_id", "name", "owner", "customer_id", "opening", "scope"]].copy()
         deals["opening_type"] = deals["opening"].map(opening_type)
         deals["weighted_amount"] = weights(book, as_of)[0][rows]
-        deals["play"] = deals["opening"].map(lambda letter: opening_play(letter, book.lang))
+        # as the workbook's Settings play table words it; an unedited play in the report's language
+        deals["play"] = deals["opening"].map(lambda letter: PLAY.label(PLAY.parse(book.settings.play(letter)),
+                                                                       book.lang))
         deals["_abnormal"] = np.where(deals["opening_type"] == "Abnormal", 0, 1)
         book.memo[key] = deals.sort_values(["_abnormal", "weighted_amount"], ascending=[True, False], kind="stable")
     return book.memo[key]

@@ -74,20 +74,32 @@ class MapView:
     by_rep: pd.DataFrame  # rep, one column per warning (canonical English), total
 
 
+def _warned_deals(book: ReportBook, as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every open deal with warnings at as_of, the largest weighted first, and its count per warning; once per date.
+
+    A stable sort, so a rep's deals (picked from these) are in the order their own sort gives.
+    """
+    key = ("warned deals", as_of)
+    if key not in book.memo:
+        o, m = book.opportunities, maps(book)
+        rows = _open(book, as_of, True) & m["map_warnings"].notna().to_numpy()
+        weighted = pd.Series(weights(book, as_of)[0], index=o.index, name="weighted_amount")
+        deals = pd.concat([o[["opportunity_id", "name", "owner", "customer_id", "stage", "amount", "scope"]][rows],
+                           weighted[rows], m[rows]], axis=1)
+        deals = deals.sort_values("weighted_amount", ascending=False, kind="stable")
+        warned = deals["map_warnings"].str.split("; ")
+        counts = pd.DataFrame({w: warned.map(lambda found, w=w: w in found) for w in MAP_WARNINGS.values},
+                              index=deals.index, dtype=int)
+        book.memo[key] = deals, counts
+    return book.memo[key]
+
+
 def map_view(book: ReportBook, as_of: date, scope: int, rows_shown: int) -> MapView:
     """The team's view (scope 0, with every rep counted) or one rep's (1 + its position)."""
-    o, m = book.opportunities, maps(book)
-    rows = _open(book, as_of, True) & m["map_warnings"].notna().to_numpy()
+    deals, counts = _warned_deals(book, as_of)
     if scope:
-        rows &= o["scope"].to_numpy() == scope - 1
-    weighted = pd.Series(weights(book, as_of)[0], index=o.index, name="weighted_amount")
-    deals = pd.concat([o[["opportunity_id", "name", "owner", "customer_id", "stage", "amount"]], weighted, m],
-                      axis=1)[rows]
-    deals = deals.sort_values("weighted_amount", ascending=False, kind="stable")[list(DEAL_COLUMNS)]
-    warned = deals["map_warnings"].str.split("; ")
-    counts = pd.DataFrame({w: warned.map(lambda found, w=w: w in found) for w in MAP_WARNINGS.values},
-                          index=deals.index, dtype=int)
-    if scope:
+        mine = deals["scope"].to_numpy() == scope - 1
+        deals, counts = deals[mine], counts[mine]
         by_rep = pd.DataFrame([counts.sum()], index=[book.reps[scope - 1]])
     else:  # deals of no rep count for the team only
         by_rep = counts.groupby(deals["owner"].where(deals["owner"].isin(book.reps))).sum()
@@ -95,4 +107,5 @@ def map_view(book: ReportBook, as_of: date, scope: int, rows_shown: int) -> MapV
         by_rep.loc["Team"] = counts.sum()
     by_rep["total"] = by_rep.sum(axis=1)
     by_rep = by_rep.astype(int).rename_axis("rep").reset_index()
+    deals = deals[list(DEAL_COLUMNS)]
     return MapView(deals.head(rows_shown).reset_index(drop=True), max(len(deals) - rows_shown, 0), by_rep)
