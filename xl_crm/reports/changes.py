@@ -235,22 +235,29 @@ class ChangesView:
     slipped: pd.DataFrame
 
 
+def _slipped_deals(book: ReportBook, as_of: date) -> pd.DataFrame:
+    """The deals slipped at as_of with their stage, close date, days slipped and pushes, sorted; once per date."""
+    def make():
+        o = book.opportunities
+        rows = slipped(book, as_of, book.snapshot(as_of).open_at)
+        close = close_at(book, as_of)[rows]
+        names = {st.number: st.label(book.lang) for st in book.settings.stages}
+        late = o[rows].assign(stage=pd.Series(stage_at(book, as_of)[rows], index=o.index[rows]).map(names),
+                              expected_close=close.dt.date,
+                              days_slipped=(np.datetime64(as_of, "D").astype(DATE) - close).dt.days,
+                              push_count=push_counts(book, as_of)[rows])
+        return late.sort_values(["days_slipped", "opportunity_id"], ascending=[False, True], kind="stable")
+
+    return _memo(book, ("slipped deals", as_of), make)
+
+
 def changes_view(book: ReportBook, month: str, as_of: date, scope: int) -> ChangesView:
     """The Changes sheet's lists for scope (0 the team, 1 + i the rep i)."""
     from .kpis import month_bounds
 
     first, last = month_bounds(month)
     changes = month_changes(book, first, last, as_of)
-    o = book.opportunities
-    snap = book.snapshot(as_of)
-    rows = slipped(book, as_of, snap.open_at)
-    close = close_at(book, as_of)[rows]
-    names = {st.number: st.label(book.lang) for st in book.settings.stages}
-    late = o[rows].assign(stage=pd.Series(stage_at(book, as_of)[rows], index=o.index[rows]).map(names),
-                          expected_close=close.dt.date,
-                          days_slipped=(np.datetime64(as_of, "D").astype(DATE) - close).dt.days,
-                          push_count=push_counts(book, as_of)[rows])
-    late = late.sort_values(["days_slipped", "opportunity_id"], ascending=[False, True], kind="stable")
+    late = _slipped_deals(book, as_of)
 
     def mine(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         picked = frame if scope == 0 else frame[frame["scope"].to_numpy() == scope - 1]

@@ -54,12 +54,22 @@ def pool_metrics(book: ReportBook, as_of: date, own: bool = True) -> dict[str, n
             "pool_count": scope_counts(status == "Pool", scope, len(book.reps)).astype(float)}
 
 
+def _lists(book: ReportBook, as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every customer due back to the pool (longest idle first, a stable sort: a rep's pick keeps its order)
+    and every one in it; once per date."""
+    key = ("pool lists", as_of)
+    if key not in book.memo:
+        frame = _customers(book, as_of)
+        release = frame[frame["pool_status"] == "Release"].sort_values("days_idle", ascending=False, kind="stable")
+        book.memo[key] = release[[*RELEASE, "scope"]], frame.loc[frame["pool_status"] == "Pool", UNOWNED]
+    return book.memo[key]
+
+
 def pool_view(book: ReportBook, as_of: date, scope: int, rows: int) -> PoolView:
     """The lists of one scope (0 the team, 1 + i rep i), each cut at `rows`."""
-    frame = _customers(book, as_of)
-    mine = frame if scope == 0 else frame[frame["scope"] == scope - 1]
-    release = mine[mine["pool_status"] == "Release"].sort_values("days_idle", ascending=False, kind="stable")
-    unowned = frame[frame["pool_status"] == "Pool"] if scope == 0 else frame.iloc[:0]
+    release, unowned = _lists(book, as_of)
+    if scope:
+        release, unowned = release[release["scope"].to_numpy() == scope - 1], unowned.iloc[:0]
     more = {k: len(f) - rows for k, f in (("release", release), ("unowned", unowned)) if len(f) > rows}
     return PoolView(release[RELEASE].iloc[:rows].reset_index(drop=True),
-                    unowned[UNOWNED].iloc[:rows].reset_index(drop=True), more)
+                    unowned.iloc[:rows].reset_index(drop=True), more)
