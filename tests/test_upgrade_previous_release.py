@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from helpers import expected_cell, same, undefined_names, xl_crm
 
@@ -24,6 +25,7 @@ from xl_crm.adopt.upgrade import upgrade_workbook
 from xl_crm.compute import derive
 from xl_crm.model import schema
 from xl_crm.model.settings import DEFAULT, THRESHOLDS
+from xl_crm.model.vocab import PLAY
 from xl_crm.ooxml.package import Package
 from xl_crm.sheets import settings_sheet
 from xl_crm.sheets.read import read_workbook
@@ -108,7 +110,8 @@ def test_previous_release_upgrades_to_complete_settings(tmp_path, recalc, lang):
                                                       if s == SETTINGS[lang])  # below everything it held
 
     data = read_workbook(path)
-    assert replace(data.settings, festivals=()) == replace(DEFAULT, grade_days_a=45)
+    plays = tuple((letter, PLAY.label(play, lang)) for letter, play in DEFAULT.plays)  # as the sheet words them
+    assert replace(data.settings, festivals=()) == replace(DEFAULT, grade_days_a=45, plays=plays)
     assert len(data.settings.festivals) == 12
     assert CLEAN[lang] in xl_crm("check", path).output
     assert not upgrade_workbook(path, backup=False).written  # a second upgrade changes nothing
@@ -165,3 +168,38 @@ def test_parse_reads_thresholds_below_the_tables():
     assert all(getattr(settings, t.field) == getattr(DEFAULT, t.field) for t in THRESHOLDS
                if t.name not in ("PoolDays", "GreetDays"))
     assert settings_sheet.located(appended)["GreetDays"] == f"$B${len(appended)}"
+
+
+def named_cell(path, name: str, index: int) -> tuple[str, int, int]:
+    """(sheet, 1-based row, 0-based column) of the index-th cell of a defined name's range."""
+    with Package.open(path) as pkg:
+        found = re.fullmatch(r"'?(.*?)'?!\$([A-Z])\$(\d+)(?::\$[A-Z]\$\d+)?", pkg.defined_names[name])
+    return found.group(1), int(found.group(3)) + index, ord(found.group(2)) - ord("A")
+
+
+def test_a_reworded_play_and_a_new_stage_alias_reach_the_cached_values(tmp_path, recalc):
+    """A manager rewords play G and lists "Proposal Sent" as stage 3; refresh caches what the formulas show."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(FIXTURES / "release_0_1_0_data", data_dir)
+    opps = pd.read_csv(data_dir / "opportunities.csv")
+    opps["territory"], opps["lead"] = "Ours", "Ahead"  # opening G for every deal
+    opps.to_csv(data_dir / "opportunities.csv", index=False)
+    path = tmp_path / "crm.xlsx"
+    xl_crm("init", path, "--data", data_dir, "--as-of", AS_OF, check=True)
+    play, alias = "Close before the quarter ends.", "Proposal Sent"
+    sheet, row, col = named_cell(path, "PlayText", "ABCDEFGHI".index("G"))
+    _, alias_row, _ = named_cell(path, "StageAlias", 0)
+    header = [c.value for c in openpyxl.load_workbook(path)["Opportunities"][1]]
+    with Package.open(path) as pkg:
+        pkg.set_cells(sheet, {(row, col): play, (alias_row, 0): alias, (alias_row, 1): 3})
+        pkg.set_cells("Opportunities", {(3, header.index("Stage")): alias})  # O002, Qualify before
+        pkg.save(backup=False)
+    xl_crm("refresh", path, check=True)
+
+    for source in (path, recalc(path)):
+        deals = read_workbook(source).tables["opportunities"].frame.set_index("opportunity_id")
+        assert set(deals["play"]) == {play}
+        assert deals.at["O002", "probability"] == DEFAULT.stage(3).probability
+    settings = read_workbook(path).settings
+    assert settings.play("g") == play and settings.stage_alias("proposal sent") == 3
+    assert not derived_mismatches(recalc(path), "en")

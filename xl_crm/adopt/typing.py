@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..errors import XlCrmError
-from ..model import schema, vocab
+from ..model import schema
 from ..model.cells import Invalid, cell_text, id_key, is_blank
 from ..model.dates import AmbiguousDates, order_of, parse_date
 from ..model.mapping import Mapping, fold
@@ -91,8 +91,8 @@ def _stage(value, settings: Settings):
     try:
         settings.stage_index(value)
     except Invalid:
-        number = vocab.stage_alias(value)
-        if number is None or number > len(settings.stages):
+        number = settings.stage_alias(value)
+        if number is None or not 1 <= number <= len(settings.stages):
             raise
         return settings.stage(number).name
     return value

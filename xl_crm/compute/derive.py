@@ -64,5 +64,5 @@ def opportunity_columns(opps: pd.DataFrame, as_of, settings: Settings = DEFAULT)
     out["opening_type"] = vec(rules.opening_type, out["opening"])
     out["approval_level"] = vec(rules.approval_level, c("amount"), settings=settings)
     out["forecast"] = vec(forecast, c("forecast_category"), c("status"), c("stage"), settings=settings)
-    out["play"] = vec(rules.opening_play, out["opening"])
+    out["play"] = vec(settings.play, out["opening"])  # as the Settings play table words it
     return out

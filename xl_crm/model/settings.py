@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from .cells import Invalid, as_number, cell_text, is_blank
+from .vocab import PLAY, STAGE_ALIASES
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,11 @@ DEFAULT_STAGES = (
     Stage(4, "Negotiate", "商务谈判", 0.70, 10),
     Stage(5, "Close", "成交", 0.90, 10),
 )
+
+
+# the Settings play table (opening letter, play) and stage alias table (other CRMs' stage name, stage number)
+DEFAULT_PLAYS = tuple(zip("ABCDEFGHI", PLAY.values))
+DEFAULT_STAGE_ALIASES = tuple((alias, number) for number, *spellings in STAGE_ALIASES for alias in spellings)
 
 
 @dataclass(frozen=True)
@@ -114,6 +120,8 @@ class Settings:
     pool_days: float = 90
     stages: tuple[Stage, ...] = field(default=DEFAULT_STAGES)
     festivals: tuple[tuple[str, date], ...] = ()  # (name, date) as the Settings sheet lists them; () none read
+    plays: tuple[tuple[str, str], ...] = DEFAULT_PLAYS
+    stage_aliases: tuple[tuple[str, int], ...] = DEFAULT_STAGE_ALIASES
 
     def cadence(self, grade: str) -> float:
         return getattr(self, f"cadence_{grade.lower()}")
@@ -135,6 +143,20 @@ class Settings:
         if number is not None and float(number).is_integer() and 1 <= number <= len(self.stages):
             return int(number)
         raise Invalid(f"unknown stage: {value!r}")
+
+    def play(self, letter) -> str | None:
+        """The play for an opening letter as the play table words it (the row formula's MATCH ignores case)."""
+        if is_blank(letter):
+            return None
+        text = cell_text(letter).casefold()
+        return next((play for each, play in self.plays if each.casefold() == text), None)
+
+    def stage_alias(self, value) -> int | None:
+        """The stage number another CRM's stage name stands for, by the stage alias table; None when unlisted."""
+        if is_blank(value):
+            return None
+        text = cell_text(value).casefold()
+        return next((number for alias, number in self.stage_aliases if alias.casefold() == text), None)
 
     def stage(self, number: int) -> Stage:
         return self.stages[number - 1]

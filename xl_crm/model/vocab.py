@@ -194,8 +194,21 @@ MAP_WARNINGS = VocabList("map warning", (
     ("Too few coaches", "内线不足"),
     ("One department only", "关系单一"),
 ))
+class Reworded(Vocab):
+    """An enumeration a manager may reword on Settings (the plays): a wording it lacks is kept as written."""
+
+    def parse(self, value) -> str | None:
+        try:
+            return Vocab.parse(self, value)
+        except Invalid:
+            return cell_text(value)
+
+    def label(self, value: str | None, lang: str = "en") -> str | None:
+        return Vocab.label(self, value, lang) if value in self.values else value
+
+
 # the nine-grid's plays (section 7), in letter order A-I: what the rep does from each opening
-PLAY = Vocab("play", (
+PLAY = Reworded("play", (
     ("Fix the old problem, ask insiders to delay the decision, bring in senior relationships.",
      "解决遗留问题，请内线推迟决策，动用高层关系。"),
     ("Reshape the need and the buying criteria.", "重塑需求和采购标准。"),

@@ -216,8 +216,8 @@ def _stage_name(value, settings: Settings):
         settings.stage_index(value)
         return value
     except Invalid:
-        number = vocab.stage_alias(value)
-        return value if number is None else settings.stage(number).name
+        number = settings.stage_alias(value)
+        return value if number is None or not 1 <= number <= len(settings.stages) else settings.stage(number).name
 
 
 def _status(value) -> str | None:

@@ -213,7 +213,7 @@ def parse(rows: list[list]) -> tuple[Settings, object]:
                 number = None
             if number is not None:
                 values[key] = number
-    settings = replace(DEFAULT.with_values(values), festivals=method_tables.festivals(rows))
+    settings = replace(DEFAULT.with_values(values), festivals=method_tables.festivals(rows), **_tables(tables))
     # the funnel order is the table's order, whatever the No column says
     stages = [_stage(number, row) for number, row in enumerate(tables.get("stages", ()), 1)]
     if stages:
@@ -225,19 +225,32 @@ def parse(rows: list[list]) -> tuple[Settings, object]:
     return settings, as_of
 
 
+def _tables(tables: dict[str, list[list]]) -> dict:
+    """The play and stage alias tables as Settings fields, where the sheet has them; a blank play reads blank."""
+    fields = {}
+    if "plays" in tables:
+        fields["plays"] = tuple((cell_text(row[0]), None if is_blank(row[2]) else cell_text(row[2]))
+                                for row in tables["plays"] if not is_blank(row[0]))
+    if "aliases" in tables:
+        fields["stage_aliases"] = tuple((cell_text(row[0]), int(number)) for row in tables["aliases"]
+                                        if not is_blank(row[0]) and (number := _number_or(row[1], None)) is not None
+                                        and float(number).is_integer())
+    return fields
+
+
+def _number_or(value, fallback):
+    try:
+        read = as_number(value)
+    except Invalid:
+        return fallback
+    return fallback if read is None else read
+
+
 def _stage(number: int, row: list) -> Stage:
     default = DEFAULT.stages[min(number, len(DEFAULT.stages)) - 1]
-
-    def number_or(value, fallback):
-        try:
-            read = as_number(value)
-        except Invalid:
-            return fallback
-        return fallback if read is None else read
-
     return Stage(number, default.name if is_blank(row[1]) else cell_text(row[1]),
                  default.name_zh if is_blank(row[2]) else cell_text(row[2]),
-                 number_or(row[3], default.probability), int(number_or(row[4], default.rot_days)))
+                 _number_or(row[3], default.probability), int(_number_or(row[4], default.rot_days)))
 
 
 def as_of_is_formula(package, sheet_name: str) -> bool:
