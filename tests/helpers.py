@@ -626,7 +626,7 @@ def live_sheets(as_of=LIVE_AS_OF, lang="en", fixed=True):
     activities = [[d(-2), "C1", "Ann", "Call", "Called", None], [d(-3), "C1", "Ann", "Visit", "Met", None],
                   [d(5), "C3", "Bob", "Call", "Future call", None]]
     return {
-        schema.SETTINGS_NAME[lang]: _live_settings_rows(as_of if fixed else None, lang),
+        schema.SETTINGS_NAME(lang): _live_settings_rows(as_of if fixed else None, lang),
         "Notes": [["My own notes"]],
         schema.CUSTOMERS.name(lang): [["Customers of the team"], _live_header(schema.CUSTOMERS, _LIVE_CUSTOMERS, lang),
                                       *customers],

@@ -50,7 +50,7 @@ def test_the_recalculated_play_is_the_rule(tmp_path, recalc, sheet_rows, lang):
 def test_a_manager_rewords_a_play_on_settings(tmp_path, recalc, sheet_rows):
     path = _book(tmp_path / "reworded.xlsx", "en")
     book = openpyxl.load_workbook(path)
-    settings = book[schema.SETTINGS_NAME["en"]]
+    settings = book[schema.SETTINGS_NAME.en]
     (sheet, ref), = book.defined_names["PlayText"].destinations
     first = settings[ref.split(":")[0].replace("$", "")]
     first.offset(row=6).value = "Close it this quarter."  # G, the seventh letter

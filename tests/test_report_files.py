@@ -77,7 +77,7 @@ def test_second_run_writes_the_same_kpis(report_workbook, tmp_path):
 def test_chinese_labels(report_workbook, tmp_path):
     write_reports(report_workbook, ["2024-03"], tmp_path, reps=["王伟"], lang="zh")
     names = openpyxl.load_workbook(tmp_path / "2024-03-王伟.xlsx", read_only=True).sheetnames
-    assert names[:2] == ["概要", schema.FUNNEL_NAME["zh"]] and names[-1] == "KPIs"
+    assert names[:2] == ["概要", schema.FUNNEL_NAME.zh] and names[-1] == "KPIs"
 
 
 def test_cli_month_range_and_rep(report_workbook, tmp_path):

@@ -265,7 +265,7 @@ def test_every_mirroring_function_equals_its_column_on_the_demo_workbooks(demo_b
         frame = data.tables[key].frame.astype(object)
         frame = frame.where(frame.notna(), None)
         settings = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(
-            next(n for n in data.sheet_names if n in schema.SETTINGS_NAME.values())).to_python()
+            next(n for n in data.sheet_names if n in schema.SETTINGS_NAME)).to_python()
         options = {"settings": [[None if v == "" else v for v in row] for row in settings]} \
             if "settings" in inspect.signature(function).parameters else {}
         got = function(*([[v] for v in frame[c]] for c in reads), **options)

@@ -170,8 +170,8 @@ def upgrade_workbook(path: str | Path, mapping: Mapping | None = None, lang: str
         wanted = [s.name(plan.lang) for s in schema.DATA_SHEETS if s.key not in data.tables]
         if not settings_present:
             wanted.append(settings_name)
-            if settings_name != schema.SETTINGS_NAME[plan.lang]:
-                plan.changes.append(f"sheet {schema.SETTINGS_NAME[plan.lang]!r} is the workbook's own, not xl_crm's "
+            if settings_name != schema.SETTINGS_NAME(plan.lang):
+                plan.changes.append(f"sheet {schema.SETTINGS_NAME(plan.lang)!r} is the workbook's own, not xl_crm's "
                                     f"Settings: left as it is")
         for sheet_name in wanted:
             if sheet_name.lower() in existing:
@@ -182,7 +182,7 @@ def upgrade_workbook(path: str | Path, mapping: Mapping | None = None, lang: str
             plan.changes.append(f"add sheet {sheet_name!r}" + (f" {_built(data, key)}" if key in data.built else ""))
             if not dry_run:
                 template = template or _template(plan.lang, computed)
-                pkg.put_sheet(sheet_name, template, sheet_name if key else schema.SETTINGS_NAME[plan.lang])
+                pkg.put_sheet(sheet_name, template, sheet_name if key else schema.SETTINGS_NAME(plan.lang))
         names = _settings_names(plan.lang, settings_name)
         if settings_present:
             names = _complete_settings(pkg, path, settings_name, data.lang, computed.day, plan, dry_run)

@@ -203,7 +203,7 @@ def refresh_workbook(path: str | Path, *, as_of: date | None = None, backup: boo
             for write in generated_sheets(plan.computed, data.lang):
                 write(workbook)
             workbook.close()
-            for name in (schema.FUNNEL_NAME[data.lang], schema.TODAY_NAME[data.lang]):
+            for name in (schema.FUNNEL_NAME(data.lang), schema.TODAY_NAME(data.lang)):
                 package.put_sheet(name, source, name)
         package.full_recalc_on_load()
         if not package.modified:

@@ -51,7 +51,7 @@ def _as_of(data: CrmData) -> AsOf:
 
 def _write_today(live: LiveBook, data: CrmData, computed: Computed) -> int:
     calls = computed.call_list
-    live.replace_sheet(schema.TODAY_NAME[data.lang], [values for _, values in layout(calls, computed.day, data.lang)])
+    live.replace_sheet(schema.TODAY_NAME(data.lang), [values for _, values in layout(calls, computed.day, data.lang)])
     return len(calls)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from . import vocab
 from .cells import is_blank
+from .text import Text
 from .vocab import Vocab
 
 INPUT, DERIVED, SYNCED = "input", "derived", "synced"
@@ -296,9 +297,9 @@ COMPETITORS = Sheet(
 BIG_ACCOUNT_SHEETS = (DEAL_CONTACTS, COMPETITORS)
 
 DATA_SHEETS = (CUSTOMERS, OPPORTUNITIES, CONTACTS, ACTIVITIES, TARGETS, PAYMENTS, HISTORY, *BIG_ACCOUNT_SHEETS)
-SETTINGS_NAME = {"en": "Settings", "zh": "参数"}
-FUNNEL_NAME = {"en": "Funnel", "zh": "销售漏斗"}
-TODAY_NAME = {"en": "Today", "zh": "今日跟进"}
+SETTINGS_NAME = Text("Settings", "参数")
+FUNNEL_NAME = Text("Funnel", "销售漏斗")
+TODAY_NAME = Text("Today", "今日跟进")
 TABLE_NAMES = {"customers": "Customers", "opportunities": "Opportunities", "contacts": "Contacts",
                "activities": "Activities", "targets": "Targets", "payments": "Payments", "history": "History",
                "deal_contacts": "DealContacts", "competitors": "Competitors"}

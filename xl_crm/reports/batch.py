@@ -62,8 +62,8 @@ def workbook_lang(path) -> str:
     """The workbook's language from its sheet names alone (read before the workbook is parsed)."""
     with Package.open(first_book(path)) as pkg:
         names = set(pkg.sheet_names)
-    english = {s.en for s in schema.DATA_SHEETS} | {schema.SETTINGS_NAME["en"]}
-    chinese = {s.zh for s in schema.DATA_SHEETS} | {schema.SETTINGS_NAME["zh"]}
+    english = {s.en for s in schema.DATA_SHEETS} | {schema.SETTINGS_NAME.en}
+    chinese = {s.zh for s in schema.DATA_SHEETS} | {schema.SETTINGS_NAME.zh}
     return "zh" if names & chinese and not names & english else "en"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..model import schema
 
 SHEETS = {
-    "summary": ("Summary", "概要"), "funnel": tuple(schema.FUNNEL_NAME.values()), "reps": ("Reps", "销售代表"),
+    "summary": ("Summary", "概要"), "funnel": tuple(schema.FUNNEL_NAME), "reps": ("Reps", "销售代表"),
     "revenue": ("Revenue", "收入"), "followups": ("Follow-ups", "跟进"), "portfolio": ("Portfolio", "客户组合"),
     "stale": ("Stale deals", "停滞商机"), "vip": ("VIP customers", "VIP客户"), "kpis": ("KPIs", "KPIs"),
 }

@@ -29,6 +29,7 @@ from ..model import schema
 from ..model.asof import AsOf
 from ..model.cells import to_serial
 from ..model.settings import Settings
+from ..model.text import LANGS
 from ..ooxml.xstring import cell_text
 from . import settings_sheet
 from .column_style import COLOURS, NUMBER_FORMATS, dropdown, highlights, number_format
@@ -50,7 +51,7 @@ def write_new_workbook(target: Path | BinaryIO, computed: Computed, *, lang: str
     compute. Callers that replace a user's file write through
     ooxml.save.atomic_write.
     """
-    if lang not in schema.SETTINGS_NAME:
+    if lang not in LANGS:
         raise XlCrmError(f"{target}: unknown workbook language {lang!r} (use en or zh)")
     book = xlsxwriter.Workbook(target, {"strings_to_numbers": False, "strings_to_formulas": False,
                                         "strings_to_urls": False})
@@ -227,7 +228,7 @@ def _add_highlights(sheet, formats: _Formats, spec: schema.Sheet, rows: int, lan
 
 def _write_settings(book, formats: _Formats, settings: Settings, lang: str, as_of: AsOf) -> None:
     """The Settings sheet per settings_sheet.layout and its names, defined workbook-wide."""
-    name = schema.SETTINGS_NAME[lang]
+    name = schema.SETTINGS_NAME(lang)
     sheet = book.add_worksheet(name)
     cells, names = settings_sheet.layout(settings, lang, as_of.cell)
     styles = {"header": formats.header, "date": formats.date, "percent": formats.number("0%"),

@@ -39,7 +39,7 @@ HEADER_SCAN_ROWS = 20
 
 # xl_crm's own sheets besides the data sheets, in both languages: never data, whatever their headers say
 OWN_SHEETS = frozenset({
-    *schema.SETTINGS_NAME.values(), *schema.FUNNEL_NAME.values(), *schema.TODAY_NAME.values(),
+    *schema.SETTINGS_NAME, *schema.FUNNEL_NAME, *schema.TODAY_NAME,
     "History", "变更记录", "Targets", "指标", "Payments", "回款", "回款计划", "DealContacts", "商机联系人",
     "Competitors", "竞争对手",
     # report sheets (xl_crm.reports.labels.SHEETS), should a rep copy one into the workbook; not 跟进 (Follow-ups)

@@ -275,14 +275,14 @@ def find(sheet_names: list[str], rows) -> str | None:
     xl_crm takes beside a user's sheet of that name (CRM Settings, CRM参数,
     CRM Settings 2 ...). rows(name) gives a sheet's cell values.
     """
-    candidates = [n for n in SETTINGS_NAME.values() if n in sheet_names]
+    candidates = [n for n in SETTINGS_NAME if n in sheet_names]
     candidates += [n for n in sheet_names if n.startswith(tuple(OWN_NAME.values()))]
     return next((name for name in candidates if holds_settings(rows(name))), None)
 
 
 def language(name: str, rows: list[list]) -> str:
     """The language of a Settings sheet: Chinese by its name or its header."""
-    chinese = name in (SETTINGS_NAME["zh"], OWN_NAME["zh"]) or (rows and rows[0] and rows[0][0] == HEADERS["zh"][0])
+    chinese = name in (SETTINGS_NAME.zh, OWN_NAME["zh"]) or (rows and rows[0] and rows[0][0] == HEADERS["zh"][0])
     return "zh" if chinese else "en"
 
 
@@ -292,7 +292,7 @@ def free_name(lang: str, sheet_names: list[str]) -> str:
     Sheet names compare without case, as Excel compares them.
     """
     taken = {n.lower() for n in sheet_names}
-    names = (SETTINGS_NAME[lang], OWN_NAME[lang], *(f"{OWN_NAME[lang]} {i}" for i in range(2, len(taken) + 3)))
+    names = (SETTINGS_NAME(lang), OWN_NAME[lang], *(f"{OWN_NAME[lang]} {i}" for i in range(2, len(taken) + 3)))
     return next(name for name in names if name.lower() not in taken)
 
 

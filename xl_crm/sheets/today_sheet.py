@@ -79,7 +79,7 @@ def layout(calls: pd.DataFrame, as_of: date, lang: str = "en") -> list[tuple[str
 
 def write_today_sheet(workbook, calls: pd.DataFrame, as_of: date, lang: str = "en") -> None:
     """Add the Today sheet to an XlsxWriter workbook, with formats and print setup."""
-    sheet = workbook.add_worksheet(schema.TODAY_NAME[lang])
+    sheet = workbook.add_worksheet(schema.TODAY_NAME(lang))
     formats = {
         "title": workbook.add_format({"bold": True, "font_size": 14}),
         "header": workbook.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "border": 1}),

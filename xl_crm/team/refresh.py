@@ -168,7 +168,7 @@ def refresh_team(source, *, as_of: date | None = None, backup: bool = True, mapp
                     package.set_cells(data.settings_name, cells)
             source_book = Path(tmp) / "generated.xlsx"
             _generated(computed, data, team.merged.settings, data.lang, source_book)
-            for name in (schema.FUNNEL_NAME[data.lang], schema.TODAY_NAME[data.lang]):
+            for name in (schema.FUNNEL_NAME(data.lang), schema.TODAY_NAME(data.lang)):
                 package.put_sheet(name, source_book, name)
             package.full_recalc_on_load()
             if package.modified:
