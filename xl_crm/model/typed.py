@@ -90,12 +90,12 @@ def _codes(cells: np.ndarray) -> np.ndarray:
 def _has_booleans(uniques) -> bool:
     """Whether a hash table may have merged TRUE/FALSE cells with the numbers 1/0."""
     kinds = _TYPE(uniques) if len(uniques) else np.zeros(0, dtype=object)
-    others = uniques[kinds != str]
-    return bool((kinds == bool).any() or ((others == 0) | (others == 1)).any())
+    others = uniques[kinds != str]  # noqa: E721 (element-wise over an array of types)
+    return bool((kinds == bool).any() or ((others == 0) | (others == 1)).any())  # noqa: E721
 
 
 def _booleans(cells: np.ndarray) -> np.ndarray:
-    return _TYPE(cells) == bool if len(cells) else np.zeros(0, dtype=bool)
+    return _TYPE(cells) == bool if len(cells) else np.zeros(0, dtype=bool)  # noqa: E721 (element-wise)
 
 
 _TYPE = np.frompyfunc(type, 1, 1)

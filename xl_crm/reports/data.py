@@ -256,9 +256,9 @@ class Snapshot:
         is_open = o["status"] == "Open"
         flags = pd.Series(False, index=o.index)
         days = self.days_in_stage[is_open].astype(object).where(self.days_in_stage[is_open].notna(), None)
-        flags[is_open] = per_row(rules.stale, o["status"][is_open], o["stage"][is_open], days,
-                                 settings=self.book.settings, memo=self.book.stale_memo
-                                 ) == True
+        stale = per_row(rules.stale, o["status"][is_open], o["stage"][is_open], days,
+                        settings=self.book.settings, memo=self.book.stale_memo)
+        flags[is_open] = stale == True  # noqa: E712 (element-wise; None is not stale)
         return flags
 
     @cached_property
