@@ -150,7 +150,7 @@ def _month_changes(book: ReportBook, first: date, last: date, as_of: date) -> Mo
     rows = h.rows
     window = rows[(rows["date"] >= np.datetime64(first, "D").astype(DATE))
                   & (rows["date"] <= np.datetime64(last, "D").astype(DATE))]
-    deals = o.drop_duplicates("opportunity_id").set_index("opportunity_id")
+    deals = _memo(book, ("deals by id",), lambda: o.drop_duplicates("opportunity_id").set_index("opportunity_id"))
     known = window[window["opportunity_id"].isin(deals.index)]
 
     def of(field: str) -> pd.DataFrame:
@@ -169,7 +169,9 @@ def _month_changes(book: ReportBook, first: date, last: date, as_of: date) -> Mo
     forward = forward.assign(old=forward["old"].map(names), new=forward["new"].map(names))
     closes = of("expected_close")
     pushed = closes[_later(closes)]
-    counts = pd.Series(push_counts(book, as_of), index=o["opportunity_id"]).groupby(level=0).first()
+    first = _memo(book, ("first rows",), lambda: (~o["opportunity_id"].duplicated() & o["opportunity_id"].notna())
+                  .to_numpy())  # each ID's first row
+    counts = pd.Series(push_counts(book, as_of)[first], index=o["opportunity_id"][first])
     pushed = pushed.assign(push_count=pushed["opportunity_id"].map(counts).to_numpy())
     amounts = of("amount")
     firsts = pd.to_datetime(pd.Series(h.first_dates.reindex(amounts["opportunity_id"]).to_numpy())).dt.date

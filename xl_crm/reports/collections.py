@@ -138,10 +138,10 @@ def _lists(book: ReportBook, as_of: date) -> tuple[np.ndarray, np.ndarray, dict,
 
 def _by_scope(frame: pd.DataFrame) -> dict[int, pd.DataFrame]:
     """0: every row; 1 + i: rep i's rows without the owner column."""
-    lists = {0: frame.drop(columns="scope")}
-    for scope, rows in frame.groupby("scope", sort=False):
+    lists, shown = {0: frame.drop(columns="scope")}, frame.drop(columns=["scope", "owner"])
+    for scope, rows in frame.groupby("scope", sort=False).indices.items():
         if scope >= 0:
-            lists[scope + 1] = rows.drop(columns=["scope", "owner"])
+            lists[scope + 1] = shown.iloc[rows]
     return lists
 
 
