@@ -209,7 +209,7 @@ def change_metrics(book: ReportBook, month: str, as_of: date, own: bool = True) 
     def deals(frame: pd.DataFrame) -> np.ndarray:
         distinct = frame.drop_duplicates("opportunity_id")
         mask = o["opportunity_id"].isin(distinct["opportunity_id"]).to_numpy()
-        first_rows = ~o["opportunity_id"].duplicated().to_numpy()
+        first_rows = _memo(book, ("first ID rows",), lambda: ~o["opportunity_id"].duplicated().to_numpy())
         return scope_counts(mask & first_rows, o["scope"].to_numpy(), r)
 
     def money(values: np.ndarray, scope: np.ndarray) -> np.ndarray:

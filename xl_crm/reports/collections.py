@@ -33,8 +33,7 @@ class CollectionBook:
     """The Payments rows of a ReportBook, typed once, each with the scope of its deal."""
 
     def __init__(self, book: ReportBook):
-        frames = book.inputs.frames
-        self.payments = PaymentBook(frames["payments"], frames["opportunities"])
+        self.payments: PaymentBook = book.inputs.payments  # the compute step's: typed once per batch
         o = book.opportunities
         first = o.dropna(subset=["opportunity_id"]).drop_duplicates("opportunity_id").set_index("opportunity_id")
         rows = self.payments.rows
