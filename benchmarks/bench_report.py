@@ -122,13 +122,13 @@ def write_plain(path: Path, frames: dict[str, pd.DataFrame]) -> Path:
                     ws.write_datetime(r, c, value, date_format)
                 elif value is not None:
                     ws.write(r, c, value)
-    ws = book.add_worksheet(schema.SETTINGS_NAME["en"])
+    ws = book.add_worksheet(schema.SETTINGS_NAME.en)
     cells, defined = settings_sheet.layout()
     for cell in cells:
         if cell.value != "=TODAY()":
             ws.write(cell.row - 1, cell.col, cell.value)
     for name, ref in defined.items():
-        book.define_name(name, f"='{schema.SETTINGS_NAME['en']}'!{ref}")
+        book.define_name(name, f"='{schema.SETTINGS_NAME.en}'!{ref}")
     book.close()
     return path
 

@@ -24,9 +24,9 @@ from python_calamine import CalamineWorkbook
 
 from xl_crm.commands.demo import demo_frames
 from xl_crm.commands.workbook import write_standard_workbook
+from xl_crm.folder.parallel import reader
 from xl_crm.model.asof import AsOf
 from xl_crm.reports.batch import default_jobs, write_reports
-from xl_crm.team.parallel import reader
 
 RESULTS = Path(__file__).parent / "results" / "team.txt"
 AS_OF = date(2026, 11, 20)

@@ -15,9 +15,8 @@ from pathlib import Path
 
 import xlsxwriter
 
-from xl_crm.ooxml.package import Package
 from xl_crm.adopt.upgrade import upgrade_workbook
-
+from xl_crm.ooxml.package import Package
 
 HEADERS = ["Customer ID", "Company", "Sales Rep", "Need", "Close Date", "Notes"]
 

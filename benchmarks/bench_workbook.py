@@ -16,9 +16,9 @@ from pathlib import Path
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
-from xl_crm.ooxml.soffice import convert
 from xl_crm.commands.demo import demo_frames
 from xl_crm.commands.workbook import init_workbook, refresh_workbook
+from xl_crm.ooxml.soffice import convert
 
 RESULTS = Path(__file__).parent / "results" / "workbook.txt"
 

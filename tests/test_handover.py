@@ -8,9 +8,9 @@ from helpers import HANDOVER_DAY as DAY
 from helpers import ann_frames, bob_frames, xl_crm
 
 from xl_crm.commands.workbook import write_standard_workbook
+from xl_crm.folder.read import read_team
 from xl_crm.model.asof import AsOf
 from xl_crm.sheets.read import read_workbook
-from xl_crm.team.read import read_team
 
 
 def team_folder(root, n: int = 3):

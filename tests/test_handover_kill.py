@@ -20,9 +20,9 @@ from helpers import HANDOVER_DAY as DAY
 from helpers import ann_frames, bob_frames, xl_crm_argv
 
 from xl_crm.commands.workbook import write_standard_workbook
+from xl_crm.folder.journal import JOURNAL, TEMP_PREFIX
+from xl_crm.folder.scan import scan
 from xl_crm.model.asof import AsOf
-from xl_crm.team.journal import JOURNAL, TEMP_PREFIX
-from xl_crm.team.scan import scan
 
 KILLS = [("start", random.Random(seed).uniform(0.5, 4.0)) for seed in range(3)] + [("temp", 0.0)] + [
     ("temp", random.Random(seed).uniform(0.0, 0.3)) for seed in range(3, 9)]

@@ -12,8 +12,8 @@ from helpers import kpi_rows, round_robin, team_folder, write_team_book, xl_crm
 from python_calamine import CalamineWorkbook
 
 from xl_crm.commands.demo import demo_frames
+from xl_crm.folder.read import read_team
 from xl_crm.reports.batch import write_reports
-from xl_crm.team.read import read_team
 from xl_crm.team.refresh import refresh_team
 
 

@@ -8,9 +8,9 @@ from helpers import TEAM_DAY as DAY
 from helpers import TEAM_MONTH as MONTH
 from helpers import kpi_rows, round_robin, team_folder
 
+from xl_crm.folder.parallel import reader
+from xl_crm.folder.read import read_team
 from xl_crm.reports.batch import write_reports
-from xl_crm.team.parallel import reader
-from xl_crm.team.read import read_team
 
 distributed = pytest.importorskip("distributed")
 

@@ -41,8 +41,11 @@ def main(ctx, debug):
     ctx.obj = {"debug": debug}
 
 
-from . import workbook_commands  # noqa: E402,F401  (registers init, refresh, check, demo)
-from . import excel_command  # noqa: E402,F401  (registers excel-setup)
-from . import adopt_commands  # noqa: E402,F401  (registers upgrade, import)
-from . import report_command  # noqa: E402,F401  (registers report)
-from . import team_command  # noqa: E402,F401  (registers handover)
+# each command module registers its commands on `main`
+from . import (  # noqa: E402, F401
+    adopt_commands,  # upgrade, import
+    excel_command,  # excel-setup
+    report_command,  # report
+    team_command,  # handover
+    workbook_commands,  # init, refresh, check, demo
+)

@@ -11,13 +11,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from ..commands.check import Counts
 from ..commands.check import note as check_note
 from ..errors import XlCrmError
+from ..folder.parallel import reader
+from ..folder.scan import is_team
 from ..model.cells import Invalid, parse_iso_date
 from ..model.mapping import load_mapping
 from ..reports import labels
 from ..reports.batch import default_jobs, month_list, workbook_lang, write_reports
 from ..sheets.read import read_workbook
-from ..team.parallel import reader
-from ..team.scan import is_team
 from . import main
 from .options import MAPPING, SCHEDULER, STRICT
 from .team_command import check_team_lines

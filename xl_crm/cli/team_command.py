@@ -7,12 +7,12 @@ from pathlib import Path
 import click
 
 from ..commands.problems import ERROR, grouped, impacts, summary
+from ..folder.parallel import reader
+from ..folder.scan import is_team
 from ..model.mapping import load_mapping
 from ..team.check import check_team
 from ..team.handover import handover
-from ..team.parallel import reader
 from ..team.refresh import refresh_team
-from ..team.scan import is_team
 from . import main
 from .options import AS_OF, MAPPING
 

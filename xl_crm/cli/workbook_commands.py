@@ -11,10 +11,10 @@ from ..commands.check import ERROR, check_data, workbook_language
 from ..commands.check import note as check_note
 from ..commands.problems import grouped, impacts, summary
 from ..commands.workbook import init_workbook, refresh_workbook
+from ..folder.scan import is_team
 from ..model.asof import AsOf
 from ..model.mapping import load_mapping
 from ..sheets.read import read_workbook
-from ..team.scan import is_team
 from . import main
 from .options import AS_OF, MAPPING, NO_BACKUP, SCHEDULER, STRICT
 from .team_command import check_team_lines, refresh_team_lines

@@ -28,7 +28,7 @@ from ..model.vocab import STATUS
 from ..ooxml.package import Package
 from ..sheets.read import CrmData, Table, read_workbook
 from ..sheets.settings_sheet import as_of_is_formula
-from ..team.clashes import duplicate_customer_problems
+from .clashes import duplicate_customer_problems
 from .method_check import check_method
 from .money_check import money_problems
 from .problems import ERROR, WARNING, Problem, summary

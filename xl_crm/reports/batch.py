@@ -19,13 +19,13 @@ from queue import Empty
 import numpy as np
 
 from ..errors import XlCrmError
+from ..folder.read import read_source
+from ..folder.scan import first_book
 from ..model import schema
 from ..model.mapping import Mapping
 from ..ooxml.package import Package
 from ..sheets.read import CrmData, read_workbook
 from ..sheets.settings_sheet import fixed_as_of
-from ..team.read import read_source
-from ..team.scan import first_book
 from . import labels
 from .data import OTHER_SHEETS, ReportBook
 from .kpis import default_as_of, month_bounds, shift_month
@@ -227,7 +227,7 @@ def write_reports(workbook_path, months: list[str], out_dir="reports", *, as_of:
     date, or beginning after as_of) is refused with XlCrmError before
     anything is written. workbook_path may be a team folder or several
     workbooks (xl_crm.team); reader says where their files are read
-    (team.parallel.reader). data: the workbook already read (the command
+    (folder.parallel.reader). data: the workbook already read (the command
     line reads it once, for the check line too).
     """
     if data is None:

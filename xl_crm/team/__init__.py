@@ -1,8 +1,7 @@
-"""A team of workbooks (DOMAIN section 16): one folder, one data set.
+"""A team of workbooks (DOMAIN section 16): what runs over a whole folder.
 
-scan finds the folder's workbooks, read merges them into one CrmData,
-clashes finds duplicate IDs and customers across files, refresh writes
-each rep's file from the team's computation, handover moves a rep's
-customers between files, both or neither. Kept import-free here: the
-report layer reads a team through team.read alone.
+check (IDs and customers clashing across files), refresh (each rep's file
+written from the team's computation), handover (a rep's customers moved
+between files, both or neither). Reading a folder as one data set, on
+local cores or a Dask cluster, is xl_crm.folder's.
 """

@@ -10,11 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..commands.check import check_data
+from ..commands.clashes import duplicate_customers, id_clashes
 from ..commands.problems import Problem
+from ..folder.read import Team, read_team
 from ..model.mapping import Mapping
 from ..model.typed import column, ids
-from .clashes import duplicate_customers, id_clashes
-from .read import Team, read_team
 
 REFERENCES = {"customer_id": "customers", "opportunity_id": "opportunities", "contact_id": "contacts"}
 

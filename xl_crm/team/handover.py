@@ -18,6 +18,9 @@ from pathlib import Path
 
 from ..adopt.added_columns import formula_cells
 from ..errors import XlCrmError
+from ..folder.journal import replace_together
+from ..folder.read import read_team
+from ..folder.scan import as_paths, is_team
 from ..model import schema
 from ..model.asof import AsOf
 from ..model.mapping import Mapping
@@ -27,9 +30,6 @@ from ..ooxml.package import Package
 from ..ooxml.save import refuse_if_open
 from ..ooxml.tables import grow_tables
 from ..sheets.read import CrmData, Table, read_workbook
-from .journal import replace_together
-from .read import read_team
-from .scan import as_paths, is_team
 
 POOL = "pool"
 MOVED = ("customers", "opportunities", "contacts", "deal_contacts", "activities", "payments", "competitors")

@@ -21,6 +21,7 @@ from ..commands.workbook import changed_cells, history_cells
 from ..compute.history import record
 from ..compute.step import Computed, compute
 from ..errors import XlCrmError
+from ..folder.read import Team, read_team
 from ..model import schema
 from ..model.asof import AsOf
 from ..model.mapping import Mapping
@@ -32,7 +33,6 @@ from ..reports import funnel_model, write_funnel_sheet
 from ..sheets.read import CrmData
 from ..sheets.settings_sheet import AS_OF_ROW, fixed_as_of
 from ..sheets.today_sheet import write_today_sheet
-from .read import Team, read_team
 
 BY_NAME = {t.name: t for t in THRESHOLDS}
 

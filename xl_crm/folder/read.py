@@ -66,7 +66,7 @@ def read_team(source, mapping: Mapping | None = None, sheets=None, reader=None) 
     """Every workbook of a folder (or of several paths) read and merged.
 
     reader(paths, mapping, sheets) -> [CrmData | note], in order: how the files
-    are read (team.parallel.reader: this machine's cores by default, or a Dask cluster).
+    are read (folder.parallel.reader: this machine's cores by default, or a Dask cluster).
     """
     folder = scan(source)
     if sheets is not None:

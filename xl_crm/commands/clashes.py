@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..commands.problems import ERROR, WARNING, Problem
 from ..model import schema
 from ..model.typed import column, ids, texts
 from ..ooxml.sheetxml import col_letters
 from ..rules.customer_key import customer_key
 from ..sheets.read import CrmData
+from .problems import ERROR, WARNING, Problem
 
 
 def _column(data: CrmData, key: str, column_key: str) -> str | None:
