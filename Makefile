@@ -28,6 +28,7 @@ demo: $(STAMP)
 	$(BIN)/xl-crm demo
 
 test: $(STAMP) soffice
+	$(BIN)/ruff check xl_crm tests benchmarks macros
 	$(BIN)/python -m pytest
 
 # Each benchmark prints its timings and ratios and writes them to benchmarks/results/.

@@ -18,16 +18,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..sheets import column_style
 from ..compute.step import Computed
 from ..model import schema
 from ..ooxml import shared_formulas, sheetelements, tables
 from ..ooxml.package import Package
-from ..sheets.read import Table
 from ..ooxml.sheetelements import Area, Highlight, Validation
 from ..ooxml.sheetxml import Styled, cell_style, col_letters, has_content, row_cells
 from ..ooxml.tables import TablePart
+from ..sheets import column_style
 from ..sheets.formulas import derived_formulas
+from ..sheets.read import Table
 
 
 @dataclass(frozen=True)

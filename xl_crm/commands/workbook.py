@@ -18,7 +18,6 @@ import xlsxwriter
 from ..adopt import later_rows
 from ..adopt.load import headers_language, ignored_columns, load_csv_dir
 from ..compute.history import first_sighting, record
-from .check import require_tables
 from ..compute.step import Computed, compute
 from ..errors import XlCrmError
 from ..model import schema
@@ -34,6 +33,7 @@ from ..sheets.new import write_new_workbook
 from ..sheets.read import CrmData, Table, read_workbook
 from ..sheets.settings_sheet import AS_OF_ROW, fixed_as_of
 from ..sheets.today_sheet import write_today_sheet
+from .check import require_tables
 
 
 def generated_sheets(computed: Computed, lang: str):

@@ -14,12 +14,12 @@ import numpy as np
 import pandas as pd
 
 from ..model import typed
+from ..model.cells import as_date
+from ..model.settings import DEFAULT, Settings
 from ..model.typed import column, ids
+from ..model.vocab import ACTIVITY_TYPE, STATUS
 from ..rules import tiers
 from ..rules.pyramid import won_in_year
-from ..model.settings import DEFAULT, Settings
-from ..model.cells import as_date
-from ..model.vocab import ACTIVITY_TYPE, STATUS
 
 _NAT = np.iinfo(np.int64).min  # NaT's integer value
 

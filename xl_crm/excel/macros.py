@@ -13,16 +13,16 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from ..model import schema
-from ..sheets.read import CrmData, read_rows
-from ..sheets.today_sheet import layout
-from ..errors import XlCrmError
-from .live import LiveBook, XwBook
-from ..model.cells import Invalid, is_blank, parse_iso_date
-from ..model.vocab import ACTIVITY_TYPE
 from ..commands.workbook import plan_refresh
 from ..compute.step import Computed, compute
+from ..errors import XlCrmError
+from ..model import schema
 from ..model.asof import AsOf
+from ..model.cells import Invalid, is_blank, parse_iso_date
+from ..model.vocab import ACTIVITY_TYPE
+from ..sheets.read import CrmData, read_rows
+from ..sheets.today_sheet import layout
+from .live import LiveBook, XwBook
 
 REPORTS_FOLDER = "reports"
 

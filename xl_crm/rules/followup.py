@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from ..model.settings import DEFAULT, Settings
 from ..model.cells import Invalid, as_date, as_number, blank_on_invalid, is_blank
+from ..model.settings import DEFAULT, Settings
 from ..model.vocab import GRADE, TIER
 
 

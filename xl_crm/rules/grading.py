@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..model.settings import DEFAULT, Settings
 from ..model.cells import as_date, blank_on_invalid, is_blank
+from ..model.settings import DEFAULT, Settings
 from ..model.vocab import NEED
 
 

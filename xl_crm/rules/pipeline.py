@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..model.settings import DEFAULT, Settings
 from ..model.cells import as_date, as_number, blank_on_invalid, is_blank
+from ..model.settings import DEFAULT, Settings
 from ..model.vocab import STATUS
 
 

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from ..model import typed
-from ..model.settings import DEFAULT, Settings
 from ..model.cells import as_date
+from ..model.settings import DEFAULT, Settings
 from ..model.vocab import STATUS
 
 
