@@ -149,6 +149,7 @@ def demo_frames(as_of: date, lang: str = "en", *, customers: int = 200, opportun
             "industry": _pick(rng, INDUSTRIES, lang),
             "region": _pick(rng, REGIONS, lang),
             "need": None, "expected_close": None, "last_contact": None, "next_action_date": None,
+            "assigned_date": start + timedelta(days=i * 37 % 120),  # handed to the rep early in the history
             "territory": label(rng.choice(vocab.TERRITORY.values), vocab.TERRITORY),
             "relationship_stage": label(rng.choice(vocab.RELATIONSHIP_STAGE.values), vocab.RELATIONSHIP_STAGE),
         })
