@@ -40,10 +40,15 @@ def init(path, lang, data_dir, mapping_file, as_of, force, strict, no_backup):
         click.echo(f"{data_dir}/{note}")
     click.echo(f"wrote {path}")
     if data_dir:
-        found, line = check_note(read_workbook(path, load_mapping(mapping_file)))
-        click.echo(line)
-        if strict and found.errors:
-            sys.exit(1)
+        _tell_check(path, load_mapping(mapping_file), strict)
+
+
+def _tell_check(path: Path, mapping, strict: bool) -> None:
+    """The line of what `check` would report on the workbook just written; with --strict, errors exit 1."""
+    found, line = check_note(read_workbook(path, mapping))
+    click.echo(line)
+    if strict and found.errors:
+        sys.exit(1)
 
 
 @main.command()
@@ -63,10 +68,7 @@ def refresh(paths, as_of, mapping_file, no_backup, scheduler, strict):
     mapping = load_mapping(mapping_file)
     written = refresh_workbook(paths[0], as_of=as_of, backup=not no_backup, mapping=mapping)
     click.echo(f"refreshed {paths[0]}" if written else f"{paths[0]} is up to date: nothing written")
-    found, line = check_note(read_workbook(paths[0], mapping))
-    click.echo(line)
-    if strict and found.errors:
-        sys.exit(1)
+    _tell_check(paths[0], mapping, strict)
 
 
 @main.command()

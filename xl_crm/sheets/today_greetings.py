@@ -12,8 +12,8 @@ import pandas as pd
 from ..model.cells import is_blank
 from ..model.text import Text
 from ..rules.greetings import BIRTHDAY, FESTIVALS
+from .today_block import placed
 
-WIDTH = 12  # the follow-up columns
 PLACES = {"customer_id": 0, "customer": 1, "occasion": 4, "date": 5, "contact": 10, "owner": 11}
 HEADERS = {"customer_id": Text("Customer ID", "客户编号"), "customer": Text("Customer", "客户名称"),
            "occasion": Text("Occasion", "场合"), "date": Text("Date", "日期"), "contact": Text("Contact", "联系人"),
@@ -31,20 +31,14 @@ def rows(greetings: pd.DataFrame | None, days: float, lang: str, value) -> list[
         return []
     out = [("blank", []), ("rep", [TITLE(lang, days=int(days), count=len(greetings))]),
            # one unbroken header bar
-           ("header", [cell or "" for cell in _placed({k: h(lang) for k, h in HEADERS.items()})])]
+           ("header", [cell or "" for cell in placed({k: h(lang) for k, h in HEADERS.items()}, PLACES)])]
     for record in greetings.to_dict("records"):
         person = " ".join(str(v) for v in (record["contact"], record["title"]) if not is_blank(v))
         occasion = _CHINESE.get(record["occasion"], record["occasion"]) if lang == "zh" else record["occasion"]
-        out.append(("greeting", _placed({"customer_id": value("customer_id", record["customer_id"], lang),
+        out.append(("greeting", placed({"customer_id": value("customer_id", record["customer_id"], lang),
                                          "customer": value("name", record["customer"], lang),
                                          "occasion": occasion, "date": value("next_due", record["date"], lang),
                                          "contact": person or record["contact_id"],
-                                         "owner": value("owner", record["owner"], lang)})))
+                                         "owner": value("owner", record["owner"], lang)}, PLACES)))
     return out
 
-
-def _placed(values: dict) -> list:
-    cells = [None] * WIDTH
-    for key, cell in values.items():
-        cells[PLACES[key]] = cell
-    return cells

@@ -14,8 +14,8 @@ import pandas as pd
 from ..compute.payments import DUE_SOON_DAYS
 from ..model.cells import is_blank
 from ..model.text import Text
+from .today_block import placed
 
-WIDTH = 12  # the follow-up columns
 PLACES = {"customer_id": 0, "customer": 1, "payment_id": 3, "state": 4, "due_date": 5, "days_late": 6,
           "outstanding": 9, "deal": 10, "owner": 11}
 HEADERS = {"customer_id": Text("Customer ID", "客户编号"), "customer": Text("Customer", "客户名称"),
@@ -35,22 +35,16 @@ def rows(payments: pd.DataFrame | None, lang: str, value) -> list[tuple[str, lis
     if payments is None or payments.empty:
         return []
     out = [("blank", []), ("rep", [TITLE(lang, days=DUE_SOON_DAYS, count=len(payments))]),
-           ("header", _placed({k: h(lang) for k, h in HEADERS.items()}))]
+           ("header", placed({k: h(lang) for k, h in HEADERS.items()}, PLACES))]
     for record in payments.to_dict("records"):
         deal = " · ".join(str(v) for v in (record["opportunity_id"], record["milestone"]) if not is_blank(v))
-        out.append(("payment", _placed({
+        out.append(("payment", placed({
             "customer_id": value("customer_id", record["customer_id"], lang),
             "customer": value("name", record["customer"], lang),
             "payment_id": value("name", record["payment_id"], lang),
             "state": (LATE if record["days_late"] > 0 else DUE)(lang),
             "due_date": value("next_due", record["due_date"], lang), "days_late": int(record["days_late"]),
             "outstanding": float(record["outstanding"]), "deal": deal or None,
-            "owner": value("owner", record["owner"], lang)})))
+            "owner": value("owner", record["owner"], lang)}, PLACES)))
     return out
 
-
-def _placed(values: dict) -> list:
-    cells = [None] * WIDTH
-    for key, cell in values.items():
-        cells[PLACES[key]] = cell
-    return cells
