@@ -140,7 +140,7 @@ def plan_refresh(data: CrmData, as_of: AsOf, package: Package | None = None) -> 
             column = spec.column(column_key)
             return changed_cells(table, column_key, full[column_key].map(lambda v: column.cell(v, data.lang)))
 
-        values[table.sheet_name] = {**links.filled_cells(table),
+        values[table.sheet_name] = {**links.filled_cells(table, data.lang),
                                     **{cell: v for k in spec.refreshed for cell, v in shown(k).items()}}
         cached[table.sheet_name] = {cell: v for c in spec.role(schema.DERIVED) if c.key in table.columns
                                     for cell, v in shown(c.key).items()}
