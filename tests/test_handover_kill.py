@@ -79,7 +79,7 @@ def test_a_killed_handover_leaves_both_old_or_both_new_workbooks(tmp_path):
 
 def test_a_kill_between_the_renames_is_finished_by_the_next_run(tmp_path, monkeypatch):
     """The journal is the point of no return: once written, recovery completes every replacement."""
-    from xl_crm.team import journal
+    from xl_crm.folder import journal
 
     folder = tmp_path / "team"
     folder.mkdir()
@@ -109,7 +109,7 @@ def test_a_kill_between_the_renames_is_finished_by_the_next_run(tmp_path, monkey
 
 
 def test_a_failure_before_the_journal_leaves_the_old_files(tmp_path):
-    from xl_crm.team import journal
+    from xl_crm.folder import journal
 
     folder = tmp_path / "team"
     folder.mkdir()

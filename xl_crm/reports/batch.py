@@ -226,7 +226,7 @@ def write_reports(workbook_path, months: list[str], out_dir="reports", *, as_of:
     (xl_crm.model.mapping). A month the workbook cannot know (before its first
     date, or beginning after as_of) is refused with XlCrmError before
     anything is written. workbook_path may be a team folder or several
-    workbooks (xl_crm.team); reader says where their files are read
+    workbooks (xl_crm.folder); reader says where their files are read
     (folder.parallel.reader). data: the workbook already read (the command
     line reads it once, for the check line too).
     """
