@@ -233,14 +233,16 @@ class _SheetRows:
     """Each sheet's rows, parsed once; the sheets expected to be read are parsed ahead in threads."""
 
     def __init__(self, path: Path, book: CalamineWorkbook, ahead: list[str], threads: int):
-        self.book, self.pool, self.parsed = book, None, {}
+        self.book, self.pool, self.parsed, self.rows = book, None, {}, {}
         if threads > 1 and len(ahead) > 1:
             self.pool = ThreadPoolExecutor(min(threads, len(ahead)))
             own = lambda name: _parse(CalamineWorkbook.from_path(str(path)), name)
             self.parsed = {name: self.pool.submit(own, name) for name in ahead}
 
     def __call__(self, name: str) -> list[list]:
-        return self.parsed[name].result() if name in self.parsed else _parse(self.book, name)
+        if name not in self.rows:  # a sheet is looked at to find its header, then read: parsed once for both
+            self.rows[name] = self.parsed[name].result() if name in self.parsed else _parse(self.book, name)
+        return self.rows[name]
 
     def close(self) -> None:
         if self.pool is not None:
