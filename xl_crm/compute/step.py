@@ -87,15 +87,15 @@ class Computed:
         pushes = self.inputs.history.push_counts(self.day)
         return pd.DataFrame({"touch_count": touches.to_numpy(),
                              "push_count": ids(column(opps, "opportunity_id")).map(pushes).fillna(0).astype(int)},
-                            index=opps.index).join(self.inputs.deal_maps)
+                            index=opps.index).join(self.inputs.deal_maps).assign(
+            collected=opportunity_collected(self.inputs.payments, opps))
 
     def synced(self, key: str) -> pd.DataFrame:
         """The columns refresh writes as values (schema.Sheet.refreshed), per row of the sheet."""
         if key == "customers":
             return self.customer_synced
         if key == "opportunities":
-            return self.opportunity_synced.assign(
-                collected=opportunity_collected(self.inputs.payments, self.inputs.frames["opportunities"]))
+            return self.opportunity_synced
         return pd.DataFrame(index=self.inputs.frames[key].index)
 
     def frame(self, key: str) -> pd.DataFrame:
