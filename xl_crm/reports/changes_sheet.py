@@ -34,10 +34,7 @@ WORDS = {
     "stage_unknown": ("Stage unknown (no History at as-of)", "阶段未知（截至日无变更记录）"),
     "added_removed": ("Amount added {:,.0f} · removed {:,.0f}", "金额增加 {:,.0f} · 减少 {:,.0f}"),
 }
-labels.SHEETS.update(SHEETS)
-labels.METRICS.update(METRICS)
-labels.COLUMNS.update(COLUMNS)
-labels.WORDS.update(WORDS)
+labels.register(SHEETS, METRICS, COLUMNS, WORDS)
 MONEY = {"amount_added", "amount_removed", "change"}
 SHOWN = 30  # rows of each list but the last, so that each fits on its printed page
 

@@ -72,6 +72,18 @@ METRICS = {
 }
 
 
+def register(sheets: dict, metrics: dict, columns: dict, words: dict, *, columns_kept: bool = False) -> None:
+    """A report section's labels joined to the shared tables the writer reads.
+
+    columns_kept: a column already labelled keeps its wording (a section
+    showing a column another table shows too).
+    """
+    SHEETS.update(sheets)
+    METRICS.update(metrics)
+    COLUMNS.update({k: v for k, v in columns.items() if k not in COLUMNS} if columns_kept else columns)
+    WORDS.update(words)
+
+
 def pick(table: dict, key: str, lang: str) -> str:
     return table[key][1 if lang == "zh" else 0]
 

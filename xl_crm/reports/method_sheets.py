@@ -40,10 +40,7 @@ WORDS = {
 }
 KINDS = {"money": {"lost_amount"}, "percent": {"weighted_with_executive_share"}, "date": {"last_move_date"},
          "decimal": set()}
-labels.SHEETS.update(SHEETS)
-labels.METRICS.update(METRICS)
-labels.COLUMNS.update({k: v for k, v in COLUMNS.items() if k not in labels.COLUMNS})
-labels.WORDS.update(WORDS)
+labels.register(SHEETS, METRICS, COLUMNS, WORDS, columns_kept=True)
 
 
 def write_method_sheets(writer, report, title: str) -> None:

@@ -37,10 +37,7 @@ WORDS = {
     "late_list": ("Largest late payments", "逾期金额最大的回款"),
     "no_plan": ("Deals won in the last 12 months without a payment plan", "近12个月赢单而无回款计划的商机"),
 }
-labels.SHEETS.update(SHEETS)
-labels.METRICS.update(METRICS)
-labels.COLUMNS.update(COLUMNS)
-labels.WORDS.update(WORDS)
+labels.register(SHEETS, METRICS, COLUMNS, WORDS)
 KINDS = {"money": {"target", "won", "commit", "best_case", "pipeline", "weighted", "gap", "velocity", "collected",
                    "receivable", "overdue_receivable", "outstanding"},
          "percent": {"attainment", "forecast_accuracy"}, "decimal": {"coverage", "required_coverage"},

@@ -21,10 +21,7 @@ WORDS = {
                      "待回收客户：普通客户，无进行中商机，超过公海天数未跟进"),
     "unowned_list": ("Customers with no owner (the pool)", "无负责人的客户（公海）"),
 }
-labels.SHEETS.update(SHEETS)
-labels.METRICS.update(METRICS)
-labels.COLUMNS.update({k: v for k, v in COLUMNS.items() if k not in labels.COLUMNS})
-labels.WORDS.update(WORDS)
+labels.register(SHEETS, METRICS, COLUMNS, WORDS, columns_kept=True)
 DATES = {"assigned_date"}
 
 
