@@ -10,8 +10,10 @@ from __future__ import annotations
 import math
 import random
 import re
+import signal
 import subprocess
 import sys
+import time
 import zipfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -59,6 +61,16 @@ def xl_crm_process(*args, module: bool = False, timeout: float = 300) -> subproc
     return subprocess.run(xl_crm_argv(*args, module=module), check=False, capture_output=True, text=True,
                           timeout=timeout)
 
+
+
+def kill_at(proc: subprocess.Popen, appeared, delay: float) -> None:
+    """SIGKILL the process `delay` seconds after appeared() (None: after its start), as a crash would."""
+    if appeared is not None:
+        while proc.poll() is None and not appeared():
+            time.sleep(0.001)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
 
 # ---- a package read back
 

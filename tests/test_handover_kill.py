@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import random
 import shutil
-import signal
 import subprocess
-import time
 
 from helpers import HANDOVER_DAY as DAY
-from helpers import ann_frames, bob_frames, xl_crm_argv
+from helpers import ann_frames, bob_frames, kill_at, xl_crm_argv
 
 from xl_crm.commands.workbook import write_standard_workbook
 from xl_crm.folder.journal import JOURNAL, TEMP_PREFIX
@@ -37,14 +35,6 @@ def handover(folder) -> subprocess.Popen:
 def leftovers(folder) -> list[str]:
     return [p.name for p in folder.iterdir() if p.name.startswith(TEMP_PREFIX) or p.name == JOURNAL]
 
-
-def kill_at(proc: subprocess.Popen, folder, trigger: str, delay: float) -> None:
-    if trigger == "temp":
-        while proc.poll() is None and not leftovers(folder):
-            time.sleep(0.001)
-    time.sleep(delay)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
 
 
 def books(folder) -> tuple[bytes, ...]:
@@ -67,7 +57,7 @@ def test_a_killed_handover_leaves_both_old_or_both_new_workbooks(tmp_path):
     for i, (trigger, delay) in enumerate(KILLS):
         folder = tmp_path / f"kill{i}"
         shutil.copytree(original, folder)
-        kill_at(handover(folder), folder, trigger, delay)
+        kill_at(handover(folder), (lambda: leftovers(folder)) if trigger == "temp" else None, delay)
         left = leftovers(folder)
         scan(folder)  # what every team command runs first: finish or undo
         assert leftovers(folder) == []

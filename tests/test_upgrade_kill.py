@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import random
 import shutil
-import signal
 import subprocess
-import time
 import zipfile
 
 from fixtures_book import big_workbook
-from helpers import xl_crm_argv
+from helpers import kill_at, xl_crm_argv
 from python_calamine import CalamineWorkbook
 
 from xl_crm.ooxml.save import TEMP_SUFFIX
@@ -38,14 +36,6 @@ def temp_files(folder) -> list[str]:
     return [p.name for p in folder.iterdir() if p.name.endswith(TEMP_SUFFIX)]
 
 
-def kill_at(proc: subprocess.Popen, folder, trigger: str, delay: float) -> None:
-    if trigger == "temp":
-        while proc.poll() is None and not temp_files(folder):
-            time.sleep(0.002)
-    time.sleep(delay)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-
 
 def opens(path) -> None:
     with zipfile.ZipFile(path) as archive:
@@ -63,7 +53,7 @@ def test_a_killed_upgrade_leaves_the_old_or_the_new_workbook(tmp_path):
         folder.mkdir()
         book = folder / "book.xlsx"
         book.write_bytes(original)
-        kill_at(upgrade(book), folder, trigger, delay)
+        kill_at(upgrade(book), (lambda: temp_files(folder)) if trigger == "temp" else None, delay)
         opens(book)
         results.append(book.read_bytes())
         if temp_files(folder):
