@@ -70,3 +70,26 @@ def test_one_workbook_warns_of_a_customer_kept_twice_by_two_owners_but_not_by_on
     warned = [p for p in check_workbook(path) if p.message.startswith("duplicate customer")]
     assert [(p.row, p.value) for p in warned] == [(3, "ACME, inc")]
     assert "Ann" in warned[0].message and "Bob" in warned[0].message
+
+
+def test_the_team_workbooks_settings_and_targets_are_checked_as_its_own(tmp_path):
+    from xl_crm.model.settings import THRESHOLDS
+    from xl_crm.ooxml.package import Package
+    from xl_crm.sheets.settings_sheet import FIRST_THRESHOLD_ROW
+
+    _book(tmp_path / "ann.xlsx", [("C1", "Acme", "Ann")], [("D1", "C1", "Ann", "Qualify", "Open", 100, DAY)])
+    targets = pd.DataFrame([("Ann", "2026-11", 500), ("Zed", "2026-11", 300)],
+                           columns=["owner", "month", "target"])
+    team = write_standard_workbook(tmp_path / "team.xlsx", {"targets": targets}, lang="en", as_of=AsOf(DAY),
+                                   backup=False)
+    row = FIRST_THRESHOLD_ROW + [t.name for t in THRESHOLDS].index("PoolDays")
+    with Package.open(team) as package:
+        package.set_cells("Settings", {(row, 1): "soon"})
+        package.save(backup=False)
+    run = _check(tmp_path)
+    assert run.exit_code == 1, run.output
+    team_lines = [line for line in run.output.splitlines() if line.startswith(f"{team}:")]
+    assert any("Settings!B" in line and "(PoolDays)" in line and "soon" in line for line in team_lines), run.output
+    assert any("Zed" in line and "unknown owner" in line for line in team_lines), run.output
+    assert not any("'Ann'" in line for line in team_lines), run.output
+    assert len(team_lines) == 2 and run.output.strip().endswith("2 errors, 0 warnings"), run.output

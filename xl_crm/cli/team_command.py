@@ -22,7 +22,8 @@ def check_team_lines(paths, mapping, every: bool, scheduler=None) -> tuple[list[
     team, found = check_team(paths, mapping, reader=reader(scheduler))
     lang = team.merged.lang
     lines = list(team.notes)
-    for data in team.members:
+    books = [team.team_book] * (team.team_book is not None) + team.members
+    for data in books:
         mine = [p for path, p in found if path == data.path]
         for line in [p.text(lang) for p in mine] if every else grouped(mine, lang):
             lines.append(f"{data.path}: {line}")

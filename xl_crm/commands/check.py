@@ -236,7 +236,7 @@ def check_data(data: CrmData) -> list[Problem]:
     order = {spec.key: i for i, spec in enumerate(schema.DATA_SHEETS)}
     sheet_order = {t.sheet_name: order[k] for k, t in data.tables.items()}
     problems.sort(key=lambda p: (sheet_order.get(p.sheet, -1), p.row or 0))
-    return _settings(data) + problems
+    return settings_sheet_problems(data) + problems
 
 
 def _empty(path: Path) -> bool:
@@ -245,7 +245,8 @@ def _empty(path: Path) -> bool:
                    for name in book.sheet_names)
 
 
-def _settings(data: CrmData) -> list[Problem]:
+def settings_sheet_problems(data: CrmData) -> list[Problem]:
+    """The workbook's own Settings sheet, cell by cell (none before `upgrade` adds one)."""
     name = data.settings_name
     if name is None or data.path is None:
         return []  # a user's own workbook before `upgrade`: the defaults are used

@@ -33,11 +33,13 @@ def owners(data: CrmData) -> set[str]:
     return found
 
 
-def target_problems(data: CrmData) -> list[Problem]:
+def target_problems(data: CrmData, known: set[str] | None = None) -> list[Problem]:
+    """known: the owners a target may name (default: the workbook's own; a team's for its team workbook)."""
     table = data.tables.get("targets")
     if table is None:
         return []
-    frame, problems, known = table.frame, [], owners(data)
+    frame, problems = table.frame, []
+    known = owners(data) if known is None else known
     add = lambda severity, row, key, value, en, zh, impact=None: problems.append(  # noqa: E731
         Problem(severity, table.sheet_name, row, _where(table, key), value, en, zh, impact))
     months = {}

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..commands.check import check_data
+from ..commands.check import check_data, check_table, settings_sheet_problems
 from ..commands.clashes import duplicate_customers, id_clashes
+from ..commands.money_check import owners, target_problems
 from ..commands.problems import Problem
 from ..folder.read import Team, read_team
 from ..model.mapping import Mapping
@@ -32,11 +33,23 @@ def _found_elsewhere(problem: Problem, known: dict[str, set]) -> bool:
             and problem.value in known[id_key])
 
 
+def _team_book(team: Team) -> list[Problem]:
+    """The team workbook's Settings and Targets: they win over every rep's, so they are checked as closely."""
+    book = team.team_book
+    if book is None:
+        return []
+    found = settings_sheet_problems(book)
+    if "targets" in book.tables:
+        found += check_table(book.tables["targets"], book.settings)
+        found += target_problems(book, known=owners(team.merged))
+    return found
+
+
 def check_team(source, mapping: Mapping | None = None, reader=None) -> tuple[Team, list[tuple[Path, Problem]]]:
     """Every problem of the team's workbooks, as (file, problem), file by file, then the clashes."""
     team = read_team(source, mapping, reader=reader)
     known, lang = _known(team), team.merged.lang
-    found = []
+    found = [(team.team_book.path, p) for p in _team_book(team)]
     for data in team.members:
         found += [(data.path, p) for p in check_data(data) if not _found_elsewhere(p, known)]
     clashes = id_clashes(team.members, lang) + duplicate_customers(team.members, lang, across=True)
