@@ -57,6 +57,8 @@ class Mapping:
     sheets: dict[str, str] = field(default_factory=dict)  # sheet key -> sheet name (or CSV file stem)
     values: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # sheet -> key -> folded -> value
     date_formats: dict[str, dict[str | None, str]] = field(default_factory=dict)  # sheet -> key (None: all) -> fmt
+    # what each header cell names, per sheet: finding a table matches every cell of its first rows
+    _named: dict[tuple, tuple[str, ...]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def fields(self, sheet_key: str, source_header) -> list[str]:
         """The canonical keys a source column feeds (usually one; none when the header names nothing)."""
@@ -66,7 +68,13 @@ class Mapping:
         """`customer_name` when the header names the row's customer by name (a deal, contact or activity sheet)."""
         return next((k for k in self._targets(sheet_key, source_header) if k in LINKS), None)
 
-    def _targets(self, sheet_key: str, source_header) -> list[str]:
+    def _targets(self, sheet_key: str, source_header) -> tuple[str, ...]:
+        memo = (sheet_key, type(source_header), source_header)
+        if memo not in self._named:
+            self._named[memo] = tuple(self._match(sheet_key, source_header))
+        return self._named[memo]
+
+    def _match(self, sheet_key: str, source_header) -> list[str]:
         if source_header is None or str(source_header).strip() == "":
             return []
         spec = schema.sheet(sheet_key)
