@@ -11,7 +11,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from ..commands.check import Counts
 from ..commands.check import note as check_note
 from ..errors import XlCrmError
-from ..folder.parallel import reader
 from ..folder.scan import is_team
 from ..model.cells import Invalid, parse_iso_date
 from ..model.mapping import load_mapping
@@ -54,10 +53,10 @@ def report(workbook, month, first, last, as_of, out_dir, reps, lang, pdf, jobs, 
         raise XlCrmError(labels.refusal("month_twice", told, months=", ".join(month)))
     months = list(month) if month else month_list(first, last or first, told)
     mapping = load_mapping(mapping_file)
-    data = None  # a single workbook is read once, for the check line and the reports
+    # the workbook, or the team's files, read once, for the check line and the reports
     if is_team(workbook):
-        lines, errors = check_team_lines(workbook, mapping, False, scheduler=scheduler)
-        found, line = Counts(errors, 0), lines[-1]
+        lines, errors, team = check_team_lines(workbook, mapping, False, scheduler=scheduler)
+        found, line, data = Counts(errors, 0), lines[-1], team.merged
     else:  # a workbook with no CRM table stops here, in one line
         data = read_workbook(workbook, mapping, threads=jobs)
         found, line = check_note(data)
@@ -72,7 +71,6 @@ def report(workbook, month, first, last, as_of, out_dir, reps, lang, pdf, jobs, 
                   transient=True, disable=len(months) * 2 < PROGRESS_FROM) as bar:
         task = bar.add_task("reports", total=None)
         paths = write_reports(workbook, months, out_dir, as_of=day, reps=list(reps) or None, lang=lang, pdf=pdf,
-                              jobs=jobs, mapping=mapping, reader=reader(scheduler) if is_team(workbook) else None,
-                              data=data,
+                              jobs=jobs, mapping=mapping, data=data,
                               on_progress=lambda done, total: bar.update(task, completed=done, total=total))
     click.echo(f"{len(paths)} files written to {out_dir}")

@@ -8,6 +8,7 @@ import click
 
 from ..commands.problems import ERROR, grouped, impacts, summary
 from ..folder.parallel import reader
+from ..folder.read import Team
 from ..folder.scan import is_team
 from ..model.mapping import load_mapping
 from ..team.check import check_team
@@ -17,8 +18,8 @@ from . import main
 from .options import AS_OF, MAPPING
 
 
-def check_team_lines(paths, mapping, every: bool, scheduler=None) -> tuple[list[str], int]:
-    """What `check` prints for a team, file by file, and the number of errors."""
+def check_team_lines(paths, mapping, every: bool, scheduler=None) -> tuple[list[str], int, Team]:
+    """What `check` prints for a team, file by file, the number of errors, and the team as read."""
     team, found = check_team(paths, mapping, reader=reader(scheduler))
     lang = team.merged.lang
     lines = list(team.notes)
@@ -31,7 +32,7 @@ def check_team_lines(paths, mapping, every: bool, scheduler=None) -> tuple[list[
     errors = sum(p.severity == ERROR for _, p in found)
     where = " ".join(map(str, paths))
     lines.append(f"{where}: {summary(errors, len(found) - errors, lang)}")
-    return lines, errors
+    return lines, errors, team
 
 
 def refresh_team_lines(paths, *, as_of, backup: bool, mapping, scheduler=None) -> list[str]:

@@ -79,7 +79,7 @@ def refresh(paths, as_of, mapping_file, no_backup, scheduler, strict):
 def check(paths, mapping_file, every, scheduler):
     """List the problems in the workbook (or a team folder) and what they change in the numbers; exit 1 on errors."""
     if is_team(paths):
-        lines, errors = check_team_lines(paths, load_mapping(mapping_file), every, scheduler=scheduler)
+        lines, errors, _ = check_team_lines(paths, load_mapping(mapping_file), every, scheduler=scheduler)
         for line in lines:
             click.echo(line)
         sys.exit(1 if errors else 0)

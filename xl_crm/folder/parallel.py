@@ -1,7 +1,8 @@
 """Reading a team's workbooks on every core of this machine, or on a Dask cluster.
 
-Each workbook is read (parsed and typed into its frames) where it is
-read; only the frames travel back, not the file. Dask is an optional extra
+Each workbook is read (parsed and typed into its frames) and reduced
+(read_team's `reduce`: checked, trimmed to what a report reads) where it
+is read; only what is left travels back, not the file. Dask is an optional extra
 (`pip install xl_crm[dask]`): it is imported only when a scheduler is given.
 """
 
@@ -23,17 +24,17 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _local(paths: list[Path], mapping, sheets, jobs: int | None = None) -> list:
+def _local(paths: list[Path], mapping, sheets, reduce=None, jobs: int | None = None) -> list:
     """One process per core (fork, so nothing is imported again); in turn for one file or one core."""
     jobs = min(jobs or cores(), len(paths))
-    read = partial(read_member, mapping=mapping, sheets=sheets)
+    read = partial(read_member, mapping=mapping, sheets=sheets, reduce=reduce)
     if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [read(path) for path in paths]
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
         return list(pool.map(read, paths, chunksize=max(1, len(paths) // (4 * jobs))))
 
 
-def _on_cluster(scheduler, paths: list[Path], mapping, sheets) -> list:
+def _on_cluster(scheduler, paths: list[Path], mapping, sheets, reduce=None) -> list:
     """Each file read by a worker of the cluster (the workers must see the same paths: a shared drive)."""
     try:
         from distributed import Client
@@ -41,7 +42,8 @@ def _on_cluster(scheduler, paths: list[Path], mapping, sheets) -> list:
         raise XlCrmError("--scheduler needs Dask: pip install 'xl_crm[dask]'") from None
     client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
     try:
-        futures = client.map(read_member, [str(p) for p in paths], mapping=mapping, sheets=sheets, pure=False)
+        futures = client.map(read_member, [str(p) for p in paths], mapping=mapping, sheets=sheets, reduce=reduce,
+                             pure=False)
         found = client.gather(futures)
     finally:
         if client is not scheduler:

@@ -19,7 +19,7 @@ from queue import Empty
 import numpy as np
 
 from ..errors import XlCrmError
-from ..folder.read import read_source
+from ..folder.read import inputs_only, read_source
 from ..folder.scan import first_book
 from ..model import schema
 from ..model.mapping import Mapping
@@ -232,7 +232,7 @@ def write_reports(workbook_path, months: list[str], out_dir="reports", *, as_of:
     """
     if data is None:
         data = read_source(workbook_path, mapping, sheets=("customers", "opportunities", "activities", *OTHER_SHEETS),
-                           threads=jobs, reader=reader)
+                           threads=jobs, reader=reader, reduce=inputs_only)
     told = data.lang  # refusals speak the workbook's language
     months = [check_month(m, told) for m in months]
     repeated = next((m for m in months if months.count(m) > 1), None)

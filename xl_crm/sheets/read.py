@@ -80,6 +80,7 @@ class CrmData:
     built: dict[str, pd.DataFrame] = field(default_factory=dict)  # sheets the workbook lacks, from others' rows
     also: dict[str, str] = field(default_factory=dict)  # sheet name -> the kind it reads as, already found elsewhere
     settings_name: str | None = None  # the sheet holding xl_crm's Settings, found by its content
+    problems: list | None = None  # what `check` found, when a team's file was checked where it was read
 
     def frame(self, key: str) -> pd.DataFrame:
         """The canonical frame of a data sheet (or the one built from other sheets); empty when absent."""
