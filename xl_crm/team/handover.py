@@ -3,9 +3,10 @@
 The customers move with their open deals, contacts, the deals' contacts,
 activities, payments and competitor rows (the sheets a workbook has). In
 one workbook the owner cells change in place; in a team folder the rows
-move from the leaving rep's workbook to the other rep's (their cells are
-emptied in the one, appended in the other), both files replaced together
-(journal.py). Closed deals stay where they are: they are the leaving
+move from the leaving rep's workbook to the other rep's: appended in the
+one, deleted from the other as Excel's "Delete table rows" does
+(xl_crm.ooxml.rows), so no blank row is left inside the leaving rep's
+tables; both files replaced together (journal.py). Closed deals stay where they are: they are the leaving
 rep's record. History gains one owner row per deal moved.
 """
 
@@ -27,6 +28,7 @@ from ..model.mapping import Mapping
 from ..model.typed import column, ids, parsed, texts
 from ..model.vocab import STATUS
 from ..ooxml.package import Package
+from ..ooxml.rows import delete_rows
 from ..ooxml.save import refuse_if_open
 from ..ooxml.tables import grow_tables
 from ..sheets.read import CrmData, Table, read_workbook
@@ -45,6 +47,7 @@ class Handover:
     deals: list[str] = field(default_factory=list)
     rows: dict[Path, dict[str, list[int]]] = field(default_factory=dict)
     target: Path | None = None  # the workbook the rows move to (a team folder); None: in place
+    notes: list[str] = field(default_factory=list)  # sheets whose moved rows could only be emptied, and why
 
     def lines(self, dry_run: bool) -> list[str]:
         to = "the pool" if self.to is None else self.to
@@ -54,7 +57,7 @@ class Handover:
             where = f" to {self.target}" if self.target is not None and self.target != path else ""
             counts = ", ".join(f"{len(rows)} {key}" for key, rows in sheets.items() if rows)
             out.append(f"{path}: {counts}{where}")
-        return out
+        return out + self.notes
 
 
 def _fold(text) -> str:
@@ -135,14 +138,22 @@ def _in_place(pkg: Package, data: CrmData, rows: dict[str, list[int]], rep: str,
         pkg.set_cells(table.sheet_name, cells)
 
 
-def _emptied(pkg: Package, data: CrmData, rows: dict[str, list[int]]) -> None:
-    """The moved rows' cells emptied (formulas kept: they read blank): the rows read as none."""
+def _deleted(pkg: Package, data: CrmData, rows: dict[str, list[int]]) -> list[str]:
+    """The moved rows deleted, the rows below moving up; a note for each sheet where they could only be emptied.
+
+    The rows are gathered per sheet first: two kinds of row on one sheet are deleted in one go, as the
+    row numbers of the second would no longer hold after the first.
+    """
+    by_sheet: dict[str, set[int]] = {}
     for key, moved in rows.items():
-        table = data.tables.get(key)
-        if table is None or not moved:
-            continue
-        keys = [k for k in table.columns if table.spec.column(k).role != schema.DERIVED]
-        pkg.set_cells(table.sheet_name, {(row, table.columns[k]): None for row in moved for k in keys})
+        if key in data.tables and moved:
+            by_sheet.setdefault(data.tables[key].sheet_name, set()).update(moved)
+    notes = []
+    for sheet, moved in by_sheet.items():
+        reason = delete_rows(pkg, sheet, moved)
+        if reason is not None:
+            notes.append(f"{data.path}: {sheet}: the moved rows were emptied, not deleted: {reason}")
+    return notes
 
 
 def _history(pkg: Package, data: CrmData, records: list[dict]) -> None:
@@ -218,7 +229,7 @@ def handover(source, rep: str, to: str, customers: list[str] | None = None, *, d
                 _in_place(pkg, data, rows, rep, new_owner, day)
                 _history(pkg, data, _history_rows(deals, new_owner, day))
             else:
-                _emptied(pkg, data, rows)
+                plan.notes += _deleted(pkg, data, rows)
             pkg.full_recalc_on_load()
             writes[path] = _bytes(pkg)
     if len(writes) == 1 and not team:

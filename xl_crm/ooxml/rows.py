@@ -1,0 +1,465 @@
+"""Delete rows of a worksheet as Excel's "Delete table rows" does: the rows go, the rows below move up.
+
+Rows emptied in place would stay as blank rows inside the tables. So what
+names a row of the sheet follows the move: the cells and their formulas;
+shared formulas, re-anchored on their first remaining cell, or written out
+cell by cell where the rows a block reads no longer move together; the
+sheet's tables, merged cells, conditional formats, validations, hyperlinks
+and dimension; and the plain formulas and defined names elsewhere in the
+workbook that point into the sheet. A reference to a deleted cell becomes
+#REF!, as in Excel; whole columns and table columns need nothing.
+
+What a byte edit cannot move safely is not guessed at: a drawing, button
+or comment anchored at or below the first deleted row, a chart or pivot
+table reading the sheet, a rule or validation formula naming a cell, Excel
+2010 rules in <extLst>, page breaks, a sheet filter, a shared formula on
+another sheet reading this one, a header or totals row. The rows are then
+emptied instead (values cleared, formulas kept, reading blank) and the
+reason returned. A table keeps one data row, as in Excel: when all of its
+data rows go, its first stays, emptied.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from openpyxl.formula.tokenizer import Token, Tokenizer
+from openpyxl.formula.translate import Translator
+
+from . import parts
+from .package import Package
+from .sheetelements import parse_sqref
+from .sheetxml import _row_number, _sheet_data, cell_ref, col_index, col_letters, prefix_of, row_cells
+from .tables import TablePart, sheet_tables
+from .xmlbytes import attr, element_pattern, escape, set_attr, unescape
+from .xstring import formula_text
+
+MAX_ROW = 1048576
+_END = r"\$?[A-Za-z]{1,3}\$?\d+|\$?[A-Za-z]{1,3}|\$?\d+"
+_REFERENCE = re.compile(rf"((?:'(?:[^']|'')+'|[^'!:\[\]]+)!)?({_END})(?::({_END}))?")
+_ENDPOINT = re.compile(r"(\$?)([A-Za-z]*)(\$?)(\d*)")
+_CELL_IN_RULE = re.compile(r"(?<![A-Za-z_.\d])\$?[A-Za-z]{1,3}\$?\d+(?![\d(])|\d:\$?\d")
+_AREAS = {"dimension": "ref", "mergeCell": "ref", "hyperlink": "ref", "conditionalFormatting": "sqref",
+          "dataValidation": "sqref"}
+_UNMOVABLE = ("rowBreaks", "protectedRanges", "autoFilter", "sortState", "customSheetViews", "scenarios")
+DRAWING_REL = parts.OFFICE_REL + "/drawing"
+VML_REL = parts.OFFICE_REL + "/vmlDrawing"
+COMMENTS_REL = parts.OFFICE_REL + "/comments"
+
+
+class Shift:
+    """Where each row of the sheet `sheet` goes when its rows `gone` (1-based) are deleted."""
+
+    def __init__(self, gone: list[int], sheet: str):
+        self.gone = gone
+        self.first = gone[0]
+        self.sheet = sheet.casefold()  # whose rows they are
+
+    def row(self, row: int) -> int | None:
+        """The row's new number; None when it is deleted."""
+        i = bisect_left(self.gone, row)
+        return None if i < len(self.gone) and self.gone[i] == row else row - i
+
+    def surviving(self, top: int, bottom: int) -> tuple[int, int] | None:
+        """The first and last rows of top..bottom that stay (old numbers); None when none stays."""
+        i = bisect_left(self.gone, top)
+        while i < len(self.gone) and self.gone[i] == top:
+            top, i = top + 1, i + 1
+        j = bisect_right(self.gone, bottom) - 1
+        while j >= 0 and self.gone[j] == bottom:
+            bottom, j = bottom - 1, j - 1
+        return (top, bottom) if top <= bottom else None
+
+    def span(self, top: int, bottom: int) -> tuple[int, int] | None:
+        """A block of rows after the deletion, shrunk by its deleted rows; a block down to the sheet's end stays so."""
+        kept = self.surviving(top, bottom)
+        if kept is None:
+            return None
+        return self.row(kept[0]), bottom if bottom >= MAX_ROW else self.row(kept[1])
+
+    def touches(self, top: int, bottom: int) -> bool:
+        """Whether a row of top..bottom is deleted."""
+        i = bisect_left(self.gone, top)
+        return i < len(self.gone) and self.gone[i] <= bottom
+
+
+@dataclass(frozen=True)
+class _End:
+    """One end of a reference: `$A$5`, `B7`, `C` (a whole column) or `$3` (a whole row)."""
+
+    col: str
+    col_abs: str
+    row: int | None
+    row_abs: bool
+
+    @classmethod
+    def parse(cls, text: str) -> "_End":
+        lead, letters, mid, digits = _ENDPOINT.fullmatch(text).groups()
+        col_abs, row_abs = (lead, mid) if letters else ("", lead)
+        return cls(letters, col_abs, int(digits) if digits else None, bool(row_abs))
+
+    def at(self, row: int) -> str:
+        return f"{self.col_abs}{self.col}{'$' if self.row_abs else ''}{row}"
+
+
+def _sheet_named(prefix: str) -> str:
+    name = prefix[:-1]
+    if name.startswith("'"):
+        name = name[1:-1].replace("''", "'")
+    return name.casefold()
+
+
+def _ours(prefix: str | None, shift: Shift, own: bool) -> bool:
+    """Whether a reference with this sheet prefix (or none) reads the sheet whose rows go."""
+    return _sheet_named(prefix) == shift.sheet if prefix else own
+
+
+def _reference(value: str, shift: Shift, own: bool) -> tuple[str, _End, _End | None] | None:
+    """(sheet prefix, first end, last end or None) of a reference with rows into the sheet whose rows go."""
+    match = _REFERENCE.fullmatch(value)
+    if match is None:
+        return None
+    prefix, first, last = match.groups()
+    if not _ours(prefix, shift, own):
+        return None
+    first = _End.parse(first)
+    last = _End.parse(last) if last else None
+    if first.row is None or (last is None and not first.col):
+        return None  # whole columns, or a number
+    return prefix or "", first, last
+
+
+def moved_reference(value: str, shift: Shift, own: bool = True) -> str:
+    """A reference (`A5`, `$B$2:C9`, `3:5`, `Sheet!A5`) after the deletion; #REF! when its cells are all gone.
+
+    own: the reference stands on the sheet whose rows go (one without a sheet name reads that sheet)."""
+    found = _reference(value, shift, own)
+    if found is None:
+        return value
+    prefix, first, last = found
+    if last is None:
+        row = shift.row(first.row)
+        return prefix + ("#REF!" if row is None else first.at(row))
+    rows = shift.span(first.row, last.row)
+    return prefix + ("#REF!" if rows is None else f"{first.at(rows[0])}:{last.at(rows[1])}")
+
+
+def _references(text: str):
+    tokens = Tokenizer("=" + text)
+    return tokens, [t for t in tokens.items if t.type == Token.OPERAND and t.subtype == Token.RANGE]
+
+
+def moved_formula(text: str, shift: Shift, own: bool = True) -> str:
+    """A formula (without "=") with its references into the sheet whose rows go moved with them."""
+    if not any(ch.isdigit() for ch in text):
+        return text
+    tokens, found = _references(text)
+    changed = False
+    for token in found:
+        new = moved_reference(token.value, shift, own)
+        changed |= new != token.value
+        token.value = new
+    return tokens.render()[1:] if changed else text
+
+
+def _moves_together(text: str, row: int, shift: Shift, kept: tuple[int, int]) -> bool:
+    """Whether a shared formula written at `row` still gives each remaining cell of its block (rows `kept`) its
+    own formula once re-anchored: every reference relative by rows reads rows that move by the same count."""
+    for token in _references(text)[1]:
+        match = _REFERENCE.fullmatch(token.value)
+        if match is None:
+            continue
+        prefix, ends = match.group(1), [_End.parse(e) for e in match.groups()[1:] if e]
+        for end in ends:
+            if end.row is None or end.row_abs:
+                continue
+            d = end.row - row
+            if not _ours(prefix, shift, True):  # another sheet's rows stay: the block's rows must not close up
+                if shift.touches(*kept):
+                    return False
+            elif d and shift.touches(min(kept[0], kept[0] + d), max(kept[1], kept[1] + d)):
+                return False
+    return True
+
+
+@dataclass
+class _Group:
+    """A shared formula block of the sheet: its first cell, its range, and how its cells are written now."""
+
+    si: str
+    origin: str
+    text: str
+    cols: tuple[int, int]
+    rows: tuple[int, int]
+    together: bool = True
+    anchored: bool = False
+    kept: tuple[int, int] | None = field(default=None)
+
+    def cell(self, shift: Shift, row: int, col: int, p: str) -> bytes | None:
+        """The <f> element of a remaining cell of the block (old row numbers); None: as it was."""
+        here = cell_ref(row, col)
+        if self.anchored and self.together:
+            return None
+        own = self.text if here == self.origin else Translator("=" + self.text, origin=self.origin
+                                                               ).translate_formula(here)[1:]
+        text = formula_text(moved_formula(own, shift))
+        if not self.together:
+            return f"<{p}f>{text}</{p}f>".encode()
+        self.anchored = True
+        top, bottom = shift.row(row), shift.row(self.kept[1])
+        ref = f"{col_letters(self.cols[0])}{top}:{col_letters(self.cols[1])}{bottom}"
+        if top == bottom and self.cols[0] == self.cols[1]:
+            ref = cell_ref(top, col)
+        return f'<{p}f t="shared" ref="{ref}" si="{self.si}">{text}</{p}f>'.encode()
+
+
+def _f_pattern(p: bytes) -> re.Pattern:
+    return re.compile(rb"<" + p + rb"f\b([^>]*?)(?:/>|>(.*?)</" + p + rb"f>)", re.S)
+
+
+def _cell_of(element: bytes, p: bytes, at: int) -> tuple[int, int] | None:
+    """(row, column) of the cell holding position `at` of a row element, from its r attribute."""
+    start = max(element.rfind(b"<" + p + b"c ", 0, at), element.rfind(b"<" + p + b"c\t", 0, at))
+    ref = attr(element[start:at], "r") if start >= 0 else None
+    match = re.fullmatch(r"([A-Za-z]+)(\d+)", ref or "")
+    return (int(match.group(2)), col_index(match.group(1))) if match else None
+
+
+def _groups(xml: bytes, p: bytes, span: tuple[int, int], shift: Shift) -> dict[str, _Group] | str:
+    """The sheet's shared formula blocks by group number, each told whether it can stay one; or why not."""
+    groups = {}
+    for match in _f_pattern(p).finditer(xml, *span):
+        if attr(match.group(0), "t") != "shared" or attr(match.group(0), "ref") is None:
+            continue
+        area = parse_sqref(attr(match.group(0), "ref"))
+        where = _cell_of(xml, p, match.start()) if area else None
+        if where is None or where[0] != area[0].first_row:
+            return f"a shared formula at {attr(match.group(0), 'ref')} the tool cannot place"
+        block = area[0]
+        text = unescape((match.group(2) or b"").decode())
+        group = _Group(attr(match.group(0), "si"), cell_ref(*where), text, (block.first_col, block.last_col),
+                       (block.first_row, block.last_row))
+        group.kept = shift.surviving(block.first_row, block.last_row)
+        if group.kept is not None:
+            group.together = _moves_together(text, where[0], shift, group.kept)
+        groups[group.si] = group
+    return groups
+
+
+def _moved_rows(xml: bytes, p: bytes, span: tuple[int, int], shift: Shift, groups: dict[str, _Group]) -> bytes:
+    """<sheetData> without the deleted rows, every later row renumbered, every formula following the move."""
+    f_re, ps = _f_pattern(p), p.decode()
+    cell_r = re.compile(rb"(<" + p + rb"c\b[^>]*?\sr=\"[A-Za-z]+)(\d+)\"")
+
+    def formula(match: re.Match, row: int) -> bytes:
+        element = match.group(0)
+        group = groups.get(attr(element, "si")) if attr(element, "t") == "shared" else None
+        if group is not None:
+            where = _cell_of(match.string, p, match.start())
+            new = group.cell(shift, row, where[1], ps) if where else None
+            return element if new is None else new
+        if match.group(2) is None:
+            return element
+        text = unescape(match.group(2).decode())
+        moved = moved_formula(text, shift)
+        if attr(element, "ref") is not None:
+            element = set_attr(element, "ref", moved_reference(attr(element, "ref"), shift))
+        if moved == text:
+            return element
+        head = element[:element.index(b">") + 1]
+        return head + formula_text(moved).encode() + b"</" + p + b"f>"
+
+    out, pos, row = [xml[:span[0]]], span[0], 0
+    for match in element_pattern(p, "row").finditer(xml, *span):
+        element = match.group(0)
+        row = _row_number(element[:element.index(b">")], row)
+        out.append(xml[pos:match.start()])
+        pos = match.end()
+        new = shift.row(row)
+        if new is None:
+            continue
+        if new != row:
+            head = element.index(b">")
+            element = set_attr(element[:head + 1], "r", str(new)) + element[head + 1:]
+            element = cell_r.sub(lambda m, n=str(new).encode(): m.group(1) + n + b'"', element)
+        if b"<" + p + b"f" in element:
+            element = f_re.sub(lambda m, r=row: formula(m, r), element)
+        out.append(element)
+    out.append(xml[pos:])
+    return b"".join(out)
+
+
+def _moved_element(element: bytes, key: str, shift: Shift) -> bytes:
+    areas = [moved_reference(piece, shift) for piece in (attr(element, key) or "").split()]
+    areas = [a for a in areas if a != "#REF!"]
+    return set_attr(element, key, " ".join(areas)) if areas else b""
+
+
+def _recount(xml: bytes, p: bytes, container: str, child: str) -> bytes:
+    """A list element with its count attribute restated, or gone when nothing is left in it."""
+    found = element_pattern(p, container).search(xml)
+    if found is None:
+        return xml
+    children = len(re.findall(rb"<" + p + child.encode() + rb"\b", found.group(0)))
+    new = set_attr(found.group(0), "count", str(children)) if attr(found.group(0), "count") else found.group(0)
+    return xml[:found.start()] + (new if children else b"") + xml[found.end():]
+
+
+def _moved_areas(xml: bytes, p: bytes, shift: Shift) -> bytes:
+    """Merged cells, rules, validations, hyperlinks and the dimension moved or shrunk with the rows."""
+    for name, key in _AREAS.items():
+        xml = element_pattern(p, name).sub(lambda m, k=key: _moved_element(m.group(0), k, shift), xml)
+    for container, child in (("mergeCells", "mergeCell"), ("dataValidations", "dataValidation"),
+                             ("hyperlinks", "hyperlink")):
+        xml = _recount(xml, p, container, child)
+    return xml
+
+
+def _anchored_rows(pkg: Package, part: str) -> list[int]:
+    """The rows (1-based) drawings, buttons and comments of the sheet are anchored on."""
+    rows = []
+    for drawing in pkg.related(part, DRAWING_REL):
+        rows += [int(r) + 1 for r in re.findall(rb"<(?:\w+:)?row>(\d+)</(?:\w+:)?row>", pkg.read(drawing))]
+    for vml in pkg.related(part, VML_REL):
+        data = pkg.read(vml)
+        rows += [int(r) + 1 for r in re.findall(rb"<x:Row>\s*(\d+)\s*</x:Row>", data)]
+        for anchor in re.findall(rb"<x:Anchor>([^<]*)</x:Anchor>", data):
+            numbers = [int(n) for n in anchor.replace(b" ", b"").split(b",") if n.isdigit()]
+            rows += [n + 1 for n in numbers[2::4]]
+    for comments in pkg.related(part, COMMENTS_REL):
+        rows += [a.first_row for ref in re.findall(rb'<(?:\w+:)?comment\b[^>]*\sref="([^"]+)"', pkg.read(comments))
+                 for a in parse_sqref(ref.decode())]
+    return rows
+
+
+def _named(sheet: str) -> list[bytes]:
+    """How a formula names the sheet, as it stands in XML: Name! or 'Name'!."""
+    quoted = "'" + sheet.replace("'", "''") + "'!"
+    return [escape(quoted).encode(), escape(quoted).replace("'", "&apos;").encode(), escape(sheet + "!").encode()]
+
+
+def _names_sheet(data: bytes, sheet: str) -> bool:
+    folded = data.lower()
+    return any(name.lower() in folded for name in _named(sheet))
+
+
+def _why_not(pkg: Package, sheet: str, part: str, xml: bytes, tables: list[TablePart], shift: Shift) -> str | None:
+    """Why the rows cannot be deleted safely, or None."""
+    for table in tables:
+        if not table.header_row:
+            return f"table {table.name} has no header row"
+        ends = [table.header_row, *range(table.last_row - table.totals + 1, table.last_row + 1)]
+        if any(shift.row(r) is None for r in ends):
+            return f"a deleted row is the header or totals row of table {table.name}"
+    p = prefix_of(xml)
+    span = _sheet_data(xml, p) or (0, 0)
+    outside = xml[:span[0]] + xml[span[1]:]
+    for name in _UNMOVABLE:
+        if re.search(rb"<" + p + name.encode() + rb"\b", outside):
+            return f"the sheet has {name}"
+    if re.search(rb"<(?:\w+:)?extLst\b.*sqref", outside, re.S):
+        return "the sheet has Excel 2010 rules or validations (extLst)"
+    for text in re.findall(rb"<(?:\w+:)?formula[12]?>(.*?)</(?:\w+:)?formula[12]?>", outside, re.S):
+        if _CELL_IN_RULE.search(unescape(text.decode())):
+            return "a rule or validation formula names a cell"
+    for match in _f_pattern(p).finditer(xml, *span):
+        if attr(match.group(0), "t") == "array":
+            block = parse_sqref(attr(match.group(0), "ref") or "")
+            if block and shift.touches(block[0].first_row, block[0].last_row):
+                return f"an array formula at {attr(match.group(0), 'ref')} spans deleted rows"
+    if any(row >= shift.first for row in _anchored_rows(pkg, part)):
+        return f"a drawing, button or comment is anchored at or below row {shift.first}"
+    for name in pkg.part_names:
+        if name.startswith(("xl/charts/", "xl/pivotCache/")) and _names_sheet(pkg.read(name), sheet):
+            return f"{name} reads the sheet"
+    for other in _other_sheets(pkg, part):
+        data = pkg.read(other)
+        if not _names_sheet(data, sheet):
+            continue
+        p_other = prefix_of(data)
+        cells = _sheet_data(data, p_other) or (0, 0)
+        if _names_sheet(data[:cells[0]] + data[cells[1]:], sheet):
+            return f"a rule or validation on {other} reads the sheet"
+        for match in _f_pattern(p_other).finditer(data, *cells):
+            if attr(match.group(0), "t") == "shared" and _names_sheet(match.group(0), sheet):
+                return f"a shared formula on {other} reads the sheet"
+    return None
+
+
+def _other_sheets(pkg: Package, part: str) -> list[str]:
+    return [o for o in pkg.related(pkg.workbook_part, parts.WORKSHEET_REL) if o != part and pkg.has(o)]
+
+
+def _elsewhere(pkg: Package, sheet: str, part: str, shift: Shift) -> None:
+    """Formulas of other sheets and defined names that point into the sheet, moved with its rows."""
+    for other in _other_sheets(pkg, part):
+        data = pkg.read(other)
+        if not _names_sheet(data, sheet):
+            continue
+        p = prefix_of(data)
+
+        def formula(match: re.Match, p=p) -> bytes:
+            if match.group(1) is None or not _names_sheet(match.group(0), sheet):
+                return match.group(0)
+            text = unescape(match.group(1).decode())
+            moved = moved_formula(text, shift, own=False)
+            return match.group(0) if moved == text else match.group(0)[:match.start(1) - match.start()] + \
+                formula_text(moved).encode() + b"</" + p + b"f>"
+        f_text = re.compile(rb"<" + p + rb"f\b[^>]*?(?:/>|>(.*?)</" + p + rb"f>)", re.S)
+        pkg.write(other, f_text.sub(formula, data))
+    workbook = pkg.read(pkg.workbook_part)
+    if _names_sheet(workbook, sheet):
+        name_re = re.compile(rb"(<(?:\w+:)?definedName\b[^>]*>)(.*?)(</(?:\w+:)?definedName>)", re.S)
+        pkg.write(pkg.workbook_part, name_re.sub(
+            lambda m: m.group(1) + escape(moved_formula(unescape(m.group(2).decode()), shift, own=False)).encode()
+            + m.group(3), workbook))
+
+
+def empty_rows(pkg: Package, sheet_name: str, rows: Iterable[int]) -> None:
+    """The rows' values cleared, their formulas kept (they read blank): the rows stay, reading as none."""
+    rows = sorted(set(rows))
+    if not rows:
+        return
+    found = row_cells(pkg.read(pkg.sheet_part(sheet_name)), range(rows[0], rows[-1] + 1))
+    pkg.set_cached(sheet_name, {(row, col): None for row in rows for col in found.get(row, {})})
+
+
+def delete_rows(pkg: Package, sheet_name: str, rows: Iterable[int]) -> str | None:
+    """Delete the rows (1-based) of a sheet, the rows below moving up; None when done, else why they were only
+    emptied (see the module's docstring)."""
+    gone = set(rows)
+    if not gone:
+        return None
+    part = pkg.sheet_part(sheet_name)
+    tables = sheet_tables(pkg, sheet_name)
+    last_rows = [t.data_rows[0] for t in tables if t.data_rows and set(t.data_rows) <= gone]
+    gone -= set(last_rows)
+    if not gone:
+        empty_rows(pkg, sheet_name, last_rows)
+        return None
+    shift = Shift(sorted(gone), sheet_name)
+    xml = pkg.read(part)
+    p = prefix_of(xml)
+    span = _sheet_data(xml, p)
+    reason = _why_not(pkg, sheet_name, part, xml, tables, shift)
+    groups = _groups(xml, p, span, shift) if span and reason is None else {}
+    if isinstance(groups, str):
+        reason = groups
+    if reason is not None:
+        empty_rows(pkg, sheet_name, gone | set(last_rows))
+        return reason
+    empty_rows(pkg, sheet_name, last_rows)
+    xml = pkg.read(part)
+    if span:
+        xml = _moved_rows(xml, p, _sheet_data(xml, p), shift, groups)
+    pkg.write(part, _moved_areas(xml, p, shift))
+    for table in tables:
+        data = pkg.read(table.part)
+        pkg.write(table.part, re.sub(rb'(\sref=")([^"]*)(")', lambda m: m.group(1) + escape(
+            moved_reference(unescape(m.group(2).decode()), shift)).encode() + m.group(3), data))
+    _elsewhere(pkg, sheet_name, part, shift)
+    pkg._drop_calc_chain()  # the cells it lists have moved; Excel rebuilds it
+    return None
