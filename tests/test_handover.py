@@ -1,16 +1,28 @@
 """Handover (DOMAIN section 16): a rep's customers move with their open deals, contacts, deal contacts,
-activities and payments; in a team folder from one workbook to the other, both files or neither; History
-records each owner change; --dry-run changes nothing."""
+activities and payments; in a team folder from one workbook to the other, both files or neither, the rows
+deleted from the leaving rep's tables; History records each owner change; --dry-run changes nothing."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from helpers import HANDOVER_DAY as DAY
-from helpers import ann_frames, bob_frames, xl_crm
+from helpers import ann_frames, bob_frames, expected_cell, same, values_of, xl_crm
 
 from xl_crm.commands.workbook import write_standard_workbook
+from xl_crm.compute import derive
 from xl_crm.folder.read import read_team
+from xl_crm.model import schema
 from xl_crm.model.asof import AsOf
+from xl_crm.ooxml.package import Package
+from xl_crm.ooxml.tables import sheet_tables
 from xl_crm.sheets.read import read_workbook
+from xl_crm.team.handover import MOVED, handover
+
+# what tells one row from another on each sheet
+ROW_KEYS = {"customers": ("customer_id",), "opportunities": ("opportunity_id",), "contacts": ("contact_id",),
+            "payments": ("payment_id",), "deal_contacts": ("opportunity_id", "contact_id"),
+            "activities": ("date", "customer_id", "opportunity_id")}  # History gains rows: its own test
 
 
 def team_folder(root, n: int = 3):
@@ -59,6 +71,67 @@ def test_a_handover_in_a_folder_moves_the_rows_to_the_other_reps_workbook(tmp_pa
     assert set(owner_rows["new"]) == {"Bob"}
     checked = xl_crm("check", folder)
     assert "another workbook" not in checked.output, checked.output
+    tables, sheets = table_rows(folder / "ann.xlsx"), values_of(folder / "ann.xlsx")
+    assert tables["Customers"] == (1, 2) and tables["Opportunities"] == (1, 5)  # A-KEEP; AW0-AW2 and AK
+    for sheet in ("Contacts", "Activities", "Payments", "DealContacts"):  # every row went
+        assert tables[sheet] == (1, 2), sheet  # one emptied row stays, as in Excel
+        assert all(cell in ("", None) for row in sheets[sheet][1:] for cell in row), sheet
+
+
+def rows_in(folder) -> Counter:
+    """Every row of every sheet over the team, by what tells it apart."""
+    found = Counter()
+    for data in read_team(folder).members:
+        for key, columns in ROW_KEYS.items():
+            if key in data.tables:
+                found.update((key, *row) for row in data.tables[key].frame[list(columns)].itertuples(index=False))
+    return found
+
+
+def table_rows(path) -> dict[str, tuple[int, int]]:
+    """Sheet name -> (header row, last row) of its table."""
+    with Package.open(path) as pkg:
+        return {name: (t.header_row, t.last_row) for name in pkg.sheet_names for t in sheet_tables(pkg, name)}
+
+
+def rule_mismatches(data) -> list[str]:
+    """Derived cells of Customers and Opportunities that differ from the rules applied to the rows' cells."""
+    problems = []
+    for key, rules in (("customers", derive.customer_columns), ("opportunities", derive.opportunity_columns)):
+        spec = schema.sheet(key)
+        got = data.tables[key].frame
+        frame = got.reindex(columns=spec.keys).astype(object)
+        expected = rules(frame.where(frame.notna(), None), DAY, data.settings)
+        for column in spec.role(schema.DERIVED):
+            for row, value in expected[column.key].items():
+                if not same(expected_cell(column, value, "en"), got.at[row, column.key]):
+                    problems.append(f"{key} row {row} {column.key}: python {value!r} sheet {got.at[row, column.key]!r}")
+    return problems
+
+
+def test_the_moved_rows_are_deleted_from_the_leaving_reps_tables(tmp_path, recalc):
+    folder = team_folder(tmp_path / "team", n=4)
+    ann = folder / "ann.xlsx"
+    before, tables_before, rows_before = values_of(ann), table_rows(ann), rows_in(folder)
+    plan = handover(folder, "Ann", "Bob", ["A0", "A2"], as_of=DAY)  # A1 and A3 stay between and below
+    moved = plan.rows[ann]
+    after, tables_after = values_of(ann), table_rows(ann)
+    assert rows_in(folder) == rows_before  # no row lost or doubled
+    data = read_workbook(ann)
+    assert {key for key in MOVED if moved.get(key)} == set(MOVED) - {"competitors"}
+    for key in MOVED:
+        if not moved.get(key):
+            continue
+        sheet = data.tables[key].sheet_name
+        header, last = tables_before[sheet]
+        staying = [before[sheet][r - 1] for r in range(header + 1, last + 1) if r not in moved.get(key, [])]
+        assert tables_after[sheet] == (header, header + max(len(staying), 1)), sheet  # the table ends at the last row
+        rows = after[sheet][header:header + len(staying)]
+        assert rows == staying, sheet  # the same rows in the same order: no blank row inside
+        assert all(any(cell not in ("", None) for cell in row) for row in rows), sheet
+    assert sorted(data.frame("customers")["customer_id"]) == ["A-KEEP", "A1", "A3"]
+    assert rule_mismatches(read_workbook(recalc(ann))) == []
+    assert "another workbook" not in xl_crm("check", folder).output
 
 
 def test_a_dry_run_lists_and_changes_nothing(tmp_path):
