@@ -133,7 +133,8 @@ def _reference(value: str, shift: Shift, own: bool) -> tuple[str, _End, _End | N
 
 
 def moved_reference(value: str, shift: Shift, own: bool = True) -> str:
-    """A reference (`A5`, `$B$2:C9`, `3:5`, `Sheet!A5`) after the deletion; #REF! when its cells are all gone.
+    """A reference (`A5`, `$B$2:C9`, `3:5`, `Sheet!A5`) after the deletion; #REF! when its cells are all gone
+    (without the sheet name, which LibreOffice would not read).
 
     own: the reference stands on the sheet whose rows go (one without a sheet name reads that sheet)."""
     found = _reference(value, shift, own)
@@ -142,9 +143,9 @@ def moved_reference(value: str, shift: Shift, own: bool = True) -> str:
     prefix, first, last = found
     if last is None:
         row = shift.row(first.row)
-        return prefix + ("#REF!" if row is None else first.at(row))
+        return "#REF!" if row is None else prefix + first.at(row)
     rows = shift.span(first.row, last.row)
-    return prefix + ("#REF!" if rows is None else f"{first.at(rows[0])}:{last.at(rows[1])}")
+    return "#REF!" if rows is None else f"{prefix}{first.at(rows[0])}:{last.at(rows[1])}"
 
 
 def _references(text: str):
