@@ -65,6 +65,11 @@ def reader(field: str, settings: Settings = DEFAULT, recorded: bool = False):
     return canonical
 
 
+def known(value):
+    """A canonical value, None for an unreadable one."""
+    return None if isinstance(value, Unreadable) else value
+
+
 def _from_text(kind: str, text: str):
     """A date or a number written as text; anything else stays text."""
     if kind == "date":
@@ -141,8 +146,7 @@ class History:
         """The field's canonical value per deal from History alone (unreadable -> None), by opportunity_id."""
         read = reader(field, self.settings, recorded=True)
         new = self.latest(field, day)["new"]
-        values = pd.Series(per_value(read, new), index=new.index, dtype=object)
-        return values.map(lambda v: None if isinstance(v, Unreadable) else v).astype(object)
+        return pd.Series(per_value(lambda v: known(read(v)), new), index=new.index, dtype=object)
 
     @cached_property
     def first_dates(self) -> pd.Series:

@@ -19,8 +19,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from ..compute.history import History, Unreadable, reader
-from ..model.typed import DATE, column, dates
+from ..compute.history import History, known, reader
+from ..model.typed import DATE, column, dates, per_value
 from .data import ReportBook, scope_counts, scope_sums
 
 CHANGE_METRICS = ("moved_forward", "pushed", "amount_added", "amount_removed", "slipped_count")
@@ -151,15 +151,15 @@ def _month_changes(book: ReportBook, first: date, last: date, as_of: date) -> Mo
     window = rows[(rows["date"] >= np.datetime64(first, "D").astype(DATE))
                   & (rows["date"] <= np.datetime64(last, "D").astype(DATE))]
     deals = _memo(book, ("deals by id",), lambda: o.drop_duplicates("opportunity_id").set_index("opportunity_id"))
-    known = window[window["opportunity_id"].isin(deals.index)]
+    kept = window[window["opportunity_id"].isin(deals.index)]
 
     def of(field: str) -> pd.DataFrame:
-        part = known[known["field"] == field]
+        part = kept[kept["field"] == field]
         read = reader(field, book.settings, recorded=True)
         frame = pd.DataFrame({"opportunity_id": part["opportunity_id"].to_numpy(),
                               "date": part["date"].dt.date.to_numpy(),
-                              "old": [_known(read(v)) for v in part["old"].to_numpy()],
-                              "new": [_known(read(v)) for v in part["new"].to_numpy()]})
+                              "old": per_value(lambda v: known(read(v)), part["old"]),
+                              "new": per_value(lambda v: known(read(v)), part["new"])})
         info = deals.loc[frame["opportunity_id"], ["name", "owner", "scope"]].reset_index(drop=True)
         return pd.concat([frame, info], axis=1)
 
@@ -175,8 +175,10 @@ def _month_changes(book: ReportBook, first: date, last: date, as_of: date) -> Mo
     pushed = pushed.assign(push_count=pushed["opportunity_id"].map(counts).to_numpy())
     amounts = of("amount")
     firsts = pd.to_datetime(pd.Series(h.first_dates.reindex(amounts["opportunity_id"]).to_numpy())).dt.date
-    statuses = {day: h.status_at(day) for day in set(amounts["date"])}  # each refresh date once
-    status = np.array([statuses[d].get(i) for i, d in zip(amounts["opportunity_id"], amounts["date"])], dtype=object)
+    status, days = np.empty(len(amounts), dtype=object), amounts["date"].to_numpy()
+    for day in set(days):  # each refresh date once
+        rows = days == day
+        status[rows] = h.status_at(day).reindex(amounts["opportunity_id"].to_numpy()[rows]).to_numpy()
     amounts = amounts[(amounts["date"] > firsts).to_numpy() & (status == "Open")]
     change = [(b or 0.0) - (a or 0.0) for a, b in zip(amounts["old"], amounts["new"])]
     amounts = amounts.assign(change=np.array(change, dtype=float))
@@ -192,10 +194,6 @@ def _later(frame: pd.DataFrame) -> np.ndarray:
     """Rows whose new value is known and later (higher) than a known old one."""
     pairs = zip(frame["old"], frame["new"])
     return np.fromiter((a is not None and b is not None and b > a for a, b in pairs), dtype=bool, count=len(frame))
-
-
-def _known(value):
-    return None if value is None or isinstance(value, Unreadable) else value
 
 
 def change_metrics(book: ReportBook, month: str, as_of: date, own: bool = True) -> dict[str, np.ndarray]:
