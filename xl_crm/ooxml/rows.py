@@ -40,6 +40,7 @@ from .xstring import formula_text
 MAX_ROW = 1048576
 _END = r"\$?[A-Za-z]{1,3}\$?\d+|\$?[A-Za-z]{1,3}|\$?\d+"
 _REFERENCE = re.compile(rf"((?:'(?:[^']|'')+'|[^'!:\[\]]+)!)?({_END})(?::({_END}))?")
+_SI = re.compile(rb'\ssi="([^"]*)"')
 _ENDPOINT = re.compile(r"(\$?)([A-Za-z]*)(\$?)(\d*)")
 _CELL_IN_RULE = re.compile(r"(?<![A-Za-z_.\d])\$?[A-Za-z]{1,3}\$?\d+(?![\d(])|\d:\$?\d")
 _AREAS = {"dimension": "ref", "mergeCell": "ref", "hyperlink": "ref", "conditionalFormatting": "sqref",
@@ -221,6 +222,11 @@ def _f_pattern(p: bytes) -> re.Pattern:
     return re.compile(rb"<" + p + rb"f\b([^>]*?)(?:/>|>(.*?)</" + p + rb"f>)", re.S)
 
 
+def _blocks(p: bytes) -> re.Pattern:
+    """The formulas that cover a block of cells (shared formulas' first cells, array formulas): those with a ref."""
+    return re.compile(rb"<" + p + rb"f\b(?=[^>]*\sref=)([^>]*?)(?:/>|>(.*?)</" + p + rb"f>)", re.S)
+
+
 def _cell_of(element: bytes, p: bytes, at: int) -> tuple[int, int] | None:
     """(row, column) of the cell holding position `at` of a row element, from its r attribute."""
     start = max(element.rfind(b"<" + p + b"c ", 0, at), element.rfind(b"<" + p + b"c\t", 0, at))
@@ -232,8 +238,8 @@ def _cell_of(element: bytes, p: bytes, at: int) -> tuple[int, int] | None:
 def _groups(xml: bytes, p: bytes, span: tuple[int, int], shift: Shift) -> dict[str, _Group] | str:
     """The sheet's shared formula blocks by group number, each told whether it can stay one; or why not."""
     groups = {}
-    for match in _f_pattern(p).finditer(xml, *span):
-        if attr(match.group(0), "t") != "shared" or attr(match.group(0), "ref") is None:
+    for match in _blocks(p).finditer(xml, *span):
+        if attr(match.group(0), "t") != "shared":
             continue
         area = parse_sqref(attr(match.group(0), "ref"))
         where = _cell_of(xml, p, match.start()) if area else None
@@ -257,8 +263,11 @@ def _moved_rows(xml: bytes, p: bytes, span: tuple[int, int], shift: Shift, group
 
     def formula(match: re.Match, row: int) -> bytes:
         element = match.group(0)
-        group = groups.get(attr(element, "si")) if attr(element, "t") == "shared" else None
+        si = _SI.search(element, 0, element.find(b">")) if b"shared" in element else None
+        group = groups.get(si.group(1).decode()) if si else None
         if group is not None:
+            if group.anchored and group.together:
+                return element  # a cell of a block that stays shared
             where = _cell_of(match.string, p, match.start())
             new = group.cell(shift, row, where[1], ps) if where else None
             return element if new is None else new
@@ -366,7 +375,7 @@ def _why_not(pkg: Package, sheet: str, part: str, xml: bytes, tables: list[Table
     for text in re.findall(rb"<(?:\w+:)?formula[12]?>(.*?)</(?:\w+:)?formula[12]?>", outside, re.S):
         if _CELL_IN_RULE.search(unescape(text.decode())):
             return "a rule or validation formula names a cell"
-    for match in _f_pattern(p).finditer(xml, *span):
+    for match in _blocks(p).finditer(xml, *span):
         if attr(match.group(0), "t") == "array":
             block = parse_sqref(attr(match.group(0), "ref") or "")
             if block and shift.touches(block[0].first_row, block[0].last_row):
