@@ -47,19 +47,13 @@ def is_past(book: ReportBook, as_of: date) -> bool:
     return present is not None and as_of < present
 
 
-def _by_row(book: ReportBook, values: pd.Series) -> pd.Series:
-    """Values keyed by opportunity_id, per deal row of the book."""
-    o = book.opportunities
-    return pd.Series(values.reindex(o["opportunity_id"]).to_numpy(), index=o.index)
-
-
 def stage_at(book: ReportBook, as_of: date) -> np.ndarray:
     """Each deal's stage number as an open deal at as_of (0: unknown); today's stage at the present."""
     def make():
         o = book.opportunities
         if not is_past(book, as_of):
             return o["open_stage"].to_numpy()
-        return _by_row(book, history(book).value_at("stage", as_of)).fillna(0).astype(int).to_numpy()
+        return book.per_deal_row(history(book).value_at("stage", as_of)).fillna(0).astype(int).to_numpy()
 
     return _memo(book, ("stage at", as_of), make)
 
@@ -88,8 +82,8 @@ def amount_at(book: ReportBook, as_of: date) -> np.ndarray:
         if not is_past(book, as_of):
             return now
         h = history(book)
-        then = _by_row(book, h.recorded("amount", as_of)).astype(float).fillna(0.0).to_numpy()
-        seen = (_by_row(book, h.first_dates) <= pd.Timestamp(as_of)).to_numpy()
+        then = book.per_deal_row(h.recorded("amount", as_of)).astype(float).fillna(0.0).to_numpy()
+        seen = (book.per_deal_row(h.first_dates) <= pd.Timestamp(as_of)).to_numpy()
         return np.where(seen, then, now)
 
     return _memo(book, ("amount at", as_of), make)
@@ -114,7 +108,7 @@ def close_at(book: ReportBook, as_of: date) -> pd.Series:
         o = book.opportunities
         if not is_past(book, as_of):
             return dates(column(book.raw_opportunities, "expected_close")).set_axis(o.index)
-        at = _by_row(book, history(book).value_at("expected_close", as_of))
+        at = book.per_deal_row(history(book).value_at("expected_close", as_of))
         return pd.to_datetime(at, errors="coerce").astype(DATE)
 
     return _memo(book, ("close at", as_of), make)
@@ -127,7 +121,7 @@ def slipped(book: ReportBook, as_of: date, pipeline: np.ndarray) -> np.ndarray:
 
 def push_counts(book: ReportBook, as_of: date) -> np.ndarray:
     """push_count at as_of per deal row."""
-    return _memo(book, ("pushes", as_of), lambda: _by_row(book, history(book).push_counts(as_of)).fillna(0)
+    return _memo(book, ("pushes", as_of), lambda: book.per_deal_row(history(book).push_counts(as_of)).fillna(0)
                  .astype(int).to_numpy())
 
 

@@ -136,6 +136,7 @@ class ReportBook:
         self._snapshots: dict[date, Snapshot] = {}
         self.memo: dict = {}  # what the model computes once per batch (month tables)
         self.stale_memo: dict = {}  # rules.stale by (status, stage, days): the same rows recur at every date
+        self._deal_rows: dict[int, tuple[pd.Index, np.ndarray]] = {}  # id(index) -> (index, each deal row's place)
 
     @classmethod
     def from_data(cls, data) -> "ReportBook":
@@ -145,12 +146,25 @@ class ReportBook:
         book.present = data.as_of or date.today()
         return book
 
+    def per_deal_row(self, values: pd.Series) -> pd.Series:
+        """Values keyed by opportunity_id, per deal row of the book (NaN, NaT where the deal has none).
+
+        History's answers at every date share one index: each row's ID is
+        looked up in it once per batch, not once per answer.
+        """
+        index = values.index
+        if id(index) not in self._deal_rows:  # the index is kept with its places: its id stays its own
+            self._deal_rows[id(index)] = (index, index.get_indexer(self.opportunities["opportunity_id"]))
+        places = self._deal_rows[id(index)][1]
+        return pd.Series(pd.api.extensions.take(values.to_numpy(), places, allow_fill=True),
+                         index=self.opportunities.index)
+
     @cached_property
     def since(self) -> pd.Series:
         """When each deal counts from in a pipeline: created, else its first History date (NaT: unknown)."""
         o = self.opportunities
-        first = self.inputs.history.first_dates.reindex(o["opportunity_id"]).to_numpy()
-        return pd.to_datetime(o["created"]).fillna(pd.Series(pd.to_datetime(first), index=o.index))
+        first = self.per_deal_row(self.inputs.history.first_dates)
+        return pd.to_datetime(o["created"]).fillna(pd.to_datetime(first))
 
     def open_status(self, as_of: date) -> pd.Series:
         """Deals whose status is Open at as_of: today's status, or before the present History's then.
@@ -161,7 +175,7 @@ class ReportBook:
         if self.present is None or as_of >= self.present:
             return o["status"] == "Open"
         recorded = self.inputs.history.recorded("status", as_of)
-        then = pd.Series(recorded.reindex(o["opportunity_id"]).to_numpy(), index=o.index)
+        then = self.per_deal_row(recorded)
         return then.where(then.notna(), o["status"]).eq("Open") & ~(o["closed"] <= pd.Timestamp(as_of))
 
     @property

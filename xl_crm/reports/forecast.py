@@ -170,7 +170,7 @@ def _committed_before(book: ReportBook, month: str) -> np.ndarray:
     if not len(history.until(day)):
         return np.full(1 + reps, np.nan)
     o = book.opportunities
-    at = lambda field: o["opportunity_id"].map(history.value_at(field, day))  # noqa: E731
+    at = lambda field: book.per_deal_row(history.value_at(field, day))  # noqa: E731
     status, close, amount = at("status"), pd.to_datetime(at("expected_close")), at("amount")
     stage, category = at("stage"), at("forecast_category")
     then = pd.Series(per_row(forecast, category, "Open", stage, settings=book.settings), index=o.index)
