@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 
 from helpers import HANDOVER_DAY as DAY
-from helpers import ann_frames, bob_frames, expected_cell, same, values_of, xl_crm
+from helpers import ann_frames, bob_frames, expected_cell, parts_of, rewrite_part, same, values_of, xl_crm
 
 from xl_crm.commands.workbook import write_standard_workbook
 from xl_crm.compute import derive
@@ -132,6 +132,27 @@ def test_the_moved_rows_are_deleted_from_the_leaving_reps_tables(tmp_path, recal
     assert sorted(data.frame("customers")["customer_id"]) == ["A-KEEP", "A1", "A3"]
     assert rule_mismatches(read_workbook(recalc(ann))) == []
     assert "another workbook" not in xl_crm("check", folder).output
+
+
+def test_a_sheet_holding_what_cannot_move_has_its_rows_emptied_with_a_note(tmp_path):
+    folder = team_folder(tmp_path / "team")
+    ann = folder / "ann.xlsx"
+    with Package.open(ann) as pkg:
+        part = pkg.sheet_part("Customers")
+    xml = parts_of(ann)[part]
+    at = xml.index(b"<tableParts")  # a page break below the rows: it would have to move with them
+    rewrite_part(ann, tmp_path / "breaks.xlsx", part,
+                 xml[:at] + b'<rowBreaks count="1" manualBreakCount="1"><brk id="4" max="16383" man="1"/></rowBreaks>'
+                 + xml[at:]).replace(ann)
+    before, tables, rows_before = values_of(ann)["Customers"], table_rows(ann), rows_in(folder)
+    done = xl_crm("handover", folder, "--from", "Ann", "--to", "Bob", "--as-of", DAY.isoformat())
+    assert done.exit_code == 0, done.output
+    assert "Customers: the moved rows were emptied, not deleted: the sheet has rowBreaks" in done.output
+    assert rows_in(folder) == rows_before
+    after = values_of(ann)["Customers"]
+    assert table_rows(ann)["Customers"] == tables["Customers"] and len(after) == len(before)
+    assert [row[0] for row in after[1:]] == ["", "", "", "A-KEEP"]
+    assert table_rows(ann)["Contacts"] == (1, 2)  # the other sheets' rows are deleted
 
 
 def test_a_dry_run_lists_and_changes_nothing(tmp_path):

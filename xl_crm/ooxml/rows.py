@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.formula.translate import Translator
@@ -195,10 +195,9 @@ class _Group:
     origin: str
     text: str
     cols: tuple[int, int]
-    rows: tuple[int, int]
-    together: bool = True
-    anchored: bool = False
-    kept: tuple[int, int] | None = field(default=None)
+    kept: tuple[int, int] | None  # its first and last rows that stay
+    together: bool = True  # it stays one shared formula, anchored on its first remaining cell
+    anchored: bool = False  # that cell has been written
 
     def cell(self, shift: Shift, row: int, col: int, p: str) -> bytes | None:
         """The <f> element of a remaining cell of the block (old row numbers); None: as it was."""
@@ -248,8 +247,7 @@ def _groups(xml: bytes, p: bytes, span: tuple[int, int], shift: Shift) -> dict[s
         block = area[0]
         text = unescape((match.group(2) or b"").decode())
         group = _Group(attr(match.group(0), "si"), cell_ref(*where), text, (block.first_col, block.last_col),
-                       (block.first_row, block.last_row))
-        group.kept = shift.surviving(block.first_row, block.last_row)
+                       shift.surviving(block.first_row, block.last_row))
         if group.kept is not None:
             group.together = _moves_together(text, where[0], shift, group.kept)
         groups[group.si] = group
