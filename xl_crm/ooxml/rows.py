@@ -226,6 +226,11 @@ def _blocks(p: bytes) -> re.Pattern:
     return re.compile(rb"<" + p + rb"f\b(?=[^>]*\sref=)([^>]*?)(?:/>|>(.*?)</" + p + rb"f>)", re.S)
 
 
+def _with_text(element: bytes, text: str, p: bytes) -> bytes:
+    """An <f> element holding another formula text, its attributes kept."""
+    return element[:element.index(b">") + 1] + formula_text(text).encode() + b"</" + p + b"f>"
+
+
 def _cell_of(element: bytes, p: bytes, at: int) -> tuple[int, int] | None:
     """(row, column) of the cell holding position `at` of a row element, from its r attribute."""
     start = max(element.rfind(b"<" + p + b"c ", 0, at), element.rfind(b"<" + p + b"c\t", 0, at))
@@ -275,10 +280,7 @@ def _moved_rows(xml: bytes, p: bytes, span: tuple[int, int], shift: Shift, group
         moved = moved_formula(text, shift)
         if attr(element, "ref") is not None:
             element = set_attr(element, "ref", moved_reference(attr(element, "ref"), shift))
-        if moved == text:
-            return element
-        head = element[:element.index(b">") + 1]
-        return head + formula_text(moved).encode() + b"</" + p + b"f>"
+        return element if moved == text else _with_text(element, moved, p)
 
     out, pos, row = [xml[:span[0]]], span[0], 0
     for match in element_pattern(p, "row").finditer(xml, *span):
@@ -410,14 +412,13 @@ def _elsewhere(pkg: Package, sheet: str, part: str, shift: Shift) -> None:
         p = prefix_of(data)
 
         def formula(match: re.Match, p=p) -> bytes:
-            if match.group(1) is None or not _names_sheet(match.group(0), sheet):
-                return match.group(0)
-            text = unescape(match.group(1).decode())
+            element = match.group(0)
+            if match.group(2) is None or not _names_sheet(element, sheet):
+                return element
+            text = unescape(match.group(2).decode())
             moved = moved_formula(text, shift, own=False)
-            return match.group(0) if moved == text else match.group(0)[:match.start(1) - match.start()] + \
-                formula_text(moved).encode() + b"</" + p + b"f>"
-        f_text = re.compile(rb"<" + p + rb"f\b[^>]*?(?:/>|>(.*?)</" + p + rb"f>)", re.S)
-        pkg.write(other, f_text.sub(formula, data))
+            return element if moved == text else _with_text(element, moved, p)
+        pkg.write(other, _f_pattern(p).sub(formula, data))
     workbook = pkg.read(pkg.workbook_part)
     if _names_sheet(workbook, sheet):
         name_re = re.compile(rb"(<(?:\w+:)?definedName\b[^>]*>)(.*?)(</(?:\w+:)?definedName>)", re.S)
@@ -426,7 +427,7 @@ def _elsewhere(pkg: Package, sheet: str, part: str, shift: Shift) -> None:
             + m.group(3), workbook))
 
 
-def empty_rows(pkg: Package, sheet_name: str, rows: Iterable[int]) -> None:
+def _empty_rows(pkg: Package, sheet_name: str, rows: Iterable[int]) -> None:
     """The rows' values cleared, their formulas kept (they read blank): the rows stay, reading as none."""
     rows = sorted(set(rows))
     if not rows:
@@ -446,7 +447,7 @@ def delete_rows(pkg: Package, sheet_name: str, rows: Iterable[int]) -> str | Non
     last_rows = [t.data_rows[0] for t in tables if t.data_rows and set(t.data_rows) <= gone]
     gone -= set(last_rows)
     if not gone:
-        empty_rows(pkg, sheet_name, last_rows)
+        _empty_rows(pkg, sheet_name, last_rows)
         return None
     shift = Shift(sorted(gone), sheet_name)
     xml = pkg.read(part)
@@ -457,9 +458,9 @@ def delete_rows(pkg: Package, sheet_name: str, rows: Iterable[int]) -> str | Non
     if isinstance(groups, str):
         reason = groups
     if reason is not None:
-        empty_rows(pkg, sheet_name, gone | set(last_rows))
+        _empty_rows(pkg, sheet_name, gone | set(last_rows))
         return reason
-    empty_rows(pkg, sheet_name, last_rows)
+    _empty_rows(pkg, sheet_name, last_rows)
     xml = pkg.read(part)
     if span:
         xml = _moved_rows(xml, p, _sheet_data(xml, p), shift, groups)
