@@ -38,6 +38,7 @@ class Package:
         self._order = list(self._infos)
         self._changed: dict[str, bytes] = {}
         self._removed: set[str] = set()
+        self._parsed: dict[tuple[str, str], object] = {}  # (what, part) -> parsed once, until the part changes
         self.content_types = parts.ContentTypes(self.read(parts.CONTENT_TYPES))
         root = [r for r in self.rels("") if r.type.endswith("/officeDocument")]
         if not root:
@@ -93,8 +94,18 @@ class Package:
             return self._changed[name]
         return guards.read_part(Path(self._where), self._zip, name)
 
+    def _forget(self, name: str) -> None:
+        self._parsed = {key: value for key, value in self._parsed.items() if key[1] != name}
+
+    def _parse(self, what: str, name: str, parse):
+        """parse() of a part, kept until the part is written or removed (a read looks up every sheet's part)."""
+        if (what, name) not in self._parsed:
+            self._parsed[what, name] = parse()
+        return self._parsed[what, name]
+
     def write(self, name: str, data: bytes) -> None:
         """Replace a part; writing back what the file holds is no change (a rebuilt sheet that came out the same)."""
+        self._forget(name)
         self._removed.discard(name)
         source = self._infos.get(name)
         if source is not None and source.file_size == len(data) and self._zip.read(source) == data:
@@ -103,20 +114,23 @@ class Package:
         self._changed[name] = data
 
     def remove(self, name: str) -> None:
+        self._forget(name)
         self._changed.pop(name, None)
         self._removed.add(name)
         self.content_types.remove(name)
 
     def rels(self, part: str) -> list[parts.Rel]:
         name = parts.rels_name(part) if part else "_rels/.rels"
-        return parts.parse_rels(self.read(name) if self.has(name) else None, f"{self._where}: {name}")
+        return list(self._parse("rels", name, lambda: parts.parse_rels(self.read(name) if self.has(name) else None,
+                                                                       f"{self._where}: {name}")))
 
     def related(self, part: str, rel_type: str) -> list[str]:
         return [parts.resolve(part, r.target) for r in self.rels(part) if r.type == rel_type and not r.external]
 
     # -- sheets --------------------------------------------------------------
     def _sheet_entries(self) -> list[workbookxml.SheetEntry]:
-        return workbookxml.sheets(self.read(self.workbook_part))
+        return list(self._parse("sheets", self.workbook_part,
+                                lambda: workbookxml.sheets(self.read(self.workbook_part))))
 
     @property
     def sheet_names(self) -> list[str]:
