@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import XlCrmError
@@ -125,12 +126,14 @@ def merge(members: list[CrmData], team_book: CrmData | None, source=None) -> tup
         books = [(i, frame) for i, frame in books if frame is not None]
         if not books:
             continue
-        frame = pd.concat([f for _, f in books], ignore_index=True, sort=False).astype(object)
-        frame = frame.where(frame.notna(), None)
-        origin[spec.key] = pd.DataFrame({"book": [i for i, f in books for _ in range(len(f))],
-                                         "row": [r for _, f in books for r in f.index]}, index=frame.index)
+        keys = list(dict.fromkeys(k for _, f in books for k in f.columns))
+        # a column one file lacks is blank (None, as read) in its rows, not NaN
+        frame = pd.concat([f.reindex(columns=keys, fill_value=None).astype(object) for _, f in books],
+                          ignore_index=True)
+        origin[spec.key] = pd.DataFrame({"book": np.repeat([i for i, _ in books], [len(f) for _, f in books]),
+                                         "row": np.concatenate([f.index.to_numpy() for _, f in books])},
+                                        index=frame.index)
         if any(spec.key in (members[i].tables if i >= 0 else team_book.tables) for i, _ in books):
-            keys = list(frame.columns)
             merged.tables[spec.key] = Table(spec, spec.name(merged.lang), 1, {k: j for j, k in enumerate(keys)},
                                             keys, frame)
         else:
