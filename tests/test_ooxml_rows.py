@@ -110,3 +110,14 @@ def test_a_comment_below_the_rows_leaves_them_emptied_with_the_reason(tmp_path):
 ])
 def test_references_follow_the_deleted_rows(ref, moved):
     assert moved_reference(ref, Shift([4, 5], "Da ta")) == moved
+
+
+def test_a_cell_beside_the_table_keeps_its_row_which_is_emptied_in_the_rows_columns_only(tmp_path):
+    path = book(tmp_path / "book.xlsx")  # G4: a merged cell beside the table, on a row that goes
+    with Package.open(path) as pkg:
+        reason = delete_rows(pkg, "Data", GONE, columns=range(2))
+        pkg.save(backup=False)
+    assert reason == "row 4 holds cells beside the rows' own columns"
+    rows = values_of(path)["Data"]
+    assert [row[:2] for row in rows[3:7]] == [["", ""], ["", ""], ["r6", 60], ["", ""]]
+    assert rows[3][6] == "merged, deleted" and rows[9][9] == "link"

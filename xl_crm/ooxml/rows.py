@@ -13,8 +13,9 @@ What a byte edit cannot move safely is not guessed at: a drawing, button
 or comment anchored at or below the first deleted row, a chart or pivot
 table reading the sheet, a rule or validation formula naming a cell, Excel
 2010 rules in <extLst>, page breaks, a sheet filter, a shared formula on
-another sheet reading this one, a header or totals row. The rows are then
-emptied instead (values cleared, formulas kept, reading blank) and the
+another sheet reading this one, a header or totals row, a cell beside the
+rows' own columns (Excel's "Delete table rows" would leave it; deleting
+the sheet row would take it). The rows are then emptied instead (values cleared, formulas kept, reading blank) and the
 reason returned. A table keeps one data row, as in Excel: when all of its
 data rows go, its first stays, emptied.
 """
@@ -32,7 +33,17 @@ from openpyxl.formula.translate import Translator
 from . import parts
 from .package import Package
 from .sheetelements import parse_sqref
-from .sheetxml import _row_number, _sheet_data, cell_ref, col_index, col_letters, prefix_of, row_cells
+from .sheetxml import (
+    _row_number,
+    _sheet_data,
+    _split_row,
+    cell_ref,
+    col_index,
+    col_letters,
+    has_content,
+    prefix_of,
+    row_cells,
+)
 from .tables import TablePart, sheet_tables
 from .xmlbytes import attr, element_pattern, escape, set_attr, unescape
 from .xstring import formula_text
@@ -356,7 +367,23 @@ def _names_sheet(data: bytes, sheet: str) -> bool:
     return any(name.lower() in folded for name in _named(sheet))
 
 
-def _why_not(pkg: Package, sheet: str, part: str, xml: bytes, tables: list[TablePart], shift: Shift) -> str | None:
+def _beside(xml: bytes, p: bytes, span: tuple[int, int], shift: Shift, columns: set[int],
+            tables: list[TablePart]) -> int | None:
+    """A deleted row holding something outside `columns` and its tables (a note beside a table): it would go too."""
+    row = 0
+    for match in element_pattern(p, "row").finditer(xml, *span):
+        row = _row_number(match.group(0)[:match.group(0).index(b">")], row)
+        if shift.row(row) is not None:
+            continue
+        inside = [t for t in tables if t.header_row < row <= t.last_row]
+        for col, cell in _split_row(p, row, match.group(0))[1].items():
+            if has_content(cell) and col not in columns and not any(t.first_col <= col <= t.last_col for t in inside):
+                return row
+    return None
+
+
+def _why_not(pkg: Package, sheet: str, part: str, xml: bytes, tables: list[TablePart], shift: Shift,
+             columns: set[int] | None) -> str | None:
     """Why the rows cannot be deleted safely, or None."""
     for table in tables:
         if not table.header_row:
@@ -367,6 +394,9 @@ def _why_not(pkg: Package, sheet: str, part: str, xml: bytes, tables: list[Table
     p = prefix_of(xml)
     span = _sheet_data(xml, p) or (0, 0)
     outside = xml[:span[0]] + xml[span[1]:]
+    beside = _beside(xml, p, span, shift, columns, tables) if columns is not None else None
+    if beside is not None:
+        return f"row {beside} holds cells beside the rows' own columns"
     for name in _UNMOVABLE:
         if re.search(rb"<" + p + name.encode() + rb"\b", outside):
             return f"the sheet has {name}"
@@ -427,18 +457,27 @@ def _elsewhere(pkg: Package, sheet: str, part: str, shift: Shift) -> None:
             + m.group(3), workbook))
 
 
-def _empty_rows(pkg: Package, sheet_name: str, rows: Iterable[int]) -> None:
-    """The rows' values cleared, their formulas kept (they read blank): the rows stay, reading as none."""
+def _empty_rows(pkg: Package, sheet_name: str, rows: Iterable[int], columns: set[int] | None) -> None:
+    """The rows' values cleared (in `columns`; None: all), their formulas kept (they read blank): the rows stay,
+    reading as none."""
     rows = sorted(set(rows))
     if not rows:
         return
     found = row_cells(pkg.read(pkg.sheet_part(sheet_name)), range(rows[0], rows[-1] + 1))
-    pkg.set_cached(sheet_name, {(row, col): None for row in rows for col in found.get(row, {})})
+    pkg.set_cached(sheet_name, {(row, col): None for row in rows for col in found.get(row, {})
+                                if columns is None or col in columns})
 
 
-def delete_rows(pkg: Package, sheet_name: str, rows: Iterable[int]) -> str | None:
+def delete_rows(pkg: Package, sheet_name: str, rows: Iterable[int], columns: Iterable[int] | None = None
+                ) -> str | None:
     """Delete the rows (1-based) of a sheet, the rows below moving up; None when done, else why they were only
-    emptied (see the module's docstring)."""
+    emptied (see the module's docstring).
+
+    columns: the 0-based columns the rows' records fill. A deleted row holding something in another column,
+    outside its table, is not deleted (the cell would go with it), and only these columns are emptied.
+    None: whole rows.
+    """
+    columns = None if columns is None else set(columns)
     gone = set(rows)
     if not gone:
         return None
@@ -447,20 +486,20 @@ def delete_rows(pkg: Package, sheet_name: str, rows: Iterable[int]) -> str | Non
     last_rows = [t.data_rows[0] for t in tables if t.data_rows and set(t.data_rows) <= gone]
     gone -= set(last_rows)
     if not gone:
-        _empty_rows(pkg, sheet_name, last_rows)
+        _empty_rows(pkg, sheet_name, last_rows, columns)
         return None
     shift = Shift(sorted(gone), sheet_name)
     xml = pkg.read(part)
     p = prefix_of(xml)
     span = _sheet_data(xml, p)
-    reason = _why_not(pkg, sheet_name, part, xml, tables, shift)
+    reason = _why_not(pkg, sheet_name, part, xml, tables, shift, columns)
     groups = _groups(xml, p, span, shift) if span and reason is None else {}
     if isinstance(groups, str):
         reason = groups
     if reason is not None:
-        _empty_rows(pkg, sheet_name, gone | set(last_rows))
+        _empty_rows(pkg, sheet_name, gone | set(last_rows), columns)
         return reason
-    _empty_rows(pkg, sheet_name, last_rows)
+    _empty_rows(pkg, sheet_name, last_rows, columns)
     xml = pkg.read(part)
     if span:
         xml = _moved_rows(xml, p, _sheet_data(xml, p), shift, groups)

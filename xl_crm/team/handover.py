@@ -4,10 +4,12 @@ The customers move with their open deals, contacts, the deals' contacts,
 activities, payments and competitor rows (the sheets a workbook has). In
 one workbook the owner cells change in place; in a team folder the rows
 move from the leaving rep's workbook to the other rep's: appended in the
-one, deleted from the other as Excel's "Delete table rows" does
+one, deleted in the other as Excel's "Delete table rows" does
 (xl_crm.ooxml.rows), so no blank row is left inside the leaving rep's
-tables; both files replaced together (journal.py). Closed deals stay where they are: they are the leaving
-rep's record. History gains one owner row per deal moved.
+tables (a sheet holding what cannot move with them has them emptied, with
+a note); both files replaced together (journal.py). Closed deals stay
+where they are: they are the leaving rep's record. History gains one
+owner row per deal moved.
 """
 
 from __future__ import annotations
@@ -144,13 +146,16 @@ def _deleted(pkg: Package, data: CrmData, rows: dict[str, list[int]]) -> list[st
     The rows are gathered per sheet first: two kinds of row on one sheet are deleted in one go, as the
     row numbers of the second would no longer hold after the first.
     """
-    by_sheet: dict[str, set[int]] = {}
+    by_sheet: dict[str, tuple[set[int], set[int]]] = {}  # sheet -> its rows, their columns
     for key, moved in rows.items():
         if key in data.tables and moved:
-            by_sheet.setdefault(data.tables[key].sheet_name, set()).update(moved)
+            table = data.tables[key]
+            found, columns = by_sheet.setdefault(table.sheet_name, (set(), set()))
+            found.update(moved)
+            columns.update(table.columns.values())
     notes = []
-    for sheet, moved in by_sheet.items():
-        reason = delete_rows(pkg, sheet, moved)
+    for sheet, (moved, columns) in by_sheet.items():
+        reason = delete_rows(pkg, sheet, moved, columns)
         if reason is not None:
             notes.append(f"{data.path}: {sheet}: the moved rows were emptied, not deleted: {reason}")
     return notes
