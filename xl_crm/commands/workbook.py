@@ -7,6 +7,7 @@ Both follow one path: read (CSV or workbook) -> the compute step -> write
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -106,6 +107,7 @@ class RefreshPlan:
     """
 
     computed: Computed
+    table_of: Callable[[str], pd.DataFrame | None]  # as refresh_cells takes it
     values: dict[str, dict]
     cached: dict[str, dict]
     appended: dict[str, list[int]] = field(default_factory=dict)
@@ -131,19 +133,8 @@ def plan_refresh(data: CrmData, as_of: AsOf, package: Package | None = None) -> 
     if history is not None:  # the changes recorded at as_of count at as_of (push_count)
         frames, appended = record(frames, as_of.day, data.lang, data.settings)
     computed = compute(frames, as_of, data.settings)
-    values, cached = {}, {}
-    for key, table in data.tables.items():
-        spec = schema.sheet(key)
-        full = computed.table(key)
-
-        def shown(column_key):
-            column = spec.column(column_key)
-            return changed_cells(table, column_key, full[column_key].map(lambda v: column.cell(v, data.lang)))
-
-        values[table.sheet_name] = {**links.filled_cells(table, data.lang),
-                                    **{cell: v for k in spec.refreshed for cell, v in shown(k).items()}}
-        cached[table.sheet_name] = {cell: v for c in spec.role(schema.DERIVED) if c.key in table.columns
-                                    for cell, v in shown(c.key).items()}
+    table_of = cache(computed.table)
+    values, cached = refresh_cells(data, table_of)
     if history is not None:
         values[history.sheet_name] = history_cells(history, appended)
     rows = {}
@@ -151,7 +142,33 @@ def plan_refresh(data: CrmData, as_of: AsOf, package: Package | None = None) -> 
         customers = data.tables["customers"]
         values[customers.sheet_name].update(later_rows.input_cells(customers, new_customers))
         rows[customers.sheet_name] = new_customers.index.tolist()
-    return RefreshPlan(computed, values, cached, rows)
+    return RefreshPlan(computed, table_of, values, cached, rows)
+
+
+def refresh_cells(data: CrmData, table_of: Callable[[str], pd.DataFrame | None]) -> tuple[dict, dict]:
+    """Per sheet name: the synced cells that change (and the IDs a rep left blank), and the formulas' results.
+
+    table_of(key): the computed table of the workbook's rows, indexed by
+    their Excel rows (a team's file: its own rows of the team's table);
+    None leaves the sheet alone.
+    """
+    values, cached = {}, {}
+    for key, table in data.tables.items():
+        full = table_of(key)
+        if full is None:
+            continue
+        spec = schema.sheet(key)
+
+        def shown(column_key):
+            column = spec.column(column_key)
+            return changed_cells(table, column_key, full[column_key].map(lambda v: column.cell(v, data.lang)))
+
+        values[table.sheet_name] = {**links.filled_cells(table, data.lang),
+                                    **{cell: v for k in spec.refreshed if k in table.columns
+                                       for cell, v in shown(k).items()}}
+        cached[table.sheet_name] = {cell: v for c in spec.role(schema.DERIVED) if c.key in table.columns
+                                    for cell, v in shown(c.key).items()}
+    return values, cached
 
 
 def history_cells(history: Table, rows: pd.DataFrame) -> dict:
@@ -172,41 +189,58 @@ def refresh_workbook(path: str | Path, *, as_of: date | None = None, backup: boo
     data = read_workbook(path, mapping)
     require_tables(data)
     with Package.open(path) as package:
-        cell = fixed_as_of(package, data)
-        plan = plan_refresh(data, AsOf.resolve(as_of, cell), package)
-        formula_rows = {t.sheet_name: later_rows.formula_rows(package, t) for t in data.tables.values()}
-        for sheet_name, cells in plan.values.items():
-            if formula_rows.get(sheet_name):  # new rows' cells look like the last row with formulas
-                cells = later_rows.dressed(package, sheet_name, cells, min(formula_rows[sheet_name].values()))
-            if cells:
-                package.set_cells(sheet_name, cells)
-        for key, table in data.tables.items():
-            rows = plan.computed.inputs.frames[key].index
-            if table.sheet_name in plan.appended:
-                grow_tables(package, table.sheet_name, table.header_row, max(rows))
-            formulas = later_rows.write_formulas(package, table, formula_rows[table.sheet_name], rows,
-                                                 cache(lambda k=key: plan.computed.table(k)), data.lang)
-            plan.cached[table.sheet_name] = {c: v for c, v in plan.cached[table.sheet_name].items()
-                                             if c not in formulas}
-        history = data.tables.get("history")
-        appended = plan.values.get(history.sheet_name) if history is not None else None
-        if appended:
-            grow_tables(package, history.sheet_name, history.header_row, max(row for row, _ in appended))
-        for sheet_name, cells in plan.cached.items():
-            if cells:
-                package.set_cached(sheet_name, cells)
-        if as_of is not None and data.settings_name is not None and cell != as_of:
-            package.set_cells(data.settings_name, {(AS_OF_ROW, 1): as_of})
-        with tempfile.TemporaryDirectory() as tmp:
-            source = Path(tmp) / "generated.xlsx"
-            workbook = xlsxwriter.Workbook(source)
-            for write in generated_sheets(plan.computed, data.lang):
-                write(workbook)
-            workbook.close()
-            for name in (schema.FUNNEL_NAME(data.lang), schema.TODAY_NAME(data.lang)):
-                package.put_sheet(name, source, name)
-        package.full_recalc_on_load()
-        if not package.modified:
-            return False
-        package.save(backup=backup)
+        plan = plan_refresh(data, AsOf.resolve(as_of, fixed_as_of(package, data)), package)
+        return write_refresh(package, data, plan, generated_sheets(plan.computed, data.lang), as_of, backup=backup)
+
+
+def write_refresh(package: Package, data: CrmData, plan: RefreshPlan, generated: list, as_of: date | None, *,
+                  settings_cells: dict | None = None, backup: bool = True) -> bool:
+    """Write a refresh into the workbook's package part by part, and save it if anything changed.
+
+    Rows a rep added below a table get its formulas; History grows by the
+    rows recorded; `generated` (XlsxWriter sheet writers) replace the Funnel
+    and Today sheets; an `as_of` given is written into AsOf, and
+    `settings_cells` (a team's thresholds) into Settings.
+    """
+    formula_rows = {t.sheet_name: later_rows.formula_rows(package, t) for t in data.tables.values()}
+    for sheet_name, cells in plan.values.items():
+        if formula_rows.get(sheet_name):  # new rows' cells look like the last row with formulas
+            cells = later_rows.dressed(package, sheet_name, cells, min(formula_rows[sheet_name].values()))
+        if cells:
+            package.set_cells(sheet_name, cells)
+    for key, table in data.tables.items():
+        own = plan.table_of(key)
+        if own is None:
+            continue
+        if table.sheet_name in plan.appended:
+            grow_tables(package, table.sheet_name, table.header_row, max(own.index))
+        formulas = later_rows.write_formulas(package, table, formula_rows[table.sheet_name], own.index,
+                                             lambda own=own: own, data.lang)
+        plan.cached[table.sheet_name] = {c: v for c, v in plan.cached.get(table.sheet_name, {}).items()
+                                         if c not in formulas}
+    history = data.tables.get("history")
+    appended = plan.values.get(history.sheet_name) if history is not None else None
+    if appended:
+        grow_tables(package, history.sheet_name, history.header_row, max(row for row, _ in appended))
+    for sheet_name, cells in plan.cached.items():
+        if cells:
+            package.set_cached(sheet_name, cells)
+    if data.settings_name is not None:
+        cells = dict(settings_cells or {})
+        if as_of is not None and fixed_as_of(package, data) != as_of:
+            cells[AS_OF_ROW, 1] = as_of
+        if cells:
+            package.set_cells(data.settings_name, cells)
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "generated.xlsx"
+        workbook = xlsxwriter.Workbook(source)
+        for write in generated:
+            write(workbook)
+        workbook.close()
+        for name in (schema.FUNNEL_NAME(data.lang), schema.TODAY_NAME(data.lang)):
+            package.put_sheet(name, source, name)
+    package.full_recalc_on_load()
+    if not package.modified:
+        return False
+    package.save(backup=backup)
     return True

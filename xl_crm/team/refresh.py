@@ -9,15 +9,14 @@ each rep's Settings, so that its formulas compute what the team's do.
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
-import xlsxwriter
 from python_calamine import CalamineWorkbook
 
-from ..commands.workbook import changed_cells, history_cells
+from ..commands.workbook import RefreshPlan, history_cells, refresh_cells, write_refresh
 from ..compute.history import record
 from ..compute.step import Computed, compute
 from ..errors import XlCrmError
@@ -28,10 +27,9 @@ from ..model.mapping import Mapping
 from ..model.settings import THRESHOLDS, Settings
 from ..model.typed import column, ids
 from ..ooxml.package import Package
-from ..ooxml.tables import grow_tables
 from ..reports import funnel_model, write_funnel_sheet
 from ..sheets.read import CrmData
-from ..sheets.settings_sheet import AS_OF_ROW, fixed_as_of
+from ..sheets.settings_sheet import fixed_as_of
 from ..sheets.today_sheet import write_today_sheet
 
 BY_NAME = {t.name: t for t in THRESHOLDS}
@@ -75,25 +73,23 @@ def _own_rows(team: Team, key: str, book: int, full: pd.DataFrame) -> pd.DataFra
     return own
 
 
-def _cells(team: Team, computed: Computed, book: int) -> tuple[dict, dict]:
-    """One file's synced cells (values) and formulas' cached results, per sheet name."""
+def _plan(team: Team, computed: Computed, tables: dict, book: int, history: pd.DataFrame | None) -> RefreshPlan:
+    """One file's refresh: its own rows' values of the team's tables, and its own History records."""
     data = team.members[book]
-    values, cached = {}, {}
-    for key, table in data.tables.items():
-        spec = schema.sheet(key)
+
+    def table_of(key: str) -> pd.DataFrame | None:
         if key not in team.origin or key == "history":
-            continue
-        own = _own_rows(team, key, book, computed.table(key))
+            return None
+        if key not in tables:
+            tables[key] = computed.table(key)  # the team's, computed once for every file
+        return _own_rows(team, key, book, tables[key])
 
-        def shown(column_key):
-            col = spec.column(column_key)
-            return changed_cells(table, column_key, own[column_key].map(lambda v: col.cell(v, data.lang)))
-
-        values[table.sheet_name] = {cell: v for k in spec.refreshed if k in table.columns
-                                    for cell, v in shown(k).items()}
-        cached[table.sheet_name] = {cell: v for c in spec.role(schema.DERIVED) if c.key in table.columns
-                                    for cell, v in shown(c.key).items()}
-    return values, cached
+    table_of = cache(table_of)
+    values, cached = refresh_cells(data, table_of)
+    table = data.tables.get("history")
+    if table is not None and history is not None and len(history):
+        values[table.sheet_name] = history_cells(table, history)
+    return RefreshPlan(computed, table_of, values, cached)
 
 
 def team_settings_cells(data: CrmData, settings: Settings) -> dict:
@@ -112,18 +108,22 @@ def team_settings_cells(data: CrmData, settings: Settings) -> dict:
     return cells
 
 
-def _generated(computed: Computed, data: CrmData, settings, lang: str, path: Path) -> None:
+def _generated(computed: Computed, data: CrmData, settings) -> list:
     """The file's own Funnel and Today: its deals' funnel, the team's call list for its customers."""
     mine = set(ids(column(data.frame("customers"), "customer_id")).dropna())
     calls = computed.call_list
     own = calls[calls["customer_id"].isin(mine)].reset_index(drop=True)
     own.attrs.update({k: v[v["customer_id"].isin(mine)].reset_index(drop=True) if isinstance(v, pd.DataFrame)
                       else v for k, v in calls.attrs.items()})
-    workbook = xlsxwriter.Workbook(path)
     frames = {key: data.frame(key) for key in (*data.tables, *data.built)}
-    write_funnel_sheet(workbook, funnel_model(frames, computed.day, settings), lang)
-    write_today_sheet(workbook, own, computed.day, lang)
-    workbook.close()
+
+    def funnel(workbook):
+        write_funnel_sheet(workbook, funnel_model(frames, computed.day, settings), data.lang)
+
+    def today_(workbook):
+        write_today_sheet(workbook, own, computed.day, data.lang)
+
+    return [funnel, today_]
 
 
 def refresh_team(source, *, as_of: date | None = None, backup: bool = True, mapping: Mapping | None = None,
@@ -144,34 +144,14 @@ def refresh_team(source, *, as_of: date | None = None, backup: bool = True, mapp
     day = team_as_of(team, as_of)
     frames, appended = _recorded(team, day.day)
     computed = compute(frames, day, team.merged.settings)
-    written = []
+    written, tables = [], {}
     for book, data in enumerate(team.members):
-        values, cached = _cells(team, computed, book)
-        history = data.tables.get("history")
-        if history is not None and appended[book] is not None and len(appended[book]):
-            values[history.sheet_name] = history_cells(history, appended[book])
-        with Package.open(data.path) as package, tempfile.TemporaryDirectory() as tmp:
-            for sheet_name, cells in values.items():
-                if cells:
-                    package.set_cells(sheet_name, cells)
-            if history is not None and values.get(history.sheet_name):
-                grow_tables(package, history.sheet_name, history.header_row,
-                            max(row for row, _ in values[history.sheet_name]))
-            for sheet_name, cells in cached.items():
-                if cells:
-                    package.set_cached(sheet_name, cells)
-            if as_of is not None and data.settings_name is not None and fixed_as_of(package, data) != as_of:
-                package.set_cells(data.settings_name, {(AS_OF_ROW, 1): as_of})
-            if team.team_book is not None and team.team_book.settings_name is not None:
-                cells = team_settings_cells(data, team.merged.settings)
-                if cells:
-                    package.set_cells(data.settings_name, cells)
-            source_book = Path(tmp) / "generated.xlsx"
-            _generated(computed, data, team.merged.settings, data.lang, source_book)
-            for name in (schema.FUNNEL_NAME(data.lang), schema.TODAY_NAME(data.lang)):
-                package.put_sheet(name, source_book, name)
-            package.full_recalc_on_load()
-            if package.modified:
-                package.save(backup=backup)
+        plan = _plan(team, computed, tables, book, appended[book])
+        settings = team.merged.settings
+        leads = team.team_book is not None and team.team_book.settings_name is not None
+        cells = team_settings_cells(data, settings) if leads else {}
+        with Package.open(data.path) as package:
+            if write_refresh(package, data, plan, _generated(computed, data, settings), as_of,
+                             settings_cells=cells, backup=backup):
                 written.append(data.path)
     return written
