@@ -126,3 +126,36 @@ def test_the_team_workbooks_settings_win(frames, tmp_path):
         assert read_workbook(folder / path).settings.pool_days == 10  # the rep's formulas read the team's
         got |= {c for c, row in _customers([folder / path]).items() if row["Pool Status"] == "Release"}
     assert got == released
+
+
+def test_a_deal_typed_below_a_reps_table_gets_the_formulas_and_the_teams_values(frames, tmp_path, recalc):
+    from xl_crm.adopt.later_rows import formula_rows
+    from xl_crm.compute.step import compute
+    from xl_crm.ooxml.package import Package
+    from xl_crm.sheets.read import read_workbook
+
+    folder = team_folder(tmp_path / "team", frames, round_robin(2))
+    deals = read_workbook(folder / "book0.xlsx").tables["opportunities"]
+    customer = read_workbook(folder / "book1.xlsx").frame("customers")["customer_id"].iloc[0]  # the other file's
+    row = max(deals.frame.index) + 1
+    stage = frames["opportunities"]["stage"].iloc[0]
+    typed = {"opportunity_id": "NEW-1", "customer_id": customer, "owner": "Ann", "stage": stage,
+             "status": "Open", "amount": 50000, "created": DAY}
+    with Package.open(folder / "book0.xlsx") as pkg:
+        pkg.set_cells(deals.sheet_name, {(row, deals.columns[k]): v for k, v in typed.items()})
+        pkg.save(backup=False)
+    refresh_team(folder, as_of=DAY, backup=False)
+    with Package.open(folder / "book0.xlsx") as pkg:  # formulas, not values that would not follow an edit
+        assert set(formula_rows(pkg, read_workbook(folder / "book0.xlsx").tables["opportunities"]).values()) == {row}
+
+    merged = read_team(folder).merged
+    want = compute({k: merged.frame(k) for k in ("customers", "opportunities", "activities")}, DAY,
+                   merged.settings).table("opportunities")
+    want = want[want["opportunity_id"] == "NEW-1"].iloc[0]
+    values = CalamineWorkbook.from_path(str(recalc(folder / "book0.xlsx"))).get_sheet_by_name(
+        deals.sheet_name).to_python()
+    got = dict(zip(values[deals.header_row - 1], values[row - 1]))
+    spec = deals.spec
+    assert got[spec.column("probability").header("en")] == pytest.approx(want["probability"])
+    assert got[spec.column("weighted_amount").header("en")] == pytest.approx(want["weighted_amount"])
+    assert got[spec.column("touch_count").header("en")] == want["touch_count"]
