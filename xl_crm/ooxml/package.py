@@ -184,7 +184,7 @@ class Package:
         xml = sheetxml.edit_cells(self.read(part), edits, apply)
         self.write(part, shared_formulas.reattach(xml, lost_masters) if lost_masters else xml)
         if lost_formula:
-            self._drop_calc_chain()
+            self.drop_calc_chain()
 
     def set_cells(self, sheet_name: str, values: dict[tuple[int, int], object]) -> None:
         """Write values at (1-based row, 0-based column): None clears, Formula(text, cached) writes a formula.
@@ -198,7 +198,7 @@ class Package:
         """Replace only the cached result of existing formula cells (a plain value where there is no formula)."""
         self._edit(sheet_name, values, cached=True)
 
-    def _drop_calc_chain(self) -> None:
+    def drop_calc_chain(self) -> None:
         """Excel's calculation-order cache must not name cells that lost their formula; Excel rebuilds it."""
         rels_part = parts.rels_name(self.workbook_part)
         data = self.read(rels_part)

@@ -34,15 +34,15 @@ from . import parts
 from .package import Package
 from .sheetelements import parse_sqref
 from .sheetxml import (
-    _row_number,
-    _sheet_data,
-    _split_row,
     cell_ref,
     col_index,
     col_letters,
     has_content,
     prefix_of,
     row_cells,
+    row_number,
+    sheet_data,
+    split_row,
 )
 from .tables import TablePart, sheet_tables
 from .xmlbytes import attr, element_pattern, escape, set_attr, unescape
@@ -296,7 +296,7 @@ def _moved_rows(xml: bytes, p: bytes, span: tuple[int, int], shift: Shift, group
     out, pos, row = [xml[:span[0]]], span[0], 0
     for match in element_pattern(p, "row").finditer(xml, *span):
         element = match.group(0)
-        row = _row_number(element[:element.index(b">")], row)
+        row = row_number(element[:element.index(b">")], row)
         out.append(xml[pos:match.start()])
         pos = match.end()
         new = shift.row(row)
@@ -372,11 +372,11 @@ def _beside(xml: bytes, p: bytes, span: tuple[int, int], shift: Shift, columns: 
     """A deleted row holding something outside `columns` and its tables (a note beside a table): it would go too."""
     row = 0
     for match in element_pattern(p, "row").finditer(xml, *span):
-        row = _row_number(match.group(0)[:match.group(0).index(b">")], row)
+        row = row_number(match.group(0)[:match.group(0).index(b">")], row)
         if shift.row(row) is not None:
             continue
         inside = [t for t in tables if t.header_row < row <= t.last_row]
-        for col, cell in _split_row(p, row, match.group(0))[1].items():
+        for col, cell in split_row(p, row, match.group(0))[1].items():
             if has_content(cell) and col not in columns and not any(t.first_col <= col <= t.last_col for t in inside):
                 return row
     return None
@@ -392,7 +392,7 @@ def _why_not(pkg: Package, sheet: str, part: str, xml: bytes, tables: list[Table
         if any(shift.row(r) is None for r in ends):
             return f"a deleted row is the header or totals row of table {table.name}"
     p = prefix_of(xml)
-    span = _sheet_data(xml, p) or (0, 0)
+    span = sheet_data(xml, p) or (0, 0)
     outside = xml[:span[0]] + xml[span[1]:]
     beside = _beside(xml, p, span, shift, columns, tables) if columns is not None else None
     if beside is not None:
@@ -420,7 +420,7 @@ def _why_not(pkg: Package, sheet: str, part: str, xml: bytes, tables: list[Table
         if not _names_sheet(data, sheet):
             continue
         p_other = prefix_of(data)
-        cells = _sheet_data(data, p_other) or (0, 0)
+        cells = sheet_data(data, p_other) or (0, 0)
         if _names_sheet(data[:cells[0]] + data[cells[1]:], sheet):
             return f"a rule or validation on {other} reads the sheet"
         for match in _f_pattern(p_other).finditer(data, *cells):
@@ -491,7 +491,7 @@ def delete_rows(pkg: Package, sheet_name: str, rows: Iterable[int], columns: Ite
     shift = Shift(sorted(gone), sheet_name)
     xml = pkg.read(part)
     p = prefix_of(xml)
-    span = _sheet_data(xml, p)
+    span = sheet_data(xml, p)
     reason = _why_not(pkg, sheet_name, part, xml, tables, shift, columns)
     groups = _groups(xml, p, span, shift) if span and reason is None else {}
     if isinstance(groups, str):
@@ -502,12 +502,12 @@ def delete_rows(pkg: Package, sheet_name: str, rows: Iterable[int], columns: Ite
     _empty_rows(pkg, sheet_name, last_rows, columns)
     xml = pkg.read(part)
     if span:
-        xml = _moved_rows(xml, p, _sheet_data(xml, p), shift, groups)
+        xml = _moved_rows(xml, p, sheet_data(xml, p), shift, groups)
     pkg.write(part, _moved_areas(xml, p, shift))
     for table in tables:
         data = pkg.read(table.part)
         pkg.write(table.part, re.sub(rb'(\sref=")([^"]*)(")', lambda m: m.group(1) + escape(
             moved_reference(unescape(m.group(2).decode()), shift)).encode() + m.group(3), data))
     _elsewhere(pkg, sheet_name, part, shift)
-    pkg._drop_calc_chain()  # the cells it lists have moved; Excel rebuilds it
+    pkg.drop_calc_chain()  # the cells it lists have moved; Excel rebuilds it
     return None

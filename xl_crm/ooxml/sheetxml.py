@@ -178,12 +178,12 @@ def prefix_of(xml: bytes) -> bytes:
     return found
 
 
-def _row_number(tag: bytes, previous: int) -> int:
+def row_number(tag: bytes, previous: int) -> int:
     value = attr(tag, "r")
     return int(value) if value else previous + 1
 
 
-def _split_row(p: bytes, row: int, element: bytes | None) -> tuple[bytes, dict[int, bytes], bytes]:
+def split_row(p: bytes, row: int, element: bytes | None) -> tuple[bytes, dict[int, bytes], bytes]:
     """A <row> element as (start tag, {column: cell element}, what follows the cells)."""
     cell_re = element_pattern(p, "c")
     if element is None:
@@ -209,7 +209,7 @@ def _split_row(p: bytes, row: int, element: bytes | None) -> tuple[bytes, dict[i
 
 def _rewrite_row(p: bytes, row: int, element: bytes | None, values: dict[int, object], render: Render) -> bytes:
     """One <row> with its cells merged with the new values, in column order."""
-    tag, cells, tail = _split_row(p, row, element)
+    tag, cells, tail = split_row(p, row, element)
     tag = re.sub(rb'\sspans="[^"]*"', b"", tag)
     number = str(row)
     for c, value in values.items():
@@ -224,7 +224,7 @@ def _rewrite_row(p: bytes, row: int, element: bytes | None, values: dict[int, ob
     return tag + b">" + inner + b"</" + p + b"row>"
 
 
-def _sheet_data(xml: bytes, p: bytes) -> tuple[int, int] | None:
+def sheet_data(xml: bytes, p: bytes) -> tuple[int, int] | None:
     """Start and end of the content of <sheetData>; None when it is empty (<sheetData/>)."""
     open_tag = re.compile(rb"<" + p + rb"sheetData\b[^>]*?(/?)>").search(xml)
     if open_tag is None:
@@ -237,17 +237,17 @@ def _sheet_data(xml: bytes, p: bytes) -> tuple[int, int] | None:
 def row_cells(xml: bytes, rows: range) -> dict[int, dict[int, bytes]]:
     """The cell elements of the given rows: {row: {column: element}} (rows without cells left out)."""
     p = prefix_of(xml)
-    span = _sheet_data(xml, p)
+    span = sheet_data(xml, p)
     if span is None or not rows:
         return {}
     row_re = element_pattern(p, "row")
     found, row = {}, 0
     for match in row_re.finditer(xml, *span):
-        row = _row_number(match.group(0)[:match.group(0).index(b">")], row)
+        row = row_number(match.group(0)[:match.group(0).index(b">")], row)
         if row > rows[-1]:
             break
         if row >= rows[0]:
-            cells = _split_row(p, row, match.group(0))[1]
+            cells = split_row(p, row, match.group(0))[1]
             if cells:
                 found[row] = cells
     return found
@@ -263,7 +263,7 @@ def edit_cells(xml: bytes, edits: dict[int, dict[int, object]], render: Render) 
     if not edits:
         return xml
     p = prefix_of(xml)
-    span = _sheet_data(xml, p)
+    span = sheet_data(xml, p)
     if span is None:
         open_tag = re.compile(rb"<" + p + rb"sheetData\b[^>]*?/>").search(xml)
         start = end = open_tag.end()
@@ -276,7 +276,7 @@ def edit_cells(xml: bytes, edits: dict[int, dict[int, object]], render: Render) 
     out, i, pos, row = [head], 0, start, 0
     for match in row_re.finditer(xml, start, end):
         tag = match.group(0)[:match.group(0).index(b">")]
-        row = _row_number(tag, row)
+        row = row_number(tag, row)
         while i < len(pending) and pending[i] < row:
             out.append(xml[pos:match.start()])
             pos = match.start()
