@@ -43,3 +43,21 @@ def test_the_cluster_report_has_the_local_kpis(folder, cluster, tmp_path, monkey
     assert [p.name for p in here] == [p.name for p in there]
     for a, b in zip(here, there):
         assert kpi_rows(a) == kpi_rows(b)
+
+
+def test_the_cluster_checks_each_file_where_it_reads_it(folder, cluster, tmp_path):
+    import shutil
+
+    from xl_crm.ooxml.package import Package
+    from xl_crm.sheets.read import read_workbook
+    from xl_crm.team.check import check_team
+
+    team = shutil.copytree(folder, tmp_path / "team")
+    deals = read_workbook(team / "book1.xlsx").tables["opportunities"]
+    with Package.open(team / "book1.xlsx") as pkg:
+        pkg.set_cells(deals.sheet_name, {(deals.header_row + 1, deals.columns["amount"]): "lots"})
+        pkg.save(backup=False)
+    local, remote = check_team(team)[1], check_team(team, reader=reader(cluster))[1]
+    found = [(path.name, problem.text("en")) for path, problem in remote]
+    assert found == [(path.name, problem.text("en")) for path, problem in local]
+    assert any(name == "book1.xlsx" and "'lots'" in text for name, text in found), found
