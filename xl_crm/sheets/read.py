@@ -119,7 +119,10 @@ def scan(rows: list[list], spec: schema.Sheet, mapping: Mapping = DEFAULT_MAPPIN
          ) -> Header | None:
     """The header row, within the first rows, that names most columns of a table it is recognised as."""
     best = None
+    one_each = not mapping.columns.get(spec.key)  # no mapping file feeds one column into several fields
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        if best is not None and one_each and sum(cell not in ("", None) for cell in row) <= _score(best):
+            continue  # each cell names one column or link at most: this row cannot score higher
         candidates: dict[str, list[int]] = {}
         found_links: dict[str, int] = {}
         for j, cell in enumerate(row):
