@@ -94,13 +94,13 @@ def test_not_a_folder(tmp_path):
 
 
 def test_headers_go_through_the_mapping_and_what_is_not_loaded_is_named(tmp_path):
-    write(tmp_path, "accounts.csv", "Account ID,Company,Sales Rep,Founded\nA1,Acme,Li,1990\n")
-    (tmp_path / "map.toml").write_text('[customers]\nsheet = "accounts"\n', encoding="utf-8")
+    write(tmp_path, "firms.csv", "Account ID,Company,Sales Rep,Founded\nA1,Acme,Li,1990\n")
+    (tmp_path / "map.toml").write_text('[customers]\nsheet = "firms"\n', encoding="utf-8")
     frames = load_csv_dir(tmp_path, load_mapping(tmp_path / "map.toml"))
     assert frames["customers"].iloc[0].to_dict() == {"customer_id": "A1", "name": "Acme", "owner": "Li"}
     assert ignored_columns(frames) == [
-        "accounts.csv: columns not loaded (no standard column by that name; map them with --mapping): Founded"]
-    assert load_csv_dir(tmp_path) == {}  # without the mapping there is no customers.csv
+        "firms.csv: columns not loaded (no standard column by that name; map them with --mapping): Founded"]
+    assert load_csv_dir(tmp_path) == {}  # without the mapping no file names a sheet
 
 
 EXPORT = ("opportunity_id,sales_agent,account,deal_stage,close_value\n"
@@ -122,3 +122,23 @@ def test_a_status_column_is_taken_as_it_is(tmp_path):
     write(tmp_path, "opportunities.csv", "opportunity_id,stage,status\nO1,Won,Open\n")
     opps = load_csv_dir(tmp_path)["opportunities"]
     assert opps.iloc[0].tolist() == ["O1", "Won", "Open"]  # check reports the stage; nothing is guessed
+
+
+def test_files_named_as_other_crms_export_them_are_found(tmp_path):
+    write(tmp_path, "Companies.csv", "Company ID,Company name,Company owner\nA1,Acme,Ann\n")
+    write(tmp_path, "deals.csv", "Deal ID,Company ID,Deal Stage,Amount\nD1,A1,Qualify,100\n")
+    write(tmp_path, "persons.csv", "Contact ID,Company ID,Name\nP1,A1,Li Lei\n")
+    write(tmp_path, "notes.csv", "Deal ID,Company ID,Deal Stage\nD9,A1,Qualify\n")  # names no sheet: not read
+    frames = load_csv_dir(tmp_path)
+    assert frames["customers"]["name"].tolist() == ["Acme"]
+    assert frames["opportunities"]["opportunity_id"].tolist() == ["D1"]
+    assert frames["contacts"]["name"].tolist() == ["Li Lei"]
+    assert frames["opportunities"].attrs["file"] == "deals.csv"
+
+
+def test_the_standard_file_name_wins_and_a_mapping_names_the_file_alone(tmp_path):
+    write(tmp_path, "deals.csv", "Deal ID,Customer ID,Stage,Status\nD1,C1,Qualify,Open\n")
+    write(tmp_path, "opportunities.csv", "Deal ID,Customer ID,Stage,Status\nD2,C1,Qualify,Open\n")
+    assert load_csv_dir(tmp_path)["opportunities"]["opportunity_id"].tolist() == ["D2"]
+    (tmp_path / "map.toml").write_text('[opportunities]\nsheet = "pipeline"\n', encoding="utf-8")
+    assert "opportunities" not in load_csv_dir(tmp_path, load_mapping(tmp_path / "map.toml"))

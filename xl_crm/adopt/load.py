@@ -23,6 +23,7 @@ from ..errors import XlCrmError
 from ..model import schema
 from ..model.mapping import DEFAULT as DEFAULT_MAPPING
 from ..model.mapping import Mapping
+from ..model.synonyms import FILE_NAMES
 from ..ooxml import guards
 from ..sheets import links
 from ..sheets.read import Table
@@ -38,8 +39,8 @@ def load_csv_dir(directory, mapping: Mapping | None = None) -> dict[str, pd.Data
         raise XlCrmError(f"{directory}: not a folder")
     tables = {}
     for spec in schema.DATA_SHEETS:
-        path = directory / mapping.csv_name(spec.key)
-        if path.is_file():
+        path = csv_file(directory, spec, mapping)
+        if path is not None:
             tables[spec.key] = load_csv(path, spec, mapping)
     about = {key: dict(table.frame.attrs) for key, table in tables.items()}
     frames = {key: frame.copy() for key, frame in links.complete(tables).items()}  # Customers, Contacts built
@@ -47,6 +48,18 @@ def load_csv_dir(directory, mapping: Mapping | None = None) -> dict[str, pd.Data
     for key, frame in frames.items():
         frame.attrs = about.get(key, {"file": None, "ignored": [], "headers": []})
     return frames
+
+
+def csv_file(directory: Path, spec: schema.Sheet, mapping: Mapping = DEFAULT_MAPPING) -> Path | None:
+    """The file of a --data folder that holds a sheet: the one the mapping names, else `<key>.csv`, else a
+    file named as the sheet or as other CRMs' exports name it (`deals.csv`, 商机.csv), in that order."""
+    if spec.key in mapping.sheets:
+        path = directory / mapping.csv_name(spec.key)
+        return path if path.is_file() else None
+    names = [spec.key, spec.en, spec.zh, *FILE_NAMES.get(spec.key, ())]
+    files = {schema.normalise_header(p.stem): p for p in sorted(directory.iterdir(), reverse=True)
+             if p.suffix.lower() == ".csv" and p.is_file()}
+    return next((files[n] for n in map(schema.normalise_header, names) if n in files), None)
 
 
 def headers_language(frames: dict[str, pd.DataFrame]) -> str:

@@ -89,3 +89,17 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
 
 # the link of a row to its customer by name: no standard column, read beside them
 LINKS = ("customer_name",)
+
+# Per sheet key, the names other CRMs' exports and reps give a --data folder's files (compared as headers
+# are, without `.csv`), besides the sheet key and the sheet's English and Chinese names. HubSpot and
+# Pipedrive export deals.csv, companies.csv or organizations.csv, contacts.csv or persons.csv; Salesforce
+# Opportunity.csv, Account.csv, Contact.csv, Task.csv; the public CRM sales data set accounts.csv and
+# sales_pipeline.csv.
+FILE_NAMES: dict[str, tuple[str, ...]] = {
+    "customers": ("customer", "account", "accounts", "company", "companies", "organization", "organizations",
+                  "organisations", "client", "clients", "客户列表", "客户表", "公司"),
+    "opportunities": ("opportunity", "deal", "deals", "pipeline", "sales pipeline", "sales_pipeline", "商机表",
+                      "销售机会", "机会"),
+    "contacts": ("contact", "people", "person", "persons", "联系人表"),
+    "activities": ("activity", "task", "tasks", "interactions", "跟进", "拜访记录"),
+}
