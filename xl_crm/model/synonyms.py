@@ -93,13 +93,13 @@ LINKS = ("customer_name",)
 # Per sheet key, the names other CRMs' exports and reps give a --data folder's files (compared as headers
 # are, without `.csv`), besides the sheet key and the sheet's English and Chinese names. HubSpot and
 # Pipedrive export deals.csv, companies.csv or organizations.csv, contacts.csv or persons.csv; Salesforce
-# Opportunity.csv, Account.csv, Contact.csv, Task.csv; the public CRM sales data set accounts.csv and
-# sales_pipeline.csv.
+# Opportunity.csv, Account.csv, Contact.csv; the public CRM sales data set accounts.csv and
+# sales_pipeline.csv. Words as wide as `tasks` or `people` are left out: such a file may be anything.
 FILE_NAMES: dict[str, tuple[str, ...]] = {
     "customers": ("customer", "account", "accounts", "company", "companies", "organization", "organizations",
                   "organisations", "client", "clients", "客户列表", "客户表", "公司"),
     "opportunities": ("opportunity", "deal", "deals", "pipeline", "sales pipeline", "sales_pipeline", "商机表",
                       "销售机会", "机会"),
-    "contacts": ("contact", "people", "person", "persons", "联系人表"),
-    "activities": ("activity", "task", "tasks", "interactions", "跟进", "拜访记录"),
+    "contacts": ("contact", "persons", "联系人表"),
+    "activities": ("activity", "interactions", "跟进", "拜访记录"),
 }
