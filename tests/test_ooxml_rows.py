@@ -11,7 +11,8 @@ from helpers import parts_of, values_of
 
 from xl_crm.ooxml import shared_formulas
 from xl_crm.ooxml.package import Package
-from xl_crm.ooxml.rows import Shift, delete_rows, moved_reference
+from xl_crm.ooxml.row_shift import Shift, moved_reference
+from xl_crm.ooxml.rows import delete_rows
 from xl_crm.ooxml.tables import sheet_tables
 
 ROWS = range(2, 12)  # Data's rows: name r2..r11, amount 10 * row
