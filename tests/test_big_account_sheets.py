@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from xl_crm.adopt.import_ import import_files
 from xl_crm.adopt.upgrade import upgrade_workbook
 from xl_crm.commands.check import check_workbook
-from xl_crm.commands.workbook import init_workbook, refresh_workbook
+from xl_crm.commands.workbook import import_files, init_workbook, refresh_workbook
 from xl_crm.sheets.read import read_workbook
 
 AS_OF = date(2026, 6, 30)

@@ -8,11 +8,10 @@ from datetime import date, datetime
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
-from xl_crm.adopt.import_ import import_files
 from xl_crm.adopt.upgrade import upgrade_workbook
 from xl_crm.commands.demo import demo_frames
 from xl_crm.commands.demo_history import history_frames
-from xl_crm.commands.workbook import init_workbook, plan_refresh
+from xl_crm.commands.workbook import import_files, init_workbook, plan_refresh
 from xl_crm.compute.history import History
 from xl_crm.excel import macros
 from xl_crm.excel.live import MemoryBook

@@ -15,8 +15,7 @@ from datetime import date, timedelta
 import pytest
 from python_calamine import CalamineWorkbook
 
-from xl_crm.adopt.import_ import import_files
-from xl_crm.commands.workbook import init_workbook, refresh_workbook
+from xl_crm.commands.workbook import import_files, init_workbook, refresh_workbook
 from xl_crm.ooxml.package import Package
 from xl_crm.reports import write_reports
 from xl_crm.sheets.read import read_workbook

@@ -8,7 +8,7 @@ import pytest
 import xlsxwriter
 from helpers import xl_crm
 
-from xl_crm.adopt.import_ import import_files
+from xl_crm.commands.workbook import import_files
 from xl_crm.errors import XlCrmError
 from xl_crm.sheets.read import read_workbook
 
@@ -28,6 +28,7 @@ def test_csv_in_every_encoding_creates_the_workbook(tmp_path, encoding):
     frame = read_workbook(tmp_path / "crm.xlsx").tables["customers"].frame
     assert list(frame["name"]) == ["北京阿克米", "=1+1"]
     assert frame["expected_close"].iloc[0] == date(2026, 2, 1)
+    assert {"Funnel", "Today"} <= set(read_workbook(tmp_path / "crm.xlsx").sheet_names)  # as `init` writes it
 
 
 def test_import_into_an_existing_workbook_skips_updates_or_refuses_duplicates(tmp_path):

@@ -27,7 +27,7 @@ _EXPORTS = {
     "check_workbook": "xl_crm.commands.check",
     "build_demo": "xl_crm.commands.demo",
     "upgrade_workbook": "xl_crm.adopt.upgrade",
-    "import_files": "xl_crm.adopt.import_",
+    "import_files": "xl_crm.commands.workbook",
     "write_reports": "xl_crm.reports",
     "read_workbook": "xl_crm.sheets.read",
     "AsOf": "xl_crm.model.asof",

@@ -13,27 +13,23 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
-from ..compute.history import first_sighting
-from ..compute.step import compute
 from ..errors import XlCrmError
 from ..model import schema
-from ..model.asof import AsOf
 from ..model.cells import id_key, is_blank
 from ..model.mapping import DEFAULT, Mapping
 from ..model.settings import DEFAULT as DEFAULT_SETTINGS
 from ..model.settings import Settings
 from ..ooxml import guards
 from ..ooxml.package import Package
-from ..ooxml.save import atomic_write
 from ..ooxml.tables import grow_tables, table_with_header
 from ..sheets import links
-from ..sheets.new import write_new_workbook
 from ..sheets.read import Table, find_header, read_workbook
 from .added_columns import formula_cells
 from .load import decode_csv
@@ -209,11 +205,14 @@ def _last_row(pkg: Package, table: Table) -> int:
     return max(last, excel.last_row) if excel is not None and excel.totals else last
 
 
-def import_files(sources, into, sheet: str | None = None, mapping: Mapping | None = None,
-                 on_duplicate: str = "skip", backup: bool = True, lang: str | None = None) -> Summary:
+def import_rows(sources, into, sheet: str | None = None, mapping: Mapping | None = None,
+                on_duplicate: str = "skip", backup: bool = True, lang: str | None = None, *,
+                write_new: Callable[[Path, dict[str, pd.DataFrame], str, bool], object]) -> Summary:
     """Import every source into the workbook `into` (created when missing); a Summary of what happened.
 
     lang: the language of a new workbook; by default the language of the sources' headers.
+    write_new(path, frames, lang, backup) writes a new workbook of the rows
+    (commands.workbook.import_files gives the standard one's writer).
     """
     if on_duplicate not in ("skip", "update", "error"):
         raise XlCrmError(f"--on-duplicate must be skip, update or error, not {on_duplicate!r}")
@@ -228,24 +227,21 @@ def import_files(sources, into, sheet: str | None = None, mapping: Mapping | Non
     if not any(len(source.frame) for source in loaded if not source.built):
         return summary  # every row rejected, or none at all: nothing to write
     if data is None:
-        _write_new(into, loaded, on_duplicate, summary, backup, summary.lang)
+        write_new(into, _new_frames(loaded, on_duplicate, summary), summary.lang, backup)
+        summary.written = True
     else:
         _import_into(into, data, loaded, on_duplicate, summary, backup)
     return summary
 
 
-def _write_new(into: Path, loaded: list[Source], on_duplicate: str, summary: Summary, backup: bool, lang: str):
+def _new_frames(loaded: list[Source], on_duplicate: str, summary: Summary) -> dict[str, pd.DataFrame]:
+    """The rows of a new workbook, per sheet, duplicates handled as for an existing one."""
     out, seen = {}, {}
     for source in loaded:
         new, _ = _dedupe(source.spec, source, {}, seen.setdefault(source.spec.key, {}), on_duplicate, summary)
         out.setdefault(source.spec.key, []).extend(new)
         summary.added += 0 if source.built else len(new)
-    frames = {key: pd.DataFrame(records, columns=schema.sheet(key).keys, dtype=object)
-              for key, records in out.items()}
-    as_of = AsOf.today()
-    computed = compute(first_sighting(frames, as_of.day, lang), as_of)
-    atomic_write(into, lambda stream: write_new_workbook(stream, computed, lang=lang), backup=backup)
-    summary.written = True
+    return {key: pd.DataFrame(records, columns=schema.sheet(key).keys, dtype=object) for key, records in out.items()}
 
 
 def _import_into(into: Path, data, loaded: list[Source], on_duplicate: str, summary: Summary, backup: bool):

@@ -6,8 +6,8 @@ import sys
 
 import click
 
-from ..adopt.import_ import import_files
 from ..adopt.upgrade import upgrade_workbook
+from ..commands.workbook import import_files
 from ..model import schema
 from ..model.mapping import load_mapping
 from . import main

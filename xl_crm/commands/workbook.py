@@ -17,6 +17,7 @@ import pandas as pd
 import xlsxwriter
 
 from ..adopt import later_rows
+from ..adopt.import_ import Summary, import_rows
 from ..adopt.load import headers_language, ignored_columns, load_csv_dir
 from ..compute.history import first_sighting, record
 from ..compute.step import Computed, compute
@@ -81,6 +82,16 @@ def write_standard_workbook(path: Path, frames: dict[str, pd.DataFrame], *, lang
     atomic_write(path, lambda stream: write_new_workbook(
         stream, computed, lang=lang, extra_sheets=generated_sheets(computed, lang)), backup=backup)
     return path
+
+
+def import_files(sources, into, sheet: str | None = None, mapping: Mapping | None = None,
+                 on_duplicate: str = "skip", backup: bool = True, lang: str | None = None) -> Summary:
+    """Import every source into the workbook `into` (adopt.import_.import_rows); a new one is the standard
+    workbook, with its Funnel and Today, as `init` writes it."""
+    def write_new(path: Path, frames: dict[str, pd.DataFrame], lang: str, backup: bool) -> None:
+        write_standard_workbook(path, frames, lang=lang, as_of=AsOf.today(), backup=backup)
+
+    return import_rows(sources, into, sheet, mapping, on_duplicate, backup, lang, write_new=write_new)
 
 
 def changed_cells(table: Table, key: str, values: pd.Series) -> dict:
