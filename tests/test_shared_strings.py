@@ -14,9 +14,8 @@ from datetime import date, timedelta
 from defusedxml import ElementTree
 from fixtures_book import rich_workbook
 
-from xl_crm.adopt.import_ import import_files
 from xl_crm.adopt.upgrade import upgrade_workbook
-from xl_crm.commands.workbook import init_workbook, refresh_workbook
+from xl_crm.commands.workbook import import_files, init_workbook, refresh_workbook
 from xl_crm.ooxml.package import Package
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"

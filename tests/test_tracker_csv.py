@@ -13,10 +13,9 @@ import pytest
 from helpers import TRACKER_AS_OF as AS_OF
 from helpers import TRACKER_HEADERS, TRACKER_ROWS, tracker, xl_crm
 
-from xl_crm.adopt.import_ import import_files
 from xl_crm.adopt.upgrade import upgrade_workbook
 from xl_crm.commands.check import ERROR, check_data
-from xl_crm.commands.workbook import init_workbook
+from xl_crm.commands.workbook import import_files, init_workbook
 from xl_crm.model.vocab import STATUS
 from xl_crm.sheets.read import read_workbook
 

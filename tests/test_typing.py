@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from xl_crm.adopt.import_ import import_files
 from xl_crm.adopt.load import load_csv_dir
 from xl_crm.adopt.typing import language_of, read_number
+from xl_crm.commands.workbook import import_files
 from xl_crm.errors import XlCrmError
 from xl_crm.model.mapping import load_mapping
 from xl_crm.sheets.read import read_workbook

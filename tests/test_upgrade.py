@@ -14,9 +14,9 @@ from fixtures_book import rich_workbook
 from helpers import parts_of, rewrite_part, values_of, xl_crm
 from openpyxl.utils import get_column_letter
 
-from xl_crm.adopt.import_ import import_files
 from xl_crm.adopt.upgrade import upgrade_workbook
 from xl_crm.commands.check import check_workbook
+from xl_crm.commands.workbook import import_files
 from xl_crm.errors import XlCrmError
 from xl_crm.model import schema
 from xl_crm.model.mapping import load_mapping
