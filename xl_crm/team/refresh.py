@@ -144,11 +144,10 @@ def refresh_team(source, *, as_of: date | None = None, backup: bool = True, mapp
     day = team_as_of(team, as_of)
     frames, appended = _recorded(team, day.day)
     computed = compute(frames, day, team.merged.settings)
-    written, tables = [], {}
+    written, tables, settings = [], {}, team.merged.settings
+    leads = team.team_book is not None and team.team_book.settings_name is not None  # its thresholds win
     for book, data in enumerate(team.members):
         plan = _plan(team, computed, tables, book, appended[book])
-        settings = team.merged.settings
-        leads = team.team_book is not None and team.team_book.settings_name is not None
         cells = team_settings_cells(data, settings) if leads else {}
         with Package.open(data.path) as package:
             if write_refresh(package, data, plan, _generated(computed, data, settings), as_of,
