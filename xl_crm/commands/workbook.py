@@ -124,17 +124,22 @@ class RefreshPlan:
     appended: dict[str, list[int]] = field(default_factory=dict)
 
 
-def plan_refresh(data: CrmData, as_of: AsOf, package: Package | None = None) -> RefreshPlan:
-    """The cells a refresh at `as_of` must write; shared by the file and the live workbook (no package).
-
-    A rep's tracker gets the IDs its new rows lack and the customers they name (xl_crm.sheets.links).
-    """
+def require_synced_columns(data: CrmData) -> None:
+    """Refuse, in one line, a workbook whose Customers or Opportunities lack a column refresh writes."""
     missing = [(spec, key) for spec in (schema.CUSTOMERS, schema.OPPORTUNITIES) if spec.key in data.tables
                for key in spec.refreshed if key not in data.tables[spec.key].columns]
     if missing:
         names = ", ".join(f"{spec.name(data.lang)}.{spec.column(key).header(data.lang)}" for spec, key in missing)
         where = data.path or "this workbook"
         raise XlCrmError(f"{where}: missing synced columns ({names}); run `xl-crm upgrade` first")
+
+
+def plan_refresh(data: CrmData, as_of: AsOf, package: Package | None = None) -> RefreshPlan:
+    """The cells a refresh at `as_of` must write; shared by the file and the live workbook (no package).
+
+    A rep's tracker gets the IDs its new rows lack and the customers they name (xl_crm.sheets.links).
+    """
+    require_synced_columns(data)
     frames, appended = {key: data.frame(key) for key in data.tables}, None
     new_customers = later_rows.appended_customers(data, package)
     if len(new_customers):

@@ -16,12 +16,10 @@ from pathlib import Path
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
-from ..commands.workbook import RefreshPlan, history_cells, refresh_cells, write_refresh
+from ..commands.workbook import RefreshPlan, history_cells, refresh_cells, require_synced_columns, write_refresh
 from ..compute.history import record
 from ..compute.step import Computed, compute
-from ..errors import XlCrmError
 from ..folder.read import Team, read_team
-from ..model import schema
 from ..model.asof import AsOf
 from ..model.mapping import Mapping
 from ..model.settings import THRESHOLDS, Settings
@@ -135,12 +133,8 @@ def refresh_team(source, *, as_of: date | None = None, backup: bool = True, mapp
     team = read_team(source, mapping, reader=reader)
     if notes is not None:
         notes += team.notes
-    for data, spec in ((d, s) for d in team.members for s in (schema.CUSTOMERS, schema.OPPORTUNITIES)):
-        table = data.tables.get(spec.key)
-        missing = [k for k in spec.refreshed if table is not None and k not in table.columns]
-        if missing:
-            names = ", ".join(f"{spec.name(data.lang)}.{spec.column(k).header(data.lang)}" for k in missing)
-            raise XlCrmError(f"{data.path}: missing synced columns ({names}); run `xl-crm upgrade` first")
+    for data in team.members:
+        require_synced_columns(data)
     day = team_as_of(team, as_of)
     frames, appended = _recorded(team, day.day)
     computed = compute(frames, day, team.merged.settings)
