@@ -27,6 +27,16 @@ def test_save_replaces_and_keeps_a_backup(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx", "book.xlsx.bak"]
 
 
+def test_a_backup_left_as_a_hard_link_of_the_workbook_leaves_no_temp(tmp_path):
+    # what a save killed between keeping the backup and installing the new file leaves behind
+    target = tmp_path / "book.xlsx"
+    target.write_bytes(b"old")
+    os.link(target, backup_path(target))
+    atomic_write(target, lambda s: s.write(b"new"))
+    assert target.read_bytes() == b"new" and backup_path(target).read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx", "book.xlsx.bak"]
+
+
 @pytest.mark.parametrize("lock", ["~$book.xlsx", ".~lock.book.xlsx#"])
 def test_an_open_workbook_is_not_touched(tmp_path, lock):
     target = tmp_path / "book.xlsx"

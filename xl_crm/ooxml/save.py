@@ -60,8 +60,15 @@ def _remove_stale_temps(path: Path) -> None:
 
 
 def _keep_backup(path: Path) -> None:
-    """Replace NAME.bak atomically with the current file (a hard link when possible, else a copy)."""
+    """Replace NAME.bak atomically with the current file (a hard link when possible, else a copy).
+
+    A save killed after this step leaves NAME.bak a hard link of the workbook;
+    it already holds the current file then, and renaming a second link over it
+    would do nothing and leave the staging link behind.
+    """
     bak = backup_path(path)
+    if bak.exists() and os.path.samefile(path, bak):
+        return
     staging = path.with_name(f".{path.name}.bak{TEMP_SUFFIX}")
     staging.unlink(missing_ok=True)
     try:
