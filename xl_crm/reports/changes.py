@@ -92,7 +92,7 @@ def amount_at(book: ReportBook, as_of: date) -> np.ndarray:
 def weighted_amount(book: ReportBook, as_of: date, pipeline: np.ndarray) -> np.ndarray:
     """The weighted open pipeline per scope (amount x the stage's probability then); blank where a stage is unknown."""
     o, r = book.opportunities, len(book.reps)
-    scope, amount = o["scope"].to_numpy(), amount_at(book, as_of)
+    scope, amount = book.deal_scope(as_of), amount_at(book, as_of)
     if not is_past(book, as_of):
         return scope_sums(np.where(pipeline, o["open_weighted"].fillna(0.0).to_numpy(), 0.0), scope, r)
     stage = stage_at(book, as_of)
@@ -144,7 +144,9 @@ def _month_changes(book: ReportBook, first: date, last: date, as_of: date) -> Mo
     rows = h.rows
     window = rows[(rows["date"] >= np.datetime64(first, "D").astype(DATE))
                   & (rows["date"] <= np.datetime64(last, "D").astype(DATE))]
-    deals = _memo(book, ("deals by id",), lambda: o.drop_duplicates("opportunity_id").set_index("opportunity_id"))
+    deals = _memo(book, ("deals by id", as_of), lambda: o[["opportunity_id", "name"]].assign(
+        owner=book.owner_at(as_of), scope=book.deal_scope(as_of)).drop_duplicates("opportunity_id")
+        .set_index("opportunity_id"))  # each with its owner at as_of
     kept = window[window["opportunity_id"].isin(deals.index)]
 
     def of(field: str) -> pd.DataFrame:
@@ -202,7 +204,7 @@ def change_metrics(book: ReportBook, month: str, as_of: date, own: bool = True) 
         distinct = frame.drop_duplicates("opportunity_id")
         mask = o["opportunity_id"].isin(distinct["opportunity_id"]).to_numpy()
         first_rows = _memo(book, ("first ID rows",), lambda: ~o["opportunity_id"].duplicated().to_numpy())
-        return scope_counts(mask & first_rows, o["scope"].to_numpy(), r)
+        return scope_counts(mask & first_rows, book.deal_scope(as_of), r)
 
     def money(values: np.ndarray, scope: np.ndarray) -> np.ndarray:
         mine = scope >= 0
@@ -216,7 +218,7 @@ def change_metrics(book: ReportBook, month: str, as_of: date, own: bool = True) 
     return {"moved_forward": deals(changes.forward).astype(float), "pushed": deals(changes.pushed).astype(float),
             "amount_added": money(np.where(change > 0, change, 0.0), scope),
             "amount_removed": money(np.where(change < 0, -change, 0.0), scope),
-            "slipped_count": scope_counts(slipped(book, as_of, pipeline), o["scope"].to_numpy(), r).astype(float)}
+            "slipped_count": scope_counts(slipped(book, as_of, pipeline), book.deal_scope(as_of), r).astype(float)}
 
 
 @dataclass
@@ -239,7 +241,8 @@ def _slipped_deals(book: ReportBook, as_of: date) -> pd.DataFrame:
         late = o[rows].assign(stage=pd.Series(stage_at(book, as_of)[rows], index=o.index[rows]).map(names),
                               expected_close=close.dt.date,
                               days_slipped=(np.datetime64(as_of, "D").astype(DATE) - close).dt.days,
-                              push_count=push_counts(book, as_of)[rows])
+                              push_count=push_counts(book, as_of)[rows], owner=book.owner_at(as_of)[rows],
+                              scope=book.deal_scope(as_of)[rows])
         return late.sort_values(["days_slipped", "opportunity_id"], ascending=[False, True], kind="stable")
 
     return _memo(book, ("slipped deals", as_of), make)

@@ -30,17 +30,26 @@ NO_PLAN = ["opportunity_id", "name", "owner", "customer_id", "amount", "closed"]
 
 
 class CollectionBook:
-    """The Payments rows of a ReportBook, typed once, each with the scope of its deal."""
+    """The Payments rows of a ReportBook, typed once, each with its deal's row in the book."""
 
     def __init__(self, book: ReportBook):
         self.payments: PaymentBook = book.inputs.payments  # the compute step's: typed once per batch
         o = book.opportunities
-        first = o.dropna(subset=["opportunity_id"]).drop_duplicates("opportunity_id").set_index("opportunity_id")
+        first = (~o["opportunity_id"].duplicated() & o["opportunity_id"].notna()).to_numpy()
+        place = pd.Series(np.flatnonzero(first), index=o["opportunity_id"][first])
         rows = self.payments.rows
-        self.scope = rows["opportunity_id"].map(first["scope"]).fillna(-1).astype(int).to_numpy()
-        self.owner = rows["opportunity_id"].map(first["owner"])
+        self.deal_row = rows["opportunity_id"].map(place).fillna(-1).astype(int).to_numpy()  # -1: no such deal
         self.milestone = self.payments.milestones
         self.planned = o["opportunity_id"].isin(set(rows["opportunity_id"].dropna())).to_numpy()
+
+
+    def scope_at(self, book: ReportBook, as_of: date) -> np.ndarray:
+        """Each payment's rep number at as_of: its deal's owner then (section 15)."""
+        return np.append(book.deal_scope(as_of), -1)[self.deal_row]  # -1 (no deal) takes the appended -1
+
+    def owner_at(self, book: ReportBook, as_of: date) -> pd.Series:
+        owners = np.append(book.owner_at(as_of).to_numpy(), None)[self.deal_row]
+        return pd.Series(owners, index=self.payments.rows.index, dtype=object)
 
 
 def collection_book(book: ReportBook) -> CollectionBook:
@@ -92,12 +101,12 @@ def _collection_metrics(book: ReportBook, month: str, as_of: date) -> dict[str, 
     received = ((rows["received"] >= first) & (rows["received"] <= last)).to_numpy()
     left = owed.left.fillna(0.0).to_numpy()
     late = (owed.days > 0).to_numpy()
-    sums = lambda values: scope_sums(values, c.scope, reps)  # noqa: E731
+    scope = c.scope_at(book, as_of)
+    sums = lambda values: scope_sums(values, scope, reps)  # noqa: E731
     return {
         "collected": sums(np.where(received, rows["amount_received"].fillna(0.0).to_numpy(), 0.0)),
         "receivable": sums(left), "overdue_receivable": sums(np.where(late, left, 0.0)),
-        "won_without_payment_plan": scope_counts(_no_plan(book, as_of), book.opportunities["scope"].to_numpy(),
-                                                 reps).astype(float),
+        "won_without_payment_plan": scope_counts(_no_plan(book, as_of), book.deal_scope(as_of), reps).astype(float),
     }
 
 
@@ -119,18 +128,20 @@ def _lists(book: ReportBook, as_of: date) -> tuple[np.ndarray, np.ndarray, dict,
         c, owed = collection_book(book), owed_at(book, as_of)
         r = c.payments.rows
         counted = (owed.left > 0).to_numpy() & owed.days.notna().to_numpy()
-        left = owed.left.to_numpy()
-        counts = scope_table(owed.bucket[counted], c.scope[counted], len(book.reps), 4)
-        amounts = scope_table(owed.bucket[counted], c.scope[counted], len(book.reps), 4, left[counted])
+        left, scope = owed.left.to_numpy(), c.scope_at(book, as_of)
+        counts = scope_table(owed.bucket[counted], scope[counted], len(book.reps), 4)
+        amounts = scope_table(owed.bucket[counted], scope[counted], len(book.reps), 4, left[counted])
         late = pd.DataFrame({"payment_id": r["payment_id"], "opportunity_id": r["opportunity_id"],
-                             "customer_id": r["customer_id"], "owner": c.owner, "milestone": c.milestone,
+                             "customer_id": r["customer_id"], "owner": c.owner_at(book, as_of),
+                             "milestone": c.milestone,
                              "due_date": r["due"], "outstanding": owed.left, "days_late": owed.days,
-                             "scope": c.scope})
+                             "scope": scope})
         late = late[((owed.left > 0) & (owed.days > 0)).to_numpy()]
         late = late.sort_values(["outstanding", "days_late"], ascending=False, kind="stable")
-        o = book.opportunities
-        no_plan = o[_no_plan(book, as_of)].sort_values(["closed", "opportunity_id"], ascending=[False, True],
-                                                       kind="stable")[[*NO_PLAN, "scope"]]
+        o, none = book.opportunities, _no_plan(book, as_of)
+        no_plan = o[none].assign(owner=book.owner_at(as_of)[none], scope=book.deal_scope(as_of)[none])
+        no_plan = no_plan.sort_values(["closed", "opportunity_id"], ascending=[False, True],
+                                      kind="stable")[[*NO_PLAN, "scope"]]
         return counts, amounts, _by_scope(late), _by_scope(no_plan)
     return _memo(book, ("collection lists", as_of), make)
 

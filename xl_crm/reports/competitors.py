@@ -40,21 +40,22 @@ def _memo(book: ReportBook, key: tuple, make):
 
 
 def _deals(book: ReportBook) -> pd.DataFrame:
-    """Every deal's competitor, status, amount, owner, scope and reason: read once per batch."""
+    """Every deal's competitor, status, amount and reason: read once per batch."""
     def make():
         o, raw = book.opportunities, book.raw_opportunities
         return pd.DataFrame({"competitor": texts(column(raw, "competitor")), "status": o["status"],
-                             "amount": o["amount"].fillna(0.0), "owner": o["owner"], "scope": o["scope"],
+                             "amount": o["amount"].fillna(0.0),
                              "reason": parsed(REASON.parse, column(raw, "reason")).fillna(NO_REASON)}, index=o.index)
     return _memo(book, ("competitor deals",), make)
 
 
 def _closed(book: ReportBook, as_of: date) -> pd.DataFrame:
-    """Deals won or lost in the 12 months ending as_of, with their competitor and reason; once per date."""
+    """Deals won or lost in the 12 months ending as_of, with their competitor, reason and owner then; once per date."""
     def make():
         o = book.opportunities
-        window = (o["closed"] > pd.Timestamp(year_before(as_of))) & (o["closed"] <= pd.Timestamp(as_of))
-        return _deals(book)[window & o["status"].isin(["Won", "Lost"])]
+        rows = ((o["closed"] > pd.Timestamp(year_before(as_of))) & (o["closed"] <= pd.Timestamp(as_of))
+                & o["status"].isin(["Won", "Lost"])).to_numpy()
+        return _deals(book)[rows].assign(owner=book.owner_at(as_of)[rows], scope=book.deal_scope(as_of)[rows])
     return _memo(book, ("closed deals", as_of), make)
 
 

@@ -14,6 +14,7 @@ counts for the team only).
 
 from __future__ import annotations
 
+import calendar
 import weakref
 from datetime import date
 from functools import cached_property
@@ -85,7 +86,7 @@ class ReportBook:
         c = lambda key: column(customers, key)
         self.customers = pd.DataFrame({
             "customer_id": self.sync.customer_ids, "name": texts(c("name")), "owner": texts(c("owner")),
-            "industry": texts(c("industry")), "region": texts(c("region")),
+            "industry": texts(c("industry")), "region": texts(c("region")), "assigned": dates(c("assigned_date")),
         }, index=customers.index)
         o = lambda key: column(opportunities, key)
         stage, status = o("stage"), o("status")
@@ -126,8 +127,10 @@ class ReportBook:
         known = [day for day in firsts if pd.notna(day)]
         self.first_date: date | None = min(known).date() if known else None
         """The earliest date the workbook records (section 11): no report is made for a month before it."""
-        owners = pd.concat([self.customers["owner"], opps["owner"], self.activities["owner"]]).dropna()
-        self.reps: list[str] = sorted(set(owners))  # whoever owns a customer, a deal or an activity
+        moves = self.owner_moves
+        owners = pd.concat([self.customers["owner"], opps["owner"], self.activities["owner"], moves["old"],
+                            moves["new"]]).dropna()
+        self.reps: list[str] = sorted(set(owners))  # whoever owns a customer, a deal or an activity, or owned a deal
         number = {rep: i for i, rep in enumerate(self.reps)}
         for frame in (opps, self.activities, self.customers):
             frame["scope"] = frame["owner"].map(number).fillna(-1).astype(int)
@@ -158,6 +161,74 @@ class ReportBook:
         places = self._deal_rows[id(index)][1]
         return pd.Series(pd.api.extensions.take(values.to_numpy(), places, allow_fill=True),
                          index=self.opportunities.index)
+
+    @cached_property
+    def owner_moves(self) -> pd.DataFrame:
+        """History's owner rows (date order) of the deals it shows with an owner other than today's.
+
+        Only these deals belonged to someone else at some past date; every
+        other deal counts for today's owner at every date. `before` is the
+        owner before the row's date: its old value, or its new one on the row
+        that first saw the deal (nothing was known of it before).
+        """
+        h = self.inputs.history
+        rows = h.rows[(h.rows["field"] == "owner").to_numpy()]
+        frame = pd.DataFrame({"date": rows["date"], "opportunity_id": rows["opportunity_id"],
+                              "old": texts(rows["old"]), "new": texts(rows["new"])})
+        if frame.empty:
+            return frame.assign(before=frame["old"])
+        first_seen = frame["old"].isna() & (frame["date"] == frame["opportunity_id"].map(h.first_dates))
+        frame["before"] = frame["old"].where(~first_seen, frame["new"])
+        today = self.opportunities.drop_duplicates("opportunity_id").set_index("opportunity_id")["owner"]
+        now = frame["opportunity_id"].map(today)
+        differs = ~_same(frame["new"], now) | ~_same(frame["before"], now)
+        return frame[frame["opportunity_id"].isin(frame.loc[differs, "opportunity_id"])]
+
+    def deal_scope(self, as_of: date) -> np.ndarray:
+        """Each deal row's rep number at as_of (-1: no rep): its owner then, as History records it (section 12).
+
+        A deal whose owner History never shows changing counts for today's owner.
+        """
+        scope = self.opportunities["scope"].to_numpy()
+        moves = self.owner_moves
+        if moves.empty or self.present is None or as_of >= self.present:
+            return scope
+        if ("owner at", as_of) not in self.memo:
+            day = pd.Timestamp(as_of)
+            later = moves[(moves["date"] > day).to_numpy()].drop_duplicates("opportunity_id", keep="first")
+            then = pd.concat([later.set_index("opportunity_id")["before"],
+                              moves[(moves["date"] <= day).to_numpy()].set_index("opportunity_id")["new"]])
+            then = then[~then.index.duplicated(keep="last")]  # the latest row on or before as_of wins
+            number = pd.Series(range(len(self.reps)), index=self.reps)
+            places = then.index.get_indexer(self.opportunities["opportunity_id"])
+            codes = then.map(number).fillna(-1).astype(int).to_numpy()
+            self.memo["owner at", as_of] = np.where(places >= 0, codes[places], scope)
+        return self.memo["owner at", as_of]
+
+    def customer_scope(self, as_of: date) -> np.ndarray:
+        """Each customer row's rep number at as_of; -1 (the team's only) when its owner got it after as_of.
+
+        Customers have no History: whose a customer was before its assigned_date is not recorded.
+        """
+        scope = self.customers["scope"].to_numpy()
+        if self.present is None or as_of >= self.present:
+            return scope
+        return np.where((self.customers["assigned"] > pd.Timestamp(as_of)).to_numpy(), -1, scope)
+
+    def owner_at(self, as_of: date) -> pd.Series:
+        """Each deal row's owner name at as_of (None: none), for the lists that show it."""
+        names = np.array([*self.reps, None], dtype=object)  # every owner is a rep: -1 is a blank owner
+        return pd.Series(names[self.deal_scope(as_of)], index=self.opportunities.index, dtype=object)
+
+    def scope_in_month(self, months: np.ndarray) -> np.ndarray:
+        """Each deal row's rep number at the end of a month of its own (_month_number values; -1: none)."""
+        scope = self.opportunities["scope"].to_numpy().copy()
+        moved = self.opportunities["opportunity_id"].isin(self.owner_moves["opportunity_id"]).to_numpy() & (months >= 0)
+        for number in np.unique(months[moved]):
+            year, month = divmod(int(number), 12)
+            rows = moved & (months == number)
+            scope[rows] = self.deal_scope(date(year, month + 1, calendar.monthrange(year, month + 1)[1]))[rows]
+        return scope
 
     @cached_property
     def since(self) -> pd.Series:
@@ -193,20 +264,28 @@ class ReportBook:
 
     @cached_property
     def months(self) -> dict[str, np.ndarray]:
-        """Per scope and calendar month (year * 12 + month - 1): deals new, won and amount won."""
+        """Per scope and calendar month (year * 12 + month - 1): deals new, won and amount won, each for
+        its owner at the end of that month."""
         o, reps = self.opportunities, len(self.reps)
         created, closed = _month_number(o["created"]), _month_number(o["closed"])
         known = np.concatenate([created[created >= 0], closed[closed >= 0]])
         first = int(known.min()) if len(known) else 0
         width = (int(known.max()) - first + 1) if len(known) else 1
         won = (o["status"] == "Won").to_numpy() & (closed >= 0)
-        scope, money = o["scope"].to_numpy(), o["amount"].fillna(0.0).to_numpy()
+        money = o["amount"].fillna(0.0).to_numpy()
         out = {"first": first}
-        for key, rows, months, values in (("new_count", created >= 0, created, None), ("won_count", won, closed, None),
-                                          ("won_amount", won, closed, money)):
+        by_created, by_closed = self.scope_in_month(created), self.scope_in_month(closed)
+        for key, rows, months, scope, values in (("new_count", created >= 0, created, by_created, None),
+                                                 ("won_count", won, closed, by_closed, None),
+                                                 ("won_amount", won, closed, by_closed, money)):
             out[key] = scope_table(months[rows] - first, scope[rows], reps, width,
                                    None if values is None else values[rows]).astype(float)
         return out
+
+
+def _same(a: pd.Series, b: pd.Series) -> pd.Series:
+    """Element-wise equality where two blanks are the same."""
+    return (a == b) | (a.isna() & b.isna())
 
 
 def _month_number(days: pd.Series) -> np.ndarray:
@@ -255,8 +334,9 @@ class Snapshot:
     @cached_property
     def customers(self) -> pd.DataFrame:
         """Typed customer columns, the synced values at as_of and the derived follow-up columns."""
-        computed = self.computed
-        return pd.concat([self.book.customers, computed.customer_synced, computed.customer_derived], axis=1)
+        computed, scope = self.computed, self.book.customer_scope(self.as_of)
+        mine = self.book.customers.assign(scope=scope, owner=self.book.customers["owner"].where(scope >= 0))
+        return pd.concat([mine, computed.customer_synced, computed.customer_derived], axis=1)
 
     @cached_property
     def days_in_stage(self) -> pd.Series:

@@ -114,7 +114,7 @@ class Year:
 
 def year_ending(book: ReportBook, as_of: date) -> Year:
     o, reps, f = book.opportunities, len(book.reps), forecast_book(book)
-    scope, day = o["scope"].to_numpy(), pd.Timestamp(as_of)
+    scope, day = book.deal_scope(as_of), pd.Timestamp(as_of)
     closed = ((o["closed"] > day - pd.Timedelta(days=365)) & (o["closed"] <= day)).to_numpy()
     won, lost = closed & f.won, closed & f.lost
     wins = scope_counts(won, scope, reps).astype(float)
@@ -131,7 +131,7 @@ def year_ending(book: ReportBook, as_of: date) -> Year:
 def forecast_metrics(book: ReportBook, month: str, as_of: date, own: bool = True) -> dict[str, np.ndarray]:
     """FORECAST_METRICS per scope (team, then each rep), NaN for blank."""
     f, o, snap = forecast_book(book), book.opportunities, book.snapshot(as_of)
-    scope, reps = o["scope"].to_numpy(), len(book.reps)
+    scope, reps = book.deal_scope(as_of), len(book.reps)
     amount = o["amount"].fillna(0.0).to_numpy()
     first, last = month_range(month)
     sums = lambda mask, values=amount: scope_sums(np.where(mask, values, 0.0), scope, reps)  # noqa: E731
@@ -175,7 +175,7 @@ def _committed_before(book: ReportBook, month: str) -> np.ndarray:
     stage, category = at("stage"), at("forecast_category")
     then = pd.Series(per_row(forecast, category, "Open", stage, settings=book.settings), index=o.index)
     money = pd.to_numeric(amount, errors="coerce").fillna(0.0).to_numpy()
-    scope = o["scope"].to_numpy()
+    scope = book.deal_scope(day)  # each deal for its owner then
     commit = ((status == "Open") & (then == "Commit") & (close >= first) & (close <= last)).to_numpy()
     won = ((status == "Won") & (o["closed"] >= first) & (o["closed"] <= last)).to_numpy()
     return scope_sums(np.where(commit | won, money, 0.0), scope, reps)

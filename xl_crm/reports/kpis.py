@@ -110,8 +110,9 @@ def reached(book: ReportBook, rows: np.ndarray, as_of: date | None = None) -> np
     """
     o, n = book.opportunities, len(book.settings.stages)
     reach = o["reach"].to_numpy() if as_of is None else reach_at(book, as_of)
-    unknown = scope_counts(rows & (reach < 0), o["scope"].to_numpy(), len(book.reps))
-    reach, scope = np.maximum(reach[rows], 0), o["scope"].to_numpy()[rows]
+    scope = o["scope"].to_numpy() if as_of is None else book.deal_scope(as_of)
+    unknown = scope_counts(rows & (reach < 0), scope, len(book.reps))
+    reach, scope = np.maximum(reach[rows], 0), scope[rows]
     at_least = scope_table(reach, scope, len(book.reps), n + 1)  # deals whose furthest stage is exactly k
     counts = np.cumsum(at_least[:, ::-1], axis=1)[:, ::-1][:, 1:].astype(float)  # reached(k) = furthest >= k
     counts[unknown > 0] = np.nan
@@ -134,7 +135,7 @@ def metric_table(book: ReportBook, month: str, as_of: date, reps: list[str] | No
     pipeline leaves out the deals with a blank created date.
     """
     o, snap, r = book.opportunities, book.snapshot(as_of), len(book.reps)
-    scope, amount = o["scope"].to_numpy(), o["amount"].fillna(0.0).to_numpy()
+    scope, amount = book.deal_scope(as_of), o["amount"].fillna(0.0).to_numpy()
     out = pd.DataFrame(index=[TEAM, *book.reps])
 
     def count(mask, where=scope):
@@ -162,7 +163,7 @@ def metric_table(book: ReportBook, month: str, as_of: date, reps: list[str] | No
     out["weighted_amount"] = weighted_amount(book, as_of, pipeline)
     acts = book.activities
     out["activities"] = count(in_month(acts["date"], month), acts["scope"].to_numpy())
-    out["overdue_followups"] = count(snap.overdue, book.customers["scope"].to_numpy())
+    out["overdue_followups"] = count(snap.overdue, book.customer_scope(as_of))
     out["stale_count"] = count(snap.stale.to_numpy())
     conversions = conversion(reached(book, snap.cohort, as_of))
     for k in range(1, min(5, len(book.settings.stages))):

@@ -205,7 +205,7 @@ def date_tables(book: ReportBook, as_of: date) -> DateTables:
 
 def _date_tables(book: ReportBook, snap: Snapshot) -> DateTables:
     o, r, settings = book.opportunities, len(book.reps), book.settings
-    n, scope = len(settings.stages), o["scope"].to_numpy()
+    n, scope = len(settings.stages), book.deal_scope(snap.as_of)
     pipeline = snap.open_at
     money = amount_at(book, snap.as_of)  # History's amount then, at a past date
     stage = stage_at(book, snap.as_of) - 1  # -1: unknown (a past date History does not cover)
@@ -222,7 +222,8 @@ def _date_tables(book: ReportBook, snap: Snapshot) -> DateTables:
     letters = _memo(book, ("opening letters",), lambda: _codes(o["opening"], "ABCDEFGHI"))  # date-free
     overdue = c[late].sort_values(["days_overdue", "customer_id"], ascending=[False, True], kind="stable")
     stale_rows = snap.stale.to_numpy()
-    stale = o[stale_rows].assign(days_in_stage=snap.days_in_stage[stale_rows])
+    stale = o[stale_rows].assign(days_in_stage=snap.days_in_stage[stale_rows], scope=scope[stale_rows],
+                                 owner=book.owner_at(snap.as_of)[stale_rows])
     stale["rot_days"] = stale["stage"].map({st.number: st.rot_days for st in settings.stages})
     stale = stale.sort_values(["days_in_stage", "opportunity_id"], ascending=[False, True], kind="stable")
     vip = c[c["tier"] == "VIP"].sort_values(["revenue_12m", "customer_id"], ascending=[False, True],
@@ -295,7 +296,7 @@ def month_tables(book: ReportBook, month: str, as_of: date) -> MonthTables:
 
 def _month_tables(book: ReportBook, month: str, as_of: date) -> MonthTables:
     o, snap, r = book.opportunities, book.snapshot(as_of), len(book.reps)
-    scope, status = o["scope"].to_numpy(), o["status"].to_numpy()
+    scope, status = book.deal_scope(as_of), o["status"].to_numpy()
     closed = in_month(o["closed"], month)
     won, lost = (status == "Won") & closed, (status == "Lost") & closed
     touches = snap.touches.to_numpy().astype(float)
@@ -306,8 +307,8 @@ def _month_tables(book: ReportBook, month: str, as_of: date) -> MonthTables:
         groups[group] = (scope_counts(mask, scope, r), scope_sums(np.where(mask, touches, 0.0), scope, r),
                          scope_counts(mask & (touches < least), scope, r))
     few = lost & (touches < least)
-    few_frame = o[few].assign(touches=snap.touches[few])
-    won_deals = o.loc[won, ["scope", "amount", *REVENUE_KEYS]]
+    few_frame = o[few].assign(touches=snap.touches[few], scope=scope[few], owner=book.owner_at(as_of)[few])
+    won_deals = o.loc[won, ["amount", *REVENUE_KEYS]].assign(scope=scope[won], owner=book.owner_at(as_of)[won])
     tables = [metrics(book, month, as_of), metrics(book, shift_month(month, -1), own=False),
               metrics(book, shift_month(month, -12), own=False)]  # one row per scope, in the same order
     return MonthTables(

@@ -36,7 +36,8 @@ def _problem_deals(book: ReportBook, as_of: date) -> pd.DataFrame:
     if key not in book.memo:
         o = book.opportunities
         rows = book.snapshot(as_of).open_at & o["opening"].isin(PROBLEM_LETTERS).to_numpy()
-        deals = o.loc[rows, ["opportunity_id", "name", "owner", "customer_id", "opening", "scope"]].copy()
+        deals = o.loc[rows, ["opportunity_id", "name", "customer_id", "opening"]].assign(
+            owner=book.owner_at(as_of)[rows], scope=book.deal_scope(as_of)[rows])
         deals["opening_type"] = deals["opening"].map(opening_type)
         deals["weighted_amount"] = weights(book, as_of)[0][rows]
         # as the workbook's Settings play table words it; an unedited play in the report's language

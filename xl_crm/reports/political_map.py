@@ -51,8 +51,8 @@ def weights(book: ReportBook, as_of: date) -> tuple[np.ndarray, np.ndarray]:
 
 def map_metrics(book: ReportBook, month: str, as_of: date, own: bool = True) -> dict[str, np.ndarray]:
     """MAP_METRICS per scope (team, then each rep); the share is NaN where nothing is open."""
-    o, m, reps = book.opportunities, maps(book), len(book.reps)
-    scope, pipeline = o["scope"].to_numpy(), _open(book, as_of, own)
+    m, reps = maps(book), len(book.reps)
+    scope, pipeline = book.deal_scope(as_of), _open(book, as_of, own)
     warned = pipeline & m["map_warnings"].notna().to_numpy()
     each, unknown = weights(book, as_of)
     weighted = np.where(pipeline, each, 0.0)
@@ -84,8 +84,8 @@ def _warned_deals(book: ReportBook, as_of: date) -> tuple[pd.DataFrame, pd.DataF
         o, m = book.opportunities, maps(book)
         rows = _open(book, as_of, True) & m["map_warnings"].notna().to_numpy()
         weighted = pd.Series(weights(book, as_of)[0], index=o.index, name="weighted_amount")
-        deals = pd.concat([o[["opportunity_id", "name", "owner", "customer_id", "stage", "amount", "scope"]][rows],
-                           weighted[rows], m[rows]], axis=1)
+        deals = pd.concat([o[["opportunity_id", "name", "customer_id", "stage", "amount"]][rows].assign(
+            owner=book.owner_at(as_of)[rows], scope=book.deal_scope(as_of)[rows]), weighted[rows], m[rows]], axis=1)
         deals = deals.sort_values("weighted_amount", ascending=False, kind="stable")
         warned = deals["map_warnings"].str.split("; ")
         counts = pd.DataFrame({w: warned.map(lambda found, w=w: w in found) for w in MAP_WARNINGS.values},
