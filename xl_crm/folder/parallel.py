@@ -14,13 +14,9 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-from pandas.api.types import infer_dtype
-
 from ..errors import XlCrmError
-from ..sheets.read import CrmData
 from .read import read_member
+from .travel import Parcel, opened
 
 SCHEDULER_ENV = "XL_CRM_SCHEDULER"
 
@@ -29,27 +25,10 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _shipped(path, mapping, sheets, reduce=None) -> CrmData | str:
-    """read_member in another process, its equal texts and dates made one object each before they travel.
-
-    Pickle writes an object it has seen as a reference: an owner, a stage or
-    a date repeated on every row crosses once (a 200-deal rep file: 420 kB ->
-    260 kB, which counts where the workers are other machines).
-    """
+def _shipped(path, mapping, sheets, reduce=None) -> Parcel | str:
+    """read_member in another process, its frames packed for the way back (travel.Parcel)."""
     data = read_member(path, mapping, sheets, reduce)
-    if isinstance(data, str):
-        return data
-    for table in data.tables.values():
-        frame = table.frame
-        shared = {}
-        for key in frame.columns:
-            cells = frame[key].to_numpy(dtype=object)
-            if len(cells) and infer_dtype(cells, skipna=True) in ("string", "date", "datetime"):
-                codes, distinct = pd.factorize(cells)  # one kind throughout: equal means the same cell
-                shared[key] = np.append(distinct.astype(object), None)[codes]
-        if shared:
-            table.frame = frame.assign(**shared)
-    return data
+    return data if isinstance(data, str) else Parcel(data)
 
 
 def _local(paths: list[Path], mapping, sheets, reduce=None, jobs: int | None = None) -> list:
@@ -59,7 +38,7 @@ def _local(paths: list[Path], mapping, sheets, reduce=None, jobs: int | None = N
         return [read_member(path, mapping, sheets, reduce) for path in paths]
     read = partial(_shipped, mapping=mapping, sheets=sheets, reduce=reduce)
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(read, paths, chunksize=max(1, len(paths) // (4 * jobs))))
+        return [opened(found) for found in pool.map(read, paths, chunksize=max(1, len(paths) // (4 * jobs)))]
 
 
 def _on_cluster(scheduler, paths: list[Path], mapping, sheets, reduce=None) -> list:
@@ -76,7 +55,7 @@ def _on_cluster(scheduler, paths: list[Path], mapping, sheets, reduce=None) -> l
     finally:
         if client is not scheduler:
             client.close()
-    return list(found)
+    return [opened(each) for each in found]
 
 
 def reader(scheduler=None, jobs: int | None = None):
