@@ -32,13 +32,18 @@ def _shipped(path, mapping, sheets, reduce=None) -> Parcel | str:
 
 
 def _local(paths: list[Path], mapping, sheets, reduce=None, jobs: int | None = None) -> list:
-    """One process per core (fork, so nothing is imported again); in turn for one file or one core."""
+    """One process per core (fork, so nothing is imported again); in turn for one file or one core.
+
+    Files go out two at a time: the processes end within a file or two of each
+    other, and what they read travels back as they go, not an eighth of the
+    folder at once (whose last batches left a core idle for up to a second).
+    """
     jobs = min(jobs or cores(), len(paths))
     if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [read_member(path, mapping, sheets, reduce) for path in paths]
     read = partial(_shipped, mapping=mapping, sheets=sheets, reduce=reduce)
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        return [opened(found) for found in pool.map(read, paths, chunksize=max(1, len(paths) // (4 * jobs)))]
+        return [opened(found) for found in pool.map(read, paths, chunksize=2)]
 
 
 def _on_cluster(scheduler, paths: list[Path], mapping, sheets, reduce=None) -> list:
