@@ -50,7 +50,7 @@ def test_a_handover_in_a_folder_moves_the_rows_to_the_other_reps_workbook(tmp_pa
                                                                          "activities", "deal_contacts", "payments")}
     done = xl_crm("handover", folder, "--from", "ann", "--to", "Bob", "--as-of", DAY.isoformat())
     assert done.exit_code == 0, done.output
-    assert "moved 3 customers and 3 open deals from ann to Bob" in done.output
+    assert "moved 3 customers and 3 open deals from Ann to Bob" in done.output  # as the team writes the name
     team = read_team(folder)
     after = {key: len(team.merged.frame(key)) for key in before}
     assert after == before  # no row lost or doubled
@@ -185,3 +185,15 @@ def test_unknown_reps_and_customers_are_refused(tmp_path):
     assert "not customers of Ann: B1" in xl_crm("handover", folder, "--from", "Ann", "--to", "Bob", "--customers", "A0",
                                              "--customers", "B1").output
     assert "no workbook of Carol" in xl_crm("handover", folder, "--from", "Ann", "--to", "Carol").output
+
+
+def test_names_typed_in_another_case_are_the_teams_reps(tmp_path):
+    folder = team_folder(tmp_path / "team")
+    done = xl_crm("handover", folder, "--from", "ANN", "--to", "bob", "--as-of", DAY.isoformat())
+    assert done.exit_code == 0, done.output
+    assert "from Ann to Bob" in done.output
+    team = read_team(folder)
+    owners = {owner for key in ("customers", "opportunities") for owner in team.merged.frame(key)["owner"]}
+    assert owners == {"Ann", "Annette", "Bob"}  # Ann's closed deals stay hers; no second "bob"
+    history = team.merged.frame("history")
+    assert set(history.loc[history["old"] == "Ann", "new"]) == {"Bob"}
