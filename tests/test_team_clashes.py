@@ -93,3 +93,21 @@ def test_the_team_workbooks_settings_and_targets_are_checked_as_its_own(tmp_path
     assert any("Zed" in line and "unknown owner" in line for line in team_lines), run.output
     assert not any("'Ann'" in line for line in team_lines), run.output
     assert len(team_lines) == 2 and run.output.strip().endswith("2 errors, 0 warnings"), run.output
+
+
+def test_a_reps_name_written_two_ways_is_a_warning_within_a_file_and_across_the_folder(tmp_path):
+    _book(tmp_path / "ann.xlsx", [("C1", "Acme", "Ann"), ("C2", "Globex", "Ann"), ("C3", "Initech", "ann ")],
+          [("D1", "C1", "Ann", "Qualify", "Open", 100, DAY)])
+    _book(tmp_path / "bob.xlsx", [("C4", "Umbrella", "Bob")], [("D2", "C4", "BOB", "Qualify", "Open", 50, DAY),
+                                                              ("D3", "C4", "Bob", "Qualify", "Open", 50, DAY),
+                                                              ("D4", "C4", "ANN", "Qualify", "Open", 9, DAY)])
+    alone = [line for line in _check(tmp_path / "ann.xlsx").output.splitlines() if "another way" in line]
+    assert len(alone) == 1 and "Customers row 4" in alone[0] and "'ann'" in alone[0] and "Customers row 2" in alone[0]
+    run = _check(tmp_path)
+    assert run.exit_code == 0, run.output  # a warning: the numbers are right, only split between two names
+    warned = sorted(line for line in run.output.splitlines() if "another way" in line)
+    assert len(warned) == 3, run.output
+    ann, bob = [w for w in warned if "'ANN'" in w or "'ann'" in w], [w for w in warned if "'BOB'" in w]
+    assert any("bob.xlsx: warning: Opportunities row 4" in w and "ann.xlsx Customers row 2" in w for w in ann)
+    assert len(bob) == 1 and bob[0].startswith(f"{tmp_path / 'bob.xlsx'}: warning: Opportunities row 2")
+    assert "of Customers row 2" in bob[0]  # where the usual spelling is first written, in the same file

@@ -1,5 +1,6 @@
-"""What two places of a team say about one thing: an ID used in two files (an error), and one customer
-kept twice under spellings of one name by different owners (撞单, a warning; DOMAIN section 16).
+"""What two places of a team say about one thing: an ID used in two files (an error), one customer
+kept twice under spellings of one name by different owners (撞单, a warning; DOMAIN section 16), and
+one rep's name written in two ways (a warning: reports would count two reps).
 
 Each problem is said where it lies and names the other place: file, sheet and row.
 """
@@ -78,7 +79,50 @@ def duplicate_customers(datas: list[CrmData], lang: str = "en", across: bool = F
 
 def duplicate_customer_problems(data: CrmData) -> list[Problem]:
     """The 撞单 warnings within one workbook."""
-    return [p for _, p in duplicate_customers([data], data.lang)]
+    return [p for _, p in duplicate_customers([data], data.lang)] + [p for _, p in owner_spellings([data])]
+
+
+OWNED = ("customers", "opportunities", "activities", "targets")
+
+
+def _owners(datas: list[CrmData]) -> pd.DataFrame:
+    """Every filled owner cell: book, sheet key, row, owner, and the owner case-folded."""
+    parts = [pd.DataFrame({"book": i, "key": key, "row": d.tables[key].frame.index,
+                           "owner": texts(column(d.tables[key].frame, "owner")).to_numpy()})
+             for i, d in enumerate(datas) for key in OWNED if key in d.tables]
+    rows = pd.concat(parts, ignore_index=True).dropna(subset=["owner"]) if parts else pd.DataFrame(
+        columns=["book", "key", "row", "owner"])
+    return rows.assign(fold=rows["owner"].str.casefold())
+
+
+def owner_spellings(datas: list[CrmData], across: bool = False) -> list[tuple[int, Problem]]:
+    """(book, warning) at the first row of each spelling of a rep's name other than its most common one.
+
+    "Bob", "bob" and "BOB" are three reps to a report; one warning per spelling names where the usual
+    one is written. across: only spellings whose usual form is in another file.
+    """
+    rows, named = _owners(datas), len(datas) > 1
+    found = []
+    for _, group in rows.groupby("fold", sort=False):
+        counts = group["owner"].value_counts(sort=True)
+        if len(counts) < 2:
+            continue
+        usual = group[group["owner"] == counts.index[0]].iloc[0]
+        for spelling in counts.index[1:]:
+            other = group[group["owner"] == spelling].iloc[0]
+            if across and other["book"] == usual["book"]:
+                continue
+            data, home = datas[other["book"]], datas[usual["book"]]
+            there = _place(home.path if named else None, home.tables[usual["key"]].sheet_name, usual["row"],
+                           data.lang)
+            found.append((other["book"], Problem(
+                WARNING, data.tables[other["key"]].sheet_name, int(other["row"]), _column(data, other["key"], "owner"),
+                spelling,
+                f"the rep {usual['owner']!r} of {there} written another way in {counts[spelling]} row(s): "
+                "reports count two reps",
+                f"负责人“{usual['owner']}”（{there}）在 {counts[spelling]} 行中写法不同：报表会算作两人",
+                None)))
+    return found
 
 
 def id_clashes(datas: list[CrmData], lang: str = "en") -> list[tuple[int, Problem]]:

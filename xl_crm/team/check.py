@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..commands.check import check_data, check_table, settings_sheet_problems
-from ..commands.clashes import duplicate_customers, id_clashes
+from ..commands.clashes import duplicate_customers, id_clashes, owner_spellings
 from ..commands.money_check import owners, target_problems
 from ..commands.problems import Problem
 from ..folder.read import Team, inputs_only, is_team_book, read_team
@@ -64,6 +64,7 @@ def check_team(source, mapping: Mapping | None = None, reader=None) -> tuple[Tea
     found = [(team.team_book.path, p) for p in _team_book(team)]
     for data in team.members:
         found += [(data.path, p) for p in data.problems if not _found_elsewhere(p, known)]
-    clashes = id_clashes(team.members, lang) + duplicate_customers(team.members, lang, across=True)
+    clashes = (id_clashes(team.members, lang) + duplicate_customers(team.members, lang, across=True)
+               + owner_spellings(team.members, across=True))
     found += [(team.members[book].path, p) for book, p in clashes]
     return team, found
