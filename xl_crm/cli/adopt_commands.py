@@ -8,25 +8,37 @@ import click
 
 from ..adopt.upgrade import upgrade_workbook
 from ..commands.workbook import import_files
+from ..folder.scan import is_team
 from ..model import schema
 from ..model.mapping import load_mapping
+from ..team.upgrade import upgrade_team
 from . import main
 from .options import MAPPING, NO_BACKUP
 
 
 @main.command("upgrade")
-@click.argument("path", type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
 @MAPPING
 @click.option("--lang", type=click.Choice(["en", "zh"]), default=None, help="Language of added headers and sheets.")
 @click.option("--dry-run", is_flag=True, help="Print the mapping and the changes; write nothing.")
 @NO_BACKUP
-def upgrade(path, mapping_file, lang, dry_run, no_backup):
-    """Make an existing workbook a CRM, keeping everything already in it."""
-    plan = upgrade_workbook(path, load_mapping(mapping_file), lang, dry_run=dry_run, backup=not no_backup)
-    for line in plan.lines():
+def upgrade(paths, mapping_file, lang, dry_run, no_backup):
+    """Make an existing workbook (or every rep workbook of a team folder) a CRM, keeping everything in it."""
+    mapping = load_mapping(mapping_file)
+    if is_team(paths):
+        done = upgrade_team(paths, mapping, lang, dry_run=dry_run, backup=not no_backup)
+        lines, failed = done.lines(), done.failed
+    else:
+        lines, failed = upgrade_workbook(paths[0], mapping, lang, dry_run=dry_run, backup=not no_backup).lines(), []
+    for line in lines:
         click.echo(line)
     if dry_run:
         click.echo("dry run: nothing written")
+    for line in failed:
+        click.echo(f"xl-crm: {line}", err=True)
+    if failed:
+        click.echo(f"xl-crm: {len(failed)} of the workbooks could not be upgraded (the rest were)", err=True)
+        sys.exit(1)
 
 
 @main.command("import")

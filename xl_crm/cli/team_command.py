@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..commands.check import workbook_language
 from ..commands.problems import ERROR, grouped, impacts, summary
 from ..folder.parallel import reader
 from ..folder.read import Team
@@ -21,14 +22,15 @@ from .options import AS_OF, MAPPING
 def check_team_lines(paths, mapping, every: bool, scheduler=None) -> tuple[list[str], int, Team]:
     """What `check` prints for a team, file by file, the number of errors, and the team as read."""
     team, found = check_team(paths, mapping, reader=reader(scheduler))
-    lang = team.merged.lang
     lines = list(team.notes)
     books = [team.team_book] * (team.team_book is not None) + team.members
-    for data in books:
+    spoken = [workbook_language(data) for data in books]  # each file's problems in its own language
+    for data, lang in zip(books, spoken):
         mine = [p for path, p in found if path == data.path]
         for line in [p.text(lang) for p in mine] if every else grouped(mine, lang):
             lines.append(f"{data.path}: {line}")
         lines += [f"{data.path}: {line}" for line in impacts(mine, lang)]
+    lang = max(("en", "zh"), key=spoken.count)  # the summary in the language most files speak
     errors = sum(p.severity == ERROR for _, p in found)
     where = " ".join(map(str, paths))
     lines.append(f"{where}: {summary(errors, len(found) - errors, lang)}")

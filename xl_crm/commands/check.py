@@ -218,11 +218,15 @@ def check_data(data: CrmData) -> list[Problem]:
     A workbook with no customer or deal table at all is an XlCrmError: there is nothing to check.
     """
     require_tables(data)
-    problems = []
+    problems, lang = [], workbook_language(data)
     for spec in schema.DATA_SHEETS:
         if spec.key not in data.tables:
-            if spec.key in ("customers", "opportunities"):  # the other sheets are optional
-                problems.append(Problem(ERROR, spec.name(data.lang), None, None, None,
+            if spec.key == "customers" and "opportunities" in data.tables:  # a deal tracker
+                problems.append(Problem(ERROR, spec.name(lang), None, None, None,
+                                        "sheet not found; `xl-crm upgrade` builds it from the deals' customers",
+                                        "未找到该表；`xl-crm upgrade` 会按商机中的客户建立"))
+            elif spec.key in ("customers", "opportunities"):  # the other sheets are optional
+                problems.append(Problem(ERROR, spec.name(lang), None, None, None,
                                         "sheet not found (no sheet with its headers)",
                                         "未找到该表（没有表头相符的工作表）"))
             continue

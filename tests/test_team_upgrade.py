@@ -1,0 +1,57 @@
+"""`upgrade FOLDER`: every rep's tracker of a team folder becomes a CRM in one command; the team workbook,
+lock files and backups are left alone, and a file that cannot be upgraded is named while the others are."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from helpers import TEAM_DAY, kpi_rows, parts_of, tracker, write_team_book, xl_crm
+
+
+def _folder(root):
+    root.mkdir()
+    tracker(root / "王芳.xlsx")
+    tracker(root / "刘洋.xlsx", rows=[["东方电子", "陈静", "13700000003", "刘洋", "需求确认", 50000,
+                                        datetime(2026, 10, 20), None]])
+    write_team_book(root / "team.xlsx", {})
+    return root
+
+
+def test_check_speaks_each_trackers_language_and_says_upgrade_builds_the_customers(tmp_path):
+    folder = _folder(tmp_path / "team")
+    run = xl_crm("check", folder)
+    assert run.exit_code == 1
+    lines = run.output.splitlines()
+    assert f"{folder / '王芳.xlsx'}: 错误：客户：未找到该表；`xl-crm upgrade` 会按商机中的客户建立" in lines
+    assert lines[-1] == f"{folder}: 2 个错误，2 个警告"
+
+
+def test_upgrade_of_a_folder_makes_every_tracker_a_crm_and_leaves_the_team_workbook(tmp_path):
+    folder = _folder(tmp_path / "team")
+    team_book = parts_of(folder / "team.xlsx")
+    run = xl_crm("upgrade", folder)
+    assert run.exit_code == 0, run.output
+    assert f"{folder / 'team.xlsx'}: skipped (the team workbook" in run.output
+    assert parts_of(folder / "team.xlsx") == team_book
+    assert sorted(p.name for p in folder.iterdir()) == ["team.xlsx", "刘洋.xlsx", "刘洋.xlsx.bak", "王芳.xlsx",
+                                                          "王芳.xlsx.bak"]
+    checked = xl_crm("check", folder)
+    assert "错误" not in checked.output.replace("0 个错误", ""), checked.output
+    assert xl_crm("refresh", folder, "--as-of", TEAM_DAY.isoformat()).exit_code == 0
+    report = xl_crm("report", folder, "--month", "2026-11", "--out", tmp_path / "out")
+    assert report.exit_code == 0, report.output
+    kpis = {(scope, metric): value for scope, metric, value in kpi_rows(tmp_path / "out" / "2026-11-team.xlsx")}
+    # open from the refresh that first recorded them (no created dates); the won and lost ones are not
+    assert (kpis["Team", "open_count"], kpis["王芳", "open_count"], kpis["刘洋", "open_count"]) == (3, 2, 1)
+
+
+def test_a_workbook_open_in_excel_is_named_and_the_others_are_upgraded(tmp_path):
+    folder = _folder(tmp_path / "team")
+    (folder / "~$王芳.xlsx").write_bytes(b"")
+    before = (folder / "王芳.xlsx").read_bytes()
+    run = xl_crm("upgrade", folder)
+    assert run.exit_code == 1
+    assert "王芳.xlsx: the workbook is open in a spreadsheet program" in run.output
+    assert run.output.strip().splitlines()[-1] == "xl-crm: 1 of the workbooks could not be upgraded (the rest were)"
+    assert (folder / "王芳.xlsx").read_bytes() == before
+    assert (folder / "刘洋.xlsx.bak").exists()  # upgraded
