@@ -78,7 +78,7 @@ def test_the_team_workbooks_settings_and_targets_are_checked_as_its_own(tmp_path
     from xl_crm.sheets.settings_sheet import FIRST_THRESHOLD_ROW
 
     _book(tmp_path / "ann.xlsx", [("C1", "Acme", "Ann")], [("D1", "C1", "Ann", "Qualify", "Open", 100, DAY)])
-    targets = pd.DataFrame([("Ann", "2026-11", 500), ("Zed", "2026-11", 300)],
+    targets = pd.DataFrame([("Ann", "2026-11", 500), ("Zed", "2026-11", 300), ("ann", "2026-12", 700)],
                            columns=["owner", "month", "target"])
     team = write_standard_workbook(tmp_path / "team.xlsx", {"targets": targets}, lang="en", as_of=AsOf(DAY),
                                    backup=False)
@@ -91,8 +91,9 @@ def test_the_team_workbooks_settings_and_targets_are_checked_as_its_own(tmp_path
     team_lines = [line for line in run.output.splitlines() if line.startswith(f"{team}:")]
     assert any("Settings!B" in line and "(PoolDays)" in line and "soon" in line for line in team_lines), run.output
     assert any("Zed" in line and "unknown owner" in line for line in team_lines), run.output
-    assert not any("'Ann'" in line for line in team_lines), run.output
-    assert len(team_lines) == 2 and run.output.strip().endswith("2 errors, 0 warnings"), run.output
+    assert any("'ann'" in line and "the rep is written 'Ann'" in line for line in team_lines), run.output
+    assert not any(": 'Ann'" in line for line in team_lines), run.output
+    assert len(team_lines) == 3 and run.output.strip().endswith("3 errors, 0 warnings"), run.output
 
 
 def test_a_reps_name_written_two_ways_is_a_warning_within_a_file_and_across_the_folder(tmp_path):

@@ -50,11 +50,14 @@ def target_problems(data: CrmData, known: set[str] | None = None) -> list[Proble
             add(ERROR, row, "month", value, "expected a month: a date in the month or YYYY-MM",
                 "应为月份：该月内的日期或 YYYY-MM", "targets.month")
     seen: dict[tuple, int] = {}
+    folded = {name.casefold(): name for name in known}
     for row, owner in texts(column(frame, "owner")).items():
         team = owner is None or owner.casefold() in TEAM_OWNERS
         if not team and owner not in known:
-            add(ERROR, row, "owner", owner, "unknown owner: owns no customer, deal or activity",
-                "未知的负责人：名下没有客户、商机或跟进记录")
+            meant = folded.get(owner.casefold())  # the same rep written in another case
+            add(ERROR, row, "owner", owner, "unknown owner: owns no customer, deal or activity"
+                + (f"; the rep is written {meant!r}" if meant else ""),
+                "未知的负责人：名下没有客户、商机或跟进记录" + (f"；该负责人写作“{meant}”" if meant else ""))
         month = months.get(row)
         if month is None:
             continue
