@@ -72,7 +72,9 @@ def inputs_only(data: CrmData) -> CrmData:
     """
     for table in data.tables.values():
         computed = {c.key for c in table.spec.columns if c.role != schema.INPUT}
-        table.frame = table.frame[[key for key in table.frame.columns if key not in computed]]
+        inputs = [key for key in table.frame.columns if key not in computed]
+        if len(inputs) < len(table.frame.columns):  # most sheets hold inputs alone: nothing to copy
+            table.frame = table.frame[inputs]
     return data
 
 
