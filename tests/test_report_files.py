@@ -113,8 +113,17 @@ def test_parallel_runs_take_whole_months_when_there_are_enough():
     from xl_crm.reports.batch import _blocks
     tasks = [(m, None, rep, None) for m in ("2024-01", "2024-02", "2024-03") for rep in (None, "Ann", "Bob")]
     assert [[t[0] for t in b] for b in _blocks(tasks, 2)] == [["2024-01"] * 3 + ["2024-02"] * 3, ["2024-03"] * 3]
-    one_month = tasks[:3]
-    assert [[t[2] for t in b] for b in _blocks(one_month, 2)] == [[None, "Ann"], ["Bob"]]
+
+
+def test_processes_sharing_a_month_each_take_the_next_report_none_has_taken():
+    import multiprocessing
+
+    from xl_crm.reports.batch import _untaken
+    tasks = [("2024-01", None, rep, None) for rep in (None, "Ann", "Bob", "Cy", "Di")]
+    taken = multiprocessing.Value("i", 0)
+    first, second = _untaken(tasks, taken), _untaken(tasks, taken)
+    got = [next(first), next(second), next(second), next(first), *second, *first]
+    assert got == tasks
 
 
 def test_a_parallel_batch_writes_what_one_process_writes(report_workbook, tmp_path):

@@ -139,45 +139,67 @@ def _prepare(book: ReportBook, month: str, as_of: date) -> None:
     date_tables(book, as_of)
 
 
-def _worker(book: ReportBook, tasks: list[tuple], lang: str, queue) -> None:
-    """A forked process: write some reports, telling the parent after each one."""
+def _worker(book: ReportBook, tasks: list[tuple], lang: str, queue, taken=None) -> None:
+    """A forked process: write reports, telling the parent after each one.
+
+    taken: a counter the processes share; each then writes the next of `tasks`
+    that none has taken yet. Else (None) the process writes `tasks` in turn.
+    """
+    task = tasks[0]
     try:
-        for task in tasks:
+        for task in tasks if taken is None else _untaken(tasks, taken):
             _write_one(book, task, lang)
             queue.put(1)
         queue.put(None)
     except Exception as exc:  # the parent reports it as one line
-        queue.put(f"{tasks[0][3].name}...: {exc}")
+        queue.put(f"{task[3].name}: {exc}")
+
+
+def _untaken(tasks: list[tuple], taken):
+    """The tasks no other process has taken, one at a time."""
+    while True:
+        with taken.get_lock():
+            i = taken.value
+            taken.value += 1
+        if i >= len(tasks):
+            return
+        yield tasks[i]
 
 
 def _blocks(tasks: list[tuple], jobs: int) -> list[list[tuple]]:
-    """`jobs` runs of consecutive tasks: whole months when there are enough months to go round.
+    """`jobs` runs of whole consecutive months (there are at least `jobs` months).
 
     Consecutive months share their comparison months, so each process
     computes little that another one also computes.
     """
     months = list(dict.fromkeys(t[0] for t in tasks))
-    if len(months) < jobs:
-        size = -(-len(tasks) // jobs)
-        return [tasks[i:i + size] for i in range(0, len(tasks), size)]
     runs = [set(run) for run in np.array_split(np.array(months, dtype=object), jobs)]
     return [[t for t in tasks if t[0] in run] for run in runs]
 
 
 def _in_parallel(book: ReportBook, tasks: list[tuple], lang: str, jobs: int, on_progress) -> None:
-    """Split the tasks into `jobs` runs (_blocks), one forked process each.
+    """Write the tasks in `jobs` forked processes.
 
-    A month split between processes is computed before forking, so its
-    tables are computed once and inherited by every process.
+    With at least as many months as processes, each writes a run of whole
+    months (_blocks). With fewer, the months' tables are computed before
+    forking, so every process inherits them, and each process takes the next
+    report as it finishes one: the team's, the longest, first, then the reps'.
+    They end together, however unevenly the machine shares its cores, where
+    halves of the list fixed in advance had one wait for the other.
     """
-    blocks = _blocks(tasks, jobs)
-    for month, as_of in {(t[0], t[1]) for t in tasks}:
-        if sum(any(t[0] == month for t in block) for block in blocks) > 1:
-            _prepare(book, month, as_of)
-    book.months
     context = multiprocessing.get_context("fork")
+    months = {(t[0], t[1]) for t in tasks}
+    if len({month for month, _ in months}) < jobs:
+        for month, as_of in months:
+            _prepare(book, month, as_of)
+        taken = context.Value("i", 0)
+        runs = [(tasks, taken)] * jobs
+    else:
+        runs = [(block, None) for block in _blocks(tasks, jobs)]
+    book.months
     queue = context.Queue()
-    processes = [context.Process(target=_worker, args=(book, block, lang, queue), daemon=True) for block in blocks]
+    processes = [context.Process(target=_worker, args=(book, run, lang, queue, shared), daemon=True)
+                 for run, shared in runs]
     for process in processes:
         process.start()
     written, finished = 0, 0
