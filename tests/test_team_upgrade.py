@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import openpyxl
 from helpers import TEAM_DAY, kpi_rows, parts_of, tracker, write_team_book, xl_crm
 
 
@@ -43,6 +44,26 @@ def test_upgrade_of_a_folder_makes_every_tracker_a_crm_and_leaves_the_team_workb
     kpis = {(scope, metric): value for scope, metric, value in kpi_rows(tmp_path / "out" / "2026-11-team.xlsx")}
     # open from the refresh that first recorded them (no created dates); the won and lost ones are not
     assert (kpis["Team", "open_count"], kpis["王芳", "open_count"], kpis["刘洋", "open_count"]) == (3, 2, 1)
+
+
+def test_reports_and_other_workbooks_in_the_folder_are_skipped_by_every_command(tmp_path):
+    folder = _folder(tmp_path / "team")
+    assert xl_crm("upgrade", folder).exit_code == 0
+    assert xl_crm("report", folder, "--month", "2026-11", "--out", folder).exit_code == 0  # saved beside the data
+    budget = openpyxl.Workbook()
+    budget.active.append(["Month", "Budget"])
+    budget.active.append(["2026-11", 5000])
+    budget.save(folder / "budget.xlsx")
+    untouched = {p.name: p.read_bytes() for p in folder.iterdir() if p.name.startswith(("2026-11", "budget"))}
+    assert len(untouched) == 4  # the team's report, two reps' and the budget
+    for command in (("check", folder), ("upgrade", folder), ("refresh", folder, "--as-of", TEAM_DAY.isoformat())):
+        run = xl_crm(*command)
+        assert run.exit_code == 0, (command, run.output)
+        assert f"{folder / '2026-11-team.xlsx'}: skipped (not a CRM workbook" in run.output, run.output
+        assert f"{folder / 'budget.xlsx'}: skipped" in run.output
+    assert {name: (folder / name).read_bytes() for name in untouched} == untouched
+    alone = xl_crm("check", folder / "2026-11-王芳.xlsx")
+    assert alone.exit_code == 2 and "a report written by `xl-crm report`" in alone.output
 
 
 def test_a_workbook_open_in_excel_is_named_and_the_others_are_upgraded(tmp_path):

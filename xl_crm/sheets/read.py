@@ -37,6 +37,7 @@ from . import links, settings_sheet
 
 HEADER_SCAN_ROWS = 20
 
+REPORT_KPIS = "KPIs"  # a report's tidy sheet, so named in every language
 # xl_crm's own sheets besides the data sheets, in both languages: never data, whatever their headers say
 OWN_SHEETS = frozenset({
     *schema.SETTINGS_NAME, *schema.FUNNEL_NAME, *schema.TODAY_NAME,
@@ -45,7 +46,7 @@ OWN_SHEETS = frozenset({
     # report sheets (xl_crm.reports.labels.SHEETS), should a rep copy one into the workbook; not 跟进 (Follow-ups)
     # nor 收入 (Revenue): reps name their own tracker or takings sheet so
     "Summary", "概要", "Reps", "销售代表", "Revenue", "Follow-ups", "Portfolio", "客户组合",
-    "Stale deals", "停滞商机", "VIP customers", "VIP客户", "KPIs",
+    "Stale deals", "停滞商机", "VIP customers", "VIP客户", REPORT_KPIS,
 })
 # the kinds a sheet is found as by its headers, in the order that breaks a tie: a deal table names customers too
 PRECEDENCE = ("opportunities", "activities", "contacts", "customers")
@@ -280,6 +281,16 @@ def _read(pkg: Package, path: Path, mapping: Mapping, wanted: set[str], threads:
 Totals = Callable[[str, int, dict[str, int]], range]
 
 
+def _is_report(sheet_names: list[str], sheet_rows: Callable[[str], list[list]]) -> bool:
+    """A report xl-crm wrote, saved in a team folder or opened by mistake: a KPIs sheet headed scope, metric,
+    value (section 11) and no customer, deal, contact or activity sheet by name. Its lists are no data."""
+    data_names = {n for key in PRECEDENCE for n in (schema.sheet(key).en, schema.sheet(key).zh)}
+    if REPORT_KPIS not in sheet_names or data_names & set(sheet_names):
+        return False
+    rows = sheet_rows(REPORT_KPIS)
+    return bool(rows) and [str(v).strip().casefold() for v in rows[0][:3]] == ["scope", "metric", "value"]
+
+
 def read_rows(path: Path | None, sheet_names: list[str], sheet_rows: Callable[[str], list[list]],
               mapping: Mapping | None = None, wanted: set[str] | None = None, totals: Totals | None = None
               ) -> CrmData:
@@ -291,6 +302,8 @@ def read_rows(path: Path | None, sheet_names: list[str], sheet_rows: Callable[[s
     """
     mapping = mapping or DEFAULT_MAPPING
     wanted = {s.key for s in schema.DATA_SHEETS} if wanted is None else wanted
+    if _is_report(sheet_names, sheet_rows):
+        raise XlCrmError(f"{path}: a report written by `xl-crm report` (its KPIs sheet says so), not a CRM workbook")
     data = CrmData(path=path, sheet_names=list(sheet_names))
     names = set(sheet_names)
 

@@ -1,4 +1,5 @@
-"""`upgrade` over a team folder: each rep's workbook made a CRM in turn, the team workbook left as it is.
+"""`upgrade` over a team folder: each rep's workbook made a CRM in turn; the team workbook, reports and
+workbooks with no customer or deal table are left as they are.
 
 Each file is saved atomically on its own; a file that cannot be upgraded is
 named with its reason and the others still are.
@@ -7,14 +8,12 @@ named with its reason and the others still are.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..adopt.upgrade import Plan, upgrade_workbook
 from ..errors import XlCrmError
-from ..folder.read import is_team_book
+from ..folder.read import is_team_book, read_member
 from ..folder.scan import scan
 from ..model.mapping import Mapping
-from ..sheets.read import read_workbook
 
 
 @dataclass
@@ -27,24 +26,22 @@ class TeamUpgrade:
         return [*self.notes, *(line for plan in self.plans for line in plan.lines())]
 
 
-def _is_team_book(path: Path, mapping: Mapping | None) -> bool:
-    try:
-        return is_team_book(path, read_workbook(path, mapping))
-    except XlCrmError:
-        return False  # not readable as a CRM: upgrade says why
-
-
 def upgrade_team(source, mapping: Mapping | None = None, lang: str | None = None, dry_run: bool = False,
                  backup: bool = True) -> TeamUpgrade:
-    """Upgrade every rep workbook of a folder (or of the paths given)."""
+    """Upgrade every rep workbook of a folder (or of the paths given): those holding customers or deals."""
     folder = scan(source)
     out = TeamUpgrade(notes=list(folder.notes))
     for path in folder.books:
-        if _is_team_book(path, mapping):
+        data = read_member(path, mapping, None)  # what check and report skip, upgrade skips too
+        if isinstance(data, str):
+            out.notes.append(data)
+        elif is_team_book(path, data):
             out.notes.append(f"{path}: skipped (the team workbook: its Settings and Targets need no upgrade)")
-            continue
-        try:
-            out.plans.append(upgrade_workbook(path, mapping, lang, dry_run=dry_run, backup=backup))
-        except XlCrmError as exc:
-            out.failed.append(str(exc) if str(exc).startswith(str(path)) else f"{path}: {exc}")
+        elif not {"customers", "opportunities"} & set(data.tables):
+            out.notes.append(f"{path}: skipped (no customer or deal table: not made a CRM)")
+        else:
+            try:
+                out.plans.append(upgrade_workbook(path, mapping, lang, dry_run=dry_run, backup=backup))
+            except XlCrmError as exc:
+                out.failed.append(str(exc) if str(exc).startswith(str(path)) else f"{path}: {exc}")
     return out
