@@ -97,6 +97,24 @@ def test_entity_expansion(tmp_path, opener):
     refused(path, "entity", opener)
 
 
+LONG_COMMENT, LONG_INSTRUCTION = b"<!-- " + b"notes " * 2000 + b"-->\n", b"<?pi " + b"x" * 3000 + b"?>"
+
+
+@pytest.mark.parametrize("bom, before", [(b"\xef\xbb\xbf", b""), (b"", LONG_COMMENT), (b"", LONG_INSTRUCTION)])
+def test_a_doctype_behind_a_long_prolog_is_found(tmp_path, bom, before):
+    bomb = bom + b'<?xml version="1.0"?>' + before + b'<!DOCTYPE lolz [<!ENTITY lol "lol">]>' \
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol;</t></si></sst>'
+    path = rewrite_part(rich_workbook(tmp_path / "good.xlsx"), tmp_path / "bomb.xlsx", "xl/sharedStrings.xml", bomb)
+    refused(path, "entity")
+
+
+def test_a_doctype_in_a_cells_text_is_no_declaration(tmp_path):
+    text = b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' \
+           b'<si><t>&lt;!DOCTYPE html&gt;</t></si><si><t><![CDATA[<!DOCTYPE html>]]></t></si></sst>'
+    path = rewrite_part(rich_workbook(tmp_path / "good.xlsx"), tmp_path / "page.xlsx", "xl/sharedStrings.xml", text)
+    Package.open(path).close()
+
+
 def test_zip_bomb_part(tmp_path):
     path = rewrite_part(rich_workbook(tmp_path / "good.xlsx"), tmp_path / "bomb.xlsx", "xl/theme/theme1.xml",
                         b" " * (guards.RATIO_FLOOR + 1))

@@ -15,6 +15,8 @@ mismatch, so memory stays bounded even when the directory lies.
 
 from __future__ import annotations
 
+import codecs
+import re
 import zipfile
 import zlib
 from pathlib import Path
@@ -27,6 +29,7 @@ MAX_PART_BYTES = 1024 * 1024 * 1024
 MAX_RATIO = 200
 RATIO_FLOOR = 16 * 1024 * 1024
 PROLOG_SCAN = 64 * 1024
+PROLOG_STEP = 1024
 ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, RuntimeError, NotImplementedError)
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -125,16 +128,40 @@ def check_main_part(path: Path, archive: zipfile.ZipFile) -> None:
 
 
 def check_prolog(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """Refuse a DOCTYPE or ENTITY declaration before the root element (streamed, bounded read)."""
+    """Refuse a DOCTYPE or ENTITY declaration before the root element (streamed, bounded read).
+
+    A kilobyte at a time until the markup after the XML declaration and
+    comments shows (in a part's first bytes, nearly always): a workbook's
+    forty parts are checked without inflating 64 KiB of each large one.
+    """
     try:
         with archive.open(info) as stream:
-            head = stream.read(PROLOG_SCAN)
+            head = stream.read(PROLOG_STEP)
+            while (scope := _prolog(head)) is None and len(head) < PROLOG_SCAN:
+                more = stream.read(min(len(head), PROLOG_SCAN - len(head)))
+                if not more:
+                    break
+                head += more
     except ZIP_ERRORS as exc:
         raise PackageError(f"{path}: the workbook is damaged ({info.filename}: {exc})") from exc
-    upper = head.upper()
+    upper = (head if scope is None else scope).upper()
     if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
         raise PackageError(f"{path}: part {info.filename} declares XML entities (DOCTYPE); refusing a possible "
                          "entity-expansion attack")
+
+
+_MISC = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.DOTALL)  # white space, processing instructions, comments
+_MARK = len(b"<!DOCTYPE")
+
+
+def _prolog(head: bytes) -> bytes | None:
+    """The part's bytes up to the first markup after its declaration, comments and processing instructions,
+    and that markup's first bytes (a DOCTYPE or the root element); None until `head` shows them."""
+    at = _MISC.match(head, len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0).end()
+    mark = head[at:at + _MARK]
+    if len(mark) < _MARK or not mark.startswith(b"<") or mark.startswith((b"<?", b"<!--")):
+        return None  # not yet read, left open, or not markup: the whole head is looked at
+    return head[:at + _MARK]
 
 
 def read_part(path: Path, archive: zipfile.ZipFile, name: str) -> bytes:
