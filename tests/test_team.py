@@ -98,6 +98,16 @@ def test_the_commands_take_a_folder(frames, tmp_path):
     assert (tmp_path / "out" / f"{MONTH}-team.xlsx").exists()
 
 
+def test_a_reps_workbook_open_in_excel_stops_the_refresh_before_any_file_is_written(frames, tmp_path):
+    folder = team_folder(tmp_path / "team", frames, round_robin(2))
+    (folder / "~$book1.xlsx").write_bytes(b"lock")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    run = xl_crm("refresh", str(folder), "--as-of", DAY.isoformat())
+    assert run.exit_code == 2
+    assert "book1.xlsx: the workbook is open in a spreadsheet program" in run.output
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # book0 not refreshed alone, no .bak
+
+
 def test_the_team_workbooks_settings_win(frames, tmp_path):
     from dataclasses import replace
 

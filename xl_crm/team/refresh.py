@@ -25,6 +25,7 @@ from ..model.mapping import Mapping
 from ..model.settings import THRESHOLDS, Settings
 from ..model.typed import column, ids
 from ..ooxml.package import Package
+from ..ooxml.save import refuse_if_open
 from ..reports import funnel_model, write_funnel_sheet
 from ..sheets.read import CrmData
 from ..sheets.settings_sheet import fixed_as_of
@@ -135,6 +136,7 @@ def refresh_team(source, *, as_of: date | None = None, backup: bool = True, mapp
         notes += team.notes
     for data in team.members:
         require_synced_columns(data)
+        refuse_if_open(data.path)  # one file open in Excel stops the refresh before any file is written
     day = team_as_of(team, as_of)
     frames, appended = _recorded(team, day.day)
     computed = compute(frames, day, team.merged.settings)
