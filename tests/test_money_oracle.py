@@ -292,3 +292,13 @@ def test_the_report_files_carry_the_money_sheets(generated, tmp_path):
         forecast = [row for row in wb[names[0]].iter_rows(values_only=True) if row and row[1] in
                     ("2024-06", "2024-07", "2024-08")]
         assert len(forecast) == 3 * len(scopes)
+
+
+def test_a_comparison_month_leaves_blank_what_payments_keep_only_as_they_are_today(generated):
+    """Payments hold today's receipts and plans: what was owed a month or a year earlier is not recorded."""
+    _, book = generated
+    summary = report_model(book, "2024-06", date(2024, 6, 17)).summary
+    for metric in ("receivable", "overdue_receivable", "won_without_payment_plan"):
+        assert summary.loc[metric, "current"] > 0, metric
+        assert pd.isna(summary.loc[metric, "previous"]) and pd.isna(summary.loc[metric, "year_ago"]), metric
+    assert summary.loc["collected", "previous"] > 0  # a receipt's date says which month it fell in

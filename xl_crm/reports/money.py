@@ -23,9 +23,16 @@ FORECAST_COLUMNS = ("target", "won", "commit", "best_case", "pipeline", "weighte
 TEAM = "Team"
 
 
+# what a Payments row records as it is today: what was owed or planned at an earlier month's end is not kept
+TODAYS_PAYMENTS = ("receivable", "overdue_receivable", "won_without_payment_plan")
+
+
 def money_metrics(book: ReportBook, month: str, as_of: date, own: bool = True) -> dict[str, np.ndarray]:
-    """MONEY_METRICS per scope (team, then each rep), NaN for blank."""
-    return {**forecast_metrics(book, month, as_of, own), **collection_metrics(book, month, as_of)}
+    """MONEY_METRICS per scope (team, then each rep), NaN for blank (TODAYS_PAYMENTS for a comparison month)."""
+    collections = collection_metrics(book, month, as_of)
+    if not own:
+        collections = {**collections, **{key: np.full(book.scopes, np.nan) for key in TODAYS_PAYMENTS}}
+    return {**forecast_metrics(book, month, as_of, own), **collections}
 
 
 @dataclass
