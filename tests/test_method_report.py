@@ -147,6 +147,14 @@ def test_kpis_and_sheets_equal_the_sections(rep):
     assert {k: int(v) for k, v in table.items() if v and k != "total"} == reasons
 
 
+def test_a_comparison_month_leaves_the_map_figures_blank():
+    """Contacts and their roles are kept only as they are today: last month's map is not known."""
+    summary = report_model(as_book(_frames()), MONTH, AS_OF).summary
+    assert summary.loc["deals_with_map_warnings", "current"] > 0
+    for metric in ("deals_with_map_warnings", "weighted_with_executive_share"):
+        assert pd.isna(summary.loc[metric, "previous"]) and pd.isna(summary.loc[metric, "year_ago"]), metric
+
+
 def test_moves_of_the_month_and_the_sheets_written(tmp_path):
     frames = _frames()
     report = report_model(as_book(frames), MONTH, AS_OF)

@@ -33,11 +33,6 @@ def maps(book: ReportBook) -> pd.DataFrame:
     return book.memo["deal maps"]
 
 
-def _open(book: ReportBook, as_of: date, own: bool) -> np.ndarray:
-    snap = book.snapshot(as_of)
-    return snap.open_at if own else snap.open_dated
-
-
 def weights(book: ReportBook, as_of: date) -> tuple[np.ndarray, np.ndarray]:
     """Each deal's weighted amount as an open deal at as_of, as the weighted_amount KPI weighs it (a past
     month: the stage History gives then), and whether that stage is unknown."""
@@ -50,9 +45,14 @@ def weights(book: ReportBook, as_of: date) -> tuple[np.ndarray, np.ndarray]:
 
 
 def map_metrics(book: ReportBook, month: str, as_of: date, own: bool = True) -> dict[str, np.ndarray]:
-    """MAP_METRICS per scope (team, then each rep); the share is NaN where nothing is open."""
+    """MAP_METRICS per scope (team, then each rep); the share is NaN where nothing is open.
+
+    A comparison month's are blank: the contacts and their roles are kept only as they are today.
+    """
+    if not own:
+        return {key: np.full(book.scopes, np.nan) for key in MAP_METRICS}
     m, reps = maps(book), len(book.reps)
-    scope, pipeline = book.deal_scope(as_of), _open(book, as_of, own)
+    scope, pipeline = book.deal_scope(as_of), book.snapshot(as_of).open_at
     warned = pipeline & m["map_warnings"].notna().to_numpy()
     each, unknown = weights(book, as_of)
     weighted = np.where(pipeline, each, 0.0)
@@ -82,7 +82,7 @@ def _warned_deals(book: ReportBook, as_of: date) -> tuple[pd.DataFrame, pd.DataF
     key = ("warned deals", as_of)
     if key not in book.memo:
         o, m = book.opportunities, maps(book)
-        rows = _open(book, as_of, True) & m["map_warnings"].notna().to_numpy()
+        rows = book.snapshot(as_of).open_at & m["map_warnings"].notna().to_numpy()
         weighted = pd.Series(weights(book, as_of)[0], index=o.index, name="weighted_amount")
         deals = pd.concat([o[["opportunity_id", "name", "customer_id", "stage", "amount"]][rows].assign(
             owner=book.owner_at(as_of)[rows], scope=book.deal_scope(as_of)[rows]), weighted[rows], m[rows]], axis=1)
