@@ -68,8 +68,8 @@ def per_value(read, series: pd.Series, dtype=object, unchanged=None) -> np.ndarr
     results[:-1][~same] = [read(v) for v in uniques[~same]]
     results[-1] = read(None)
     out = results.astype(dtype)[codes]
-    if _has_booleans(uniques):
-        flags = _booleans(cells)
+    flags = _booleans(cells, codes, uniques)
+    if flags is not None:
         out[flags] = [read(v) for v in cells[flags]]
     return out
 
@@ -81,21 +81,30 @@ def _codes(cells: np.ndarray) -> np.ndarray:
     not the number 1, so booleans get codes of their own.
     """
     codes, uniques = pd.factorize(cells)
-    if _has_booleans(uniques):
-        flags = _booleans(cells)
+    flags = _booleans(cells, codes, uniques)
+    if flags is not None:
         codes[flags] = len(uniques) + cells[flags].astype(int)
     return codes
 
 
-def _has_booleans(uniques) -> bool:
-    """Whether a hash table may have merged TRUE/FALSE cells with the numbers 1/0."""
-    kinds = _TYPE(uniques) if len(uniques) else np.zeros(0, dtype=object)
-    others = uniques[kinds != str]  # noqa: E721 (element-wise over an array of types)
-    return bool((kinds == bool).any() or ((others == 0) | (others == 1)).any())  # noqa: E721
+def _booleans(cells: np.ndarray, codes: np.ndarray, uniques: np.ndarray) -> np.ndarray | None:
+    """The cells holding TRUE or FALSE, where a hash table may have merged them with the numbers 1 and 0.
 
-
-def _booleans(cells: np.ndarray) -> np.ndarray:
-    return _TYPE(cells) == bool if len(cells) else np.zeros(0, dtype=bool)  # noqa: E721 (element-wise)
+    None when no distinct value is a boolean, 0 or 1; else only the cells of
+    such a value have their type looked at, not every cell of the column.
+    """
+    if not len(uniques) or _all_text(uniques):  # IDs and names: no type() per value
+        return None
+    kinds = _TYPE(uniques)
+    maybe = np.flatnonzero(kinds != str)  # noqa: E721 (element-wise over an array of types)
+    others = uniques[maybe]
+    suspects = maybe[(kinds[maybe] == bool) | (others == 0) | (others == 1)]  # noqa: E721
+    if not len(suspects):
+        return None
+    near = np.isin(codes, suspects)
+    flags = np.zeros(len(cells), dtype=bool)
+    flags[near] = _TYPE(cells[near]) == bool  # noqa: E721 (element-wise)
+    return flags
 
 
 _TYPE = np.frompyfunc(type, 1, 1)
