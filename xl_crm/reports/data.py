@@ -9,7 +9,9 @@ the open pipeline and the funnel cohort) and is built once per date.
 
 Scopes are numbered: 0 is the team, 1 + i is `reps[i]`; `scope` columns
 hold the rep's number i (-1 when the owner is blank or not a rep, which
-counts for the team only).
+counts for the team only). They hold today's owner; at a past date a deal
+counts for its owner then (`deal_scope`, from History's owner rows) and a
+customer assigned later for the team only (`customer_scope`).
 """
 
 from __future__ import annotations
