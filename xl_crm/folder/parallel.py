@@ -40,7 +40,8 @@ def _no_collection():
     Reading a workbook leaves no reference cycles behind, yet the collector
     walks everything read so far, again and again: 4 ms of each file's
     60 ms in a reading process, and half a second of the parent's time while
-    200 files' frames arrive. Processes forked meanwhile inherit the pause.
+    200 files' frames arrive (from local processes or a Dask cluster).
+    Processes forked meanwhile inherit the pause.
     """
     paused = gc.isenabled()
     gc.disable()
@@ -77,7 +78,8 @@ def _on_cluster(scheduler, paths: list[Path], mapping, sheets, reduce=None) -> l
     try:
         futures = client.map(_shipped, [str(p) for p in paths], mapping=mapping, sheets=sheets, reduce=reduce,
                              pure=False)
-        found = client.gather(futures)
+        with _no_collection():  # as the files' frames arrive, see _no_collection
+            found = client.gather(futures)
     finally:
         if client is not scheduler:
             client.close()
