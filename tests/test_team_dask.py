@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from helpers import TEAM_DAY as DAY
 from helpers import TEAM_MONTH as MONTH
-from helpers import kpi_rows, round_robin, team_folder
+from helpers import kpi_rows, round_robin, team_folder, xl_crm
 
 from xl_crm.folder.parallel import reader
 from xl_crm.folder.read import read_team
@@ -61,3 +61,10 @@ def test_the_cluster_checks_each_file_where_it_reads_it(folder, cluster, tmp_pat
     found = [(path.name, problem.text("en")) for path, problem in remote]
     assert found == [(path.name, problem.text("en")) for path, problem in local]
     assert any(name == "book1.xlsx" and "'lots'" in text for name, text in found), found
+
+
+def test_a_scheduler_that_is_no_address_is_said_in_one_line(folder):
+    run = xl_crm("check", folder, "--scheduler", "my-cluster")
+    assert run.exit_code == 2
+    assert run.output.strip() == ("xl-crm: cannot use the Dask scheduler 'my-cluster' (missing port number in address "
+                                  "'my-cluster'); give --scheduler tcp://HOST:PORT or set XL_CRM_SCHEDULER")

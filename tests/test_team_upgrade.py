@@ -59,7 +59,7 @@ def test_reports_and_other_workbooks_in_the_folder_are_skipped_by_every_command(
     for command in (("check", folder), ("upgrade", folder), ("refresh", folder, "--as-of", TEAM_DAY.isoformat())):
         run = xl_crm(*command)
         assert run.exit_code == 0, (command, run.output)
-        assert f"{folder / '2026-11-team.xlsx'}: skipped (not a CRM workbook" in run.output, run.output
+        assert f"{folder / '2026-11-team.xlsx'}: skipped (a report written by `xl-crm report`" in run.output, run.output
         assert f"{folder / 'budget.xlsx'}: skipped" in run.output
     assert {name: (folder / name).read_bytes() for name in untouched} == untouched
     alone = xl_crm("check", folder / "2026-11-王芳.xlsx")

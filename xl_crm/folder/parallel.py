@@ -74,7 +74,11 @@ def _on_cluster(scheduler, paths: list[Path], mapping, sheets, reduce=None) -> l
         from distributed import Client
     except ImportError:
         raise XlCrmError("--scheduler needs Dask: pip install 'xl_crm[dask]'") from None
-    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    try:
+        client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    except (OSError, ValueError) as exc:  # unreachable, refused, or not an address
+        raise XlCrmError(f"cannot use the Dask scheduler {scheduler!r} ({exc}); "
+                         f"give --scheduler tcp://HOST:PORT or set {SCHEDULER_ENV}") from None
     try:
         futures = client.map(_shipped, [str(p) for p in paths], mapping=mapping, sheets=sheets, reduce=reduce,
                              pure=False)

@@ -57,7 +57,8 @@ def read_member(path: Path, mapping: Mapping | None, sheets, reduce=None) -> Crm
     try:
         data = read_workbook(path, mapping, sheets=sheets)
     except XlCrmError as exc:
-        return f"{path}: skipped (not a CRM workbook: {exc})"
+        said = str(exc).removeprefix(f"{path}: ")  # the note names the file once
+        return f"{path}: skipped ({said})"
     if not data.tables and data.settings_name is None:
         return f"{path}: skipped (not a CRM workbook: no customer, deal or settings sheet)"
     return data if reduce is None else reduce(data)
