@@ -42,12 +42,12 @@ class CollectionBook:
         self.milestone = self.payments.milestones
         self.planned = o["opportunity_id"].isin(set(rows["opportunity_id"].dropna())).to_numpy()
 
-
     def scope_at(self, book: ReportBook, as_of: date) -> np.ndarray:
         """Each payment's rep number at as_of: its deal's owner then (section 15)."""
         return np.append(book.deal_scope(as_of), -1)[self.deal_row]  # -1 (no deal) takes the appended -1
 
     def owner_at(self, book: ReportBook, as_of: date) -> pd.Series:
+        """Each payment's owner name at as_of, for the late list."""
         owners = np.append(book.owner_at(as_of).to_numpy(), None)[self.deal_row]
         return pd.Series(owners, index=self.payments.rows.index, dtype=object)
 
@@ -133,9 +133,8 @@ def _lists(book: ReportBook, as_of: date) -> tuple[np.ndarray, np.ndarray, dict,
         amounts = scope_table(owed.bucket[counted], scope[counted], len(book.reps), 4, left[counted])
         late = pd.DataFrame({"payment_id": r["payment_id"], "opportunity_id": r["opportunity_id"],
                              "customer_id": r["customer_id"], "owner": c.owner_at(book, as_of),
-                             "milestone": c.milestone,
-                             "due_date": r["due"], "outstanding": owed.left, "days_late": owed.days,
-                             "scope": scope})
+                             "milestone": c.milestone, "due_date": r["due"], "outstanding": owed.left,
+                             "days_late": owed.days, "scope": scope})
         late = late[((owed.left > 0) & (owed.days > 0)).to_numpy()]
         late = late.sort_values(["outstanding", "days_late"], ascending=False, kind="stable")
         o, none = book.opportunities, _no_plan(book, as_of)
