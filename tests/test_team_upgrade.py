@@ -76,3 +76,15 @@ def test_a_workbook_open_in_excel_is_named_and_the_others_are_upgraded(tmp_path)
     assert run.output.strip().splitlines()[-1] == "xl-crm: 1 of the workbooks could not be upgraded (the rest were)"
     assert (folder / "王芳.xlsx").read_bytes() == before
     assert (folder / "刘洋.xlsx.bak").exists()  # upgraded
+
+
+def test_a_folder_with_nothing_to_upgrade_says_so_and_exits_non_zero(tmp_path):
+    folder = tmp_path / "team"
+    folder.mkdir()
+    write_team_book(folder / "team.xlsx", {})
+    before = (folder / "team.xlsx").read_bytes()
+    run = xl_crm("upgrade", folder)
+    assert run.exit_code == 2
+    assert run.output.strip().splitlines()[-1] == ("xl-crm: no workbook with customers or deals to upgrade: "
+                                                   "every file was skipped")
+    assert (folder / "team.xlsx").read_bytes() == before

@@ -8,6 +8,7 @@ import click
 
 from ..adopt.upgrade import upgrade_workbook
 from ..commands.workbook import import_files
+from ..errors import XlCrmError
 from ..folder.scan import is_team
 from ..model import schema
 from ..model.mapping import load_mapping
@@ -28,6 +29,10 @@ def upgrade(paths, mapping_file, lang, dry_run, no_backup):
     if is_team(paths):
         done = upgrade_team(paths, mapping, lang, dry_run=dry_run, backup=not no_backup)
         lines, failed = done.lines(), done.failed
+        if not done.plans and not failed:  # every file skipped: nothing that was asked could be done
+            for line in lines:
+                click.echo(line)
+            raise XlCrmError("no workbook with customers or deals to upgrade: every file was skipped")
     else:
         lines, failed = upgrade_workbook(paths[0], mapping, lang, dry_run=dry_run, backup=not no_backup).lines(), []
     for line in lines:

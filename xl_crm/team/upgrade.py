@@ -18,6 +18,8 @@ from ..model.mapping import Mapping
 
 @dataclass
 class TeamUpgrade:
+    """What `upgrade FOLDER` did: each upgraded file's plan, the files skipped and those that failed."""
+
     plans: list[Plan] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # files skipped, and why
     failed: list[str] = field(default_factory=list)  # one line per file that could not be upgraded
