@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Callable
 
@@ -184,34 +185,48 @@ def _recognised(spec: schema.Sheet, found: dict[str, int], found_links: dict[str
     return "date" in found and customer and len(found) + len(found_links) >= 3
 
 
-def frame_from_rows(rows: list[list], spec: schema.Sheet, header: int, columns: dict[str, int]) -> pd.DataFrame:
-    """Canonical frame of the data below a header row; fully empty rows are dropped.
+def _records(body: np.ndarray, spec: schema.Sheet, header: int, columns: dict[str, int]) -> pd.DataFrame:
+    """The canonical frame of the grid below a header row; fully empty rows are dropped.
 
-    Built column by column from one object array: a sheet of 200,000 rows
-    costs a few array operations, not a Python call per cell.
+    Built from one 2-D object array: a sheet of 200,000 rows costs a few
+    array operations, not a Python call per cell.
     """
-    body = _grid(rows[header + 1:], max(columns.values(), default=-1) + 1)
-    for j in columns.values():
-        cells = body[:, j]
-        cells[cells == ""] = None  # calamine gives "" for an empty cell
-    frame = pd.DataFrame({key: body[:, columns[key]] for key in spec.keys if key in columns},
-                         index=range(header + 2, header + 2 + len(body)), dtype=object)
-    inputs = [columns[c.key] for c in spec.columns if c.role == schema.INPUT and c.key in columns]
+    keys = [key for key in spec.keys if key in columns]
+    cells = _columns(body, [columns[key] for key in keys])
+    frame = _frame(cells, keys, header)
+    inputs = [keys.index(c.key) for c in spec.columns if c.role == schema.INPUT and c.key in columns]
     if len(frame) and inputs:
-        keep = pd.notna(body[:, inputs]).any(axis=1)
+        keep = pd.notna(cells[inputs]).any(axis=0)
         frame = frame if keep.all() else frame[keep]
     return frame
 
 
+def _columns(body: np.ndarray, picked: list[int]) -> np.ndarray:
+    """The picked columns of a grid, one per row of the result, with None for calamine's "" of an empty cell."""
+    cells = body.T[picked]
+    cells[cells == ""] = None
+    return cells
+
+
+def _frame(cells: np.ndarray, keys: list[str], header: int) -> pd.DataFrame:
+    """Columns of cells below a header row as an object frame indexed by Excel row number (the array, not a copy)."""
+    return pd.DataFrame(cells.T, columns=keys, index=range(header + 2, header + 2 + cells.shape[1]), dtype=object,
+                        copy=False)
+
+
 def _grid(body: list[list], width: int) -> np.ndarray:
-    """Rows as a 2-D object array of at least `width` columns (short rows padded with None)."""
+    """Rows as a 2-D object array of at least `width` columns (short rows padded with None).
+
+    Filled from one flat run of the cells: np.array(rows) would look into every cell for a nested sequence.
+    """
     if not body:
         return np.empty((0, width), dtype=object)
     lengths = set(map(len, body))
     longest = max(width, *lengths)
     if lengths != {longest}:
         body = [[*r, *[None] * (longest - len(r))] for r in body]
-    return np.array(body, dtype=object)
+    cells = np.fromiter(chain.from_iterable(body), dtype=object, count=len(body) * longest)
+    return cells.reshape(len(body), longest)
 
 
 def read_workbook(path: str | Path, mapping: Mapping | None = None, sheets=None, threads: int = 1) -> CrmData:
@@ -387,13 +402,11 @@ def _named_sheet(spec: schema.Sheet, mapping: Mapping, names: set[str], path: Pa
 def _add_table(data: CrmData, totals: Totals | None, mapping: Mapping, spec: schema.Sheet, name: str,
                rows: list[list], found: Header) -> None:
     header, columns = found.row, found.columns
-    frame = frame_from_rows(rows, spec, header, columns)
+    body = _grid(rows[header + 1:], max([*columns.values(), *found.links.values()], default=-1) + 1)
+    frame = _records(body, spec, header, columns)
     linked = None
     if found.links:
-        body = _grid(rows[header + 1:], max(found.links.values()) + 1)
-        linked = pd.DataFrame({k: body[:, j] for k, j in found.links.items()},
-                              index=range(header + 2, header + 2 + len(body)), dtype=object)
-        linked = linked.where(linked != "", None).reindex(frame.index)
+        linked = _frame(_columns(body, list(found.links.values())), list(found.links), header).reindex(frame.index)
     left_out = totals(name, header + 1, columns) if totals is not None else range(0)
     if len(left_out):
         frame = frame[~frame.index.isin(left_out)]
