@@ -41,17 +41,11 @@ def history(book: ReportBook) -> History:
     return book.inputs.history
 
 
-def is_past(book: ReportBook, as_of: date) -> bool:
-    """Whether as_of is before the date the workbook's values describe (then History tells the state)."""
-    present = getattr(book, "present", None)
-    return present is not None and as_of < present
-
-
 def stage_at(book: ReportBook, as_of: date) -> np.ndarray:
     """Each deal's stage number as an open deal at as_of (0: unknown); today's stage at the present."""
     def make():
         o = book.opportunities
-        if not is_past(book, as_of):
+        if not book.is_past(as_of):
             return o["open_stage"].to_numpy()
         return book.per_deal_row(history(book).value_at("stage", as_of)).fillna(0).astype(int).to_numpy()
 
@@ -65,7 +59,7 @@ def reach_at(book: ReportBook, as_of: date) -> np.ndarray:
     """
     def make():
         o = book.opportunities
-        if not is_past(book, as_of):
+        if not book.is_past(as_of):
             return o["reach"].to_numpy()
         closed = (o["status"].isin(["Won", "Lost"]) & (o["closed"] <= pd.Timestamp(as_of))).to_numpy()
         stage = stage_at(book, as_of)
@@ -79,7 +73,7 @@ def amount_at(book: ReportBook, as_of: date) -> np.ndarray:
     def make():
         o = book.opportunities
         now = o["amount"].fillna(0.0).to_numpy()
-        if not is_past(book, as_of):
+        if not book.is_past(as_of):
             return now
         h = history(book)
         then = book.per_deal_row(h.recorded("amount", as_of)).astype(float).fillna(0.0).to_numpy()
@@ -93,7 +87,7 @@ def weighted_amount(book: ReportBook, as_of: date, pipeline: np.ndarray) -> np.n
     """The weighted open pipeline per scope (amount x the stage's probability then); blank where a stage is unknown."""
     o, r = book.opportunities, len(book.reps)
     scope, amount = book.deal_scope(as_of), amount_at(book, as_of)
-    if not is_past(book, as_of):
+    if not book.is_past(as_of):
         return scope_sums(np.where(pipeline, o["open_weighted"].fillna(0.0).to_numpy(), 0.0), scope, r)
     stage = stage_at(book, as_of)
     probability = np.array([0.0] + [st.probability for st in book.settings.stages])[stage]
@@ -106,7 +100,7 @@ def close_at(book: ReportBook, as_of: date) -> pd.Series:
     """Each deal's expected close at as_of (datetime64; NaT unknown or blank); today's at the present."""
     def make():
         o = book.opportunities
-        if not is_past(book, as_of):
+        if not book.is_past(as_of):
             return dates(column(book.raw_opportunities, "expected_close")).set_axis(o.index)
         at = book.per_deal_row(history(book).value_at("expected_close", as_of))
         return pd.to_datetime(at, errors="coerce").astype(DATE)

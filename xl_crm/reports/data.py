@@ -193,7 +193,7 @@ class ReportBook:
         """
         scope = self.opportunities["scope"].to_numpy()
         moves = self.owner_moves
-        if moves.empty or self.present is None or as_of >= self.present:
+        if moves.empty or not self.is_past(as_of):
             return scope
         if ("owner at", as_of) not in self.memo:
             day = pd.Timestamp(as_of)
@@ -213,7 +213,7 @@ class ReportBook:
         Customers have no History: whose a customer was before its assigned_date is not recorded.
         """
         scope = self.customers["scope"].to_numpy()
-        if self.present is None or as_of >= self.present:
+        if not self.is_past(as_of):
             return scope
         return np.where((self.customers["assigned"] > pd.Timestamp(as_of)).to_numpy(), -1, scope)
 
@@ -245,11 +245,15 @@ class ReportBook:
         A deal closed by as_of (its closed date) is not open then, however late History learnt it.
         """
         o = self.opportunities
-        if self.present is None or as_of >= self.present:
+        if not self.is_past(as_of):
             return o["status"] == "Open"
         recorded = self.inputs.history.recorded("status", as_of)
         then = self.per_deal_row(recorded)
         return then.where(then.notna(), o["status"]).eq("Open") & ~(o["closed"] <= pd.Timestamp(as_of))
+
+    def is_past(self, as_of: date) -> bool:
+        """Whether as_of is before the date the workbook's values describe (then History tells the state)."""
+        return self.present is not None and as_of < self.present
 
     @property
     def scopes(self) -> int:

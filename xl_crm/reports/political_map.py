@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..compute.political_map import deal_maps
 from ..model.vocab import MAP_WARNINGS
-from .changes import is_past, stage_at
+from .changes import stage_at
 from .data import ReportBook, scope_counts, scope_sums
 
 MAP_METRICS = ("deals_with_map_warnings", "weighted_with_executive_share")
@@ -37,7 +37,7 @@ def weights(book: ReportBook, as_of: date) -> tuple[np.ndarray, np.ndarray]:
     """Each deal's weighted amount as an open deal at as_of, as the weighted_amount KPI weighs it (a past
     month: the stage History gives then), and whether that stage is unknown."""
     o = book.opportunities
-    if not is_past(book, as_of):
+    if not book.is_past(as_of):
         return o["open_weighted"].fillna(0.0).to_numpy(), np.zeros(len(o), dtype=bool)
     stage = stage_at(book, as_of)
     probability = np.array([0.0] + [st.probability for st in book.settings.stages])[stage]
