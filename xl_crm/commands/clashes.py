@@ -85,14 +85,24 @@ def duplicate_customer_problems(data: CrmData) -> list[Problem]:
 OWNED = ("customers", "opportunities", "activities", "targets")
 
 
-def _owners(datas: list[CrmData]) -> pd.DataFrame:
-    """Every filled owner cell: book, sheet key, row, owner, and the owner case-folded."""
+def _owners(datas: list[CrmData], sheets=OWNED) -> pd.DataFrame:
+    """Every filled owner cell of the sheets: book, sheet key, row, owner, and the owner case-folded."""
     parts = [pd.DataFrame({"book": i, "key": key, "row": d.tables[key].frame.index,
                            "owner": texts(column(d.tables[key].frame, "owner")).to_numpy()})
-             for i, d in enumerate(datas) for key in OWNED if key in d.tables]
+             for i, d in enumerate(datas) for key in sheets if key in d.tables]
     rows = pd.concat(parts, ignore_index=True).dropna(subset=["owner"]) if parts else pd.DataFrame(
         columns=["book", "key", "row", "owner"])
     return rows.assign(fold=rows["owner"].str.casefold())
+
+
+def usual_spelling(datas: list[CrmData], name: str, sheets=OWNED) -> str:
+    """The name as the files write it (its most common spelling, whatever the case typed), else as typed.
+
+    The spelling owner_spellings calls usual: value_counts orders ties alike in both.
+    """
+    rows = _owners(datas, sheets)
+    counts = rows.loc[rows["fold"] == name.strip().casefold(), "owner"].value_counts(sort=True)
+    return counts.index[0] if len(counts) else name
 
 
 def owner_spellings(datas: list[CrmData], across: bool = False) -> list[tuple[int, Problem]]:

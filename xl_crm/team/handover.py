@@ -14,13 +14,13 @@ owner row per deal moved.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from io import BytesIO
 from pathlib import Path
 
 from ..adopt.added_columns import formula_cells
+from ..commands.clashes import usual_spelling
 from ..errors import XlCrmError
 from ..folder.journal import replace_together
 from ..folder.read import read_team
@@ -169,20 +169,6 @@ def _history(pkg: Package, data: CrmData, records: list[dict]) -> None:
         _append(pkg, data.tables["history"], records, data.lang)
 
 
-def _spelling(members: list[CrmData], name: str) -> str:
-    """The name as the team writes it (its most common spelling, whatever the case typed), else as typed.
-
-    A rep typed `bob` takes over as the team's `Bob`: one rep, not two, in every report.
-    """
-    seen: Counter = Counter()
-    for data in members:
-        for key in ("customers", "opportunities", "activities"):
-            if key in data.tables:
-                seen.update(owner for owner in texts(column(data.frame(key), "owner")).dropna()
-                            if _fold(owner) == _fold(name))
-    return seen.most_common(1)[0][0] if seen else name
-
-
 def _target(members: list[CrmData], to: str) -> CrmData:
     """The workbook of the rep taking over: the one holding most of that rep's customers."""
     counts = [(int((texts(column(d.frame("customers"), "owner")).map(_fold) == _fold(to)).sum()), i)
@@ -204,8 +190,10 @@ def handover(source, rep: str, to: str, customers: list[str] | None = None, *, d
     only = set(customers) if customers else None
     team = is_team(source)
     members = read_team(source, mapping).members if team else [read_workbook(as_paths(source)[0], mapping)]
-    rep = _spelling(members, rep)
-    new_owner = None if new_owner is None else _spelling(members, new_owner)
+    # a rep typed `bob` is the team's `Bob`: one rep, not two, in every report (as check tells the spellings)
+    owned = ("customers", "opportunities", "activities")
+    rep = usual_spelling(members, rep, owned)
+    new_owner = None if new_owner is None else usual_spelling(members, new_owner, owned)
     plan = Handover(rep, new_owner)
     chosen = {}
     for data in members:
